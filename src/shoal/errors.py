@@ -1,0 +1,64 @@
+"""Typed errors. Every failure a user can cause or meet has a class and a clear message."""
+
+from __future__ import annotations
+
+
+class ShoalError(Exception):
+    """Base class: the CLI prints these as one clean line instead of a traceback."""
+
+
+class UnknownModelError(ShoalError):
+    def __init__(self, spec: str, available: list[str]):
+        self.spec = spec
+        self.available = available
+        super().__init__(
+            f"unknown model {spec!r}. Available: {', '.join(available)}; "
+            "or openai:MODEL, openai-compat:BASE_URL#MODEL, scripted:NAME"
+        )
+
+
+class ModelNotReadyError(ShoalError):
+    """The model's weights are not on disk yet (run `shoal models prepare NAME`)."""
+
+
+class ChatUnsupportedError(ShoalError):
+    """A completion-only (base) model was asked to chat."""
+
+
+class ContextOverflowError(ShoalError):
+    def __init__(self, model: str, tokens: int, window: int):
+        self.model, self.tokens, self.window = model, tokens, window
+        super().__init__(
+            f"prompt is {tokens} tokens but {model} has a {window}-token window "
+            "(including room for the reply); shorten it or use `shoal ask`, which splits "
+            "long input across workers"
+        )
+
+
+class BackendUnavailableError(ShoalError):
+    """The model server could not be reached or died mid-call."""
+
+
+class ModelCallError(ShoalError):
+    """A backend failed a call for a reason other than being unreachable."""
+
+
+class ModelTimeoutError(ModelCallError):
+    """A call took longer than its deadline."""
+
+
+class StructuredOutputError(ShoalError):
+    """The model never produced JSON valid against the schema within the allowed attempts."""
+
+    def __init__(self, message: str, last_text: str, attempts: int):
+        self.last_text = last_text
+        self.attempts = attempts
+        super().__init__(message)
+
+
+class InputError(ShoalError):
+    """Unreadable, binary or malformed input."""
+
+
+class IntegrityError(ShoalError):
+    """A downloaded or cached file did not match its pinned checksum."""

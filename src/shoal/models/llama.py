@@ -1,0 +1,260 @@
+"""The embedded backend: GGUF models run in-process by llama-cpp-python.
+
+- A model file is loaded once per process and shared by every ``LlamaModel`` that
+  names it (``_load``).
+- llama.cpp contexts are not thread-safe, so each loaded model owns one worker thread;
+  calls queue on it in order and the event loop never blocks.
+- Chat prompts are rendered here with the GGUF's own chat template and tokenized
+  once, so prompt token counts are exact and the reused KV-cache prefix (``cached``)
+  can be measured before the call.
+- A JSON schema becomes a llama.cpp grammar (constrained decoding).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from shoal.errors import ChatUnsupportedError, ContextOverflowError, ModelCallError, ShoalError
+from shoal.types import Chunk, Message, ModelInfo, Options, Reply, Usage
+
+from .base import Model
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Loaded:
+    llm: Any  # llama_cpp.Llama
+    executor: ThreadPoolExecutor
+    formatter: Any  # Jinja2ChatFormatter | None
+    load_seconds: float
+
+
+_LOADED: dict[tuple[str, int], _Loaded] = {}
+_LOAD_LOCK = threading.Lock()
+
+
+@atexit.register
+def _close_all() -> None:
+    """Free llama.cpp models before interpreter teardown (their __del__ fails after it)."""
+    for loaded in _LOADED.values():
+        loaded.executor.shutdown(wait=True, cancel_futures=True)
+        loaded.llm.close()
+    _LOADED.clear()
+
+
+def _import_llama() -> Any:
+    try:
+        import llama_cpp
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise ShoalError(
+            "the embedded backend needs llama-cpp-python: run `make setup` "
+            "(or pip install 'shoal[local]')"
+        ) from exc
+    return llama_cpp
+
+
+def _load(path: Path, n_ctx: int, chat: bool) -> _Loaded:
+    key = (str(path), n_ctx)
+    with _LOAD_LOCK:
+        if key in _LOADED:
+            return _LOADED[key]
+        llama_cpp = _import_llama()
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        start = time.perf_counter()
+        llm = llama_cpp.Llama(
+            model_path=str(path),
+            n_ctx=n_ctx,
+            n_threads=os.cpu_count() or 2,
+            n_batch=512,
+            flash_attn=True,
+            verbose=False,
+        )
+        formatter = None
+        template = llm.metadata.get("tokenizer.chat_template")
+        if chat and template:
+            eos_id, bos_id = llm.token_eos(), llm.token_bos()
+            formatter = Jinja2ChatFormatter(
+                template=template,
+                eos_token=llm._model.token_get_text(eos_id) if eos_id != -1 else "",
+                bos_token=llm._model.token_get_text(bos_id) if bos_id != -1 else "",
+                stop_token_ids=[eos_id],
+            )
+        loaded = _Loaded(
+            llm, ThreadPoolExecutor(1, f"llama-{path.stem}"), formatter, time.perf_counter() - start
+        )
+        _LOADED[key] = loaded
+        return loaded
+
+
+class LlamaModel(Model):
+    """A GGUF file run in-process. ``chat=False`` marks base models (completion only)."""
+
+    def __init__(self, name: str, path: Path, *, n_ctx: int, chat: bool = True):
+        self.path = path
+        self.n_ctx = n_ctx
+        self.chat = chat
+        self.info = ModelInfo(name=name, backend="llama", context_window=n_ctx, chat=chat)
+        self._loaded: _Loaded | None = None
+
+    # --- loading and tokens ----------------------------------------------------------
+    @property
+    def loaded(self) -> _Loaded:
+        if self._loaded is None:
+            self._loaded = _load(self.path, self.n_ctx, self.chat)
+        return self._loaded
+
+    def tokenize(self, text: str, special: bool = False) -> list[int]:
+        return self.loaded.llm.tokenize(text.encode("utf-8"), add_bos=False, special=special)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenize(text))
+
+    def render(self, messages: list[Message]) -> tuple[list[int], list[str]]:
+        """The exact prompt tokens for ``messages`` and the template's stop strings."""
+        if not self.chat or self.loaded.formatter is None:
+            raise ChatUnsupportedError(
+                f"{self.name} is a base (completion-only) model with no chat template; "
+                "use it with complete_text(), or pick a chat model for this role"
+            )
+        result = self.loaded.formatter(messages=messages)
+        tokens = self.loaded.llm.tokenize(
+            result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True
+        )
+        stops = [s for s in (result.stop or []) if s] if isinstance(result.stop, list) else []
+        if isinstance(result.stop, str) and result.stop:
+            stops = [result.stop]
+        return tokens, stops
+
+    def count_message_tokens(self, messages: list[Message]) -> int:
+        return len(self.render(messages)[0])
+
+    # --- calls -------------------------------------------------------------------------
+    def _kwargs(self, tokens: list[int], stops: list[str], options: Options) -> dict[str, Any]:
+        if len(tokens) + options.max_tokens > self.n_ctx:
+            raise ContextOverflowError(self.name, len(tokens) + options.max_tokens, self.n_ctx)
+        kwargs: dict[str, Any] = {
+            "prompt": tokens,
+            "max_tokens": options.max_tokens,
+            "temperature": options.temperature,
+            "stop": stops + list(options.stop or []),
+        }
+        if options.seed is not None:
+            kwargs["seed"] = options.seed
+        if options.schema is not None:
+            from llama_cpp import LlamaGrammar
+
+            kwargs["grammar"] = LlamaGrammar.from_json_schema(
+                json.dumps(options.schema), verbose=False
+            )
+        return kwargs
+
+    def _cached_prefix(self, tokens: list[int]) -> int:
+        llm = self.loaded.llm
+        n = llm.n_tokens
+        prefix = llm.longest_token_prefix(llm._input_ids[:n].tolist(), tokens)
+        return min(prefix, max(0, len(tokens) - 1))
+
+    def _run(self, tokens: list[int], kwargs: dict[str, Any], cancel: threading.Event) -> Reply:
+        """Runs on the model's own thread."""
+        start = time.perf_counter()
+        cached = self._cached_prefix(tokens)
+        llama_cpp = _import_llama()
+        stop_flag = llama_cpp.StoppingCriteriaList([lambda _ids, _logits: cancel.is_set()])
+        try:
+            out = self.loaded.llm.create_completion(stopping_criteria=stop_flag, **kwargs)
+        except (RuntimeError, ValueError) as exc:
+            raise ModelCallError(f"{self.name}: llama.cpp failed: {exc}") from exc
+        choice = out["choices"][0]
+        usage = out["usage"]
+        return Reply(
+            text=choice["text"],
+            model=self.name,
+            usage=Usage(usage["prompt_tokens"], usage["completion_tokens"], cached, 1),
+            seconds=time.perf_counter() - start,
+            finish_reason=choice.get("finish_reason"),
+        )
+
+    async def _submit(self, fn: Callable[[threading.Event], Reply]) -> Reply:
+        cancel = threading.Event()
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self.loaded.executor, fn, cancel)
+        except asyncio.CancelledError:
+            cancel.set()  # stop generating at the next token; prefill cannot be interrupted
+            raise
+
+    async def _generate(self, messages: list[Message], options: Options) -> Reply:
+        tokens, stops = await asyncio.to_thread(self.render, messages)
+        kwargs = self._kwargs(tokens, stops, options)
+        return await self._submit(lambda cancel: self._run(tokens, kwargs, cancel))
+
+    async def complete_text(self, prompt: str, *, max_tokens: int = 64, **options: Any) -> Reply:
+        """Plain completion (no chat template): the only way to use a base model."""
+        from shoal import ledger
+
+        tokens = self.loaded.llm.tokenize(prompt.encode("utf-8"), add_bos=True, special=False)
+        kwargs = self._kwargs(tokens, [], Options(max_tokens=max_tokens, **options))
+        reply = await self._submit(lambda cancel: self._run(tokens, kwargs, cancel))
+        ledger.record(self, reply)
+        return reply
+
+    async def _stream(self, messages: list[Message], options: Options) -> AsyncIterator[Chunk]:
+        tokens, stops = await asyncio.to_thread(self.render, messages)
+        kwargs = self._kwargs(tokens, stops, options)
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+        cancel = threading.Event()
+
+        def produce() -> None:
+            start = time.perf_counter()
+            cached = self._cached_prefix(tokens)
+            text: list[str] = []
+            finish = None
+            llama_cpp = _import_llama()
+            stop_flag = llama_cpp.StoppingCriteriaList([lambda _i, _l: cancel.is_set()])
+            try:
+                pieces: Iterator[Any] = self.loaded.llm.create_completion(
+                    stream=True, stopping_criteria=stop_flag, **kwargs
+                )
+                for piece in pieces:
+                    delta = piece["choices"][0]["text"]
+                    finish = piece["choices"][0].get("finish_reason") or finish
+                    if delta:
+                        text.append(delta)
+                        loop.call_soon_threadsafe(queue.put_nowait, ("text", delta))
+                full = "".join(text)
+                completion = len(self.tokenize(full)) if full else 0
+                usage = Usage(len(tokens), completion, cached, 1)
+                reply = Reply(full, self.name, usage, time.perf_counter() - start, None, finish)
+                loop.call_soon_threadsafe(queue.put_nowait, ("done", reply))
+            except (RuntimeError, ValueError) as exc:
+                error = ModelCallError(f"{self.name}: llama.cpp failed: {exc}")
+                loop.call_soon_threadsafe(queue.put_nowait, ("error", error))
+
+        future = loop.run_in_executor(self.loaded.executor, produce)
+        try:
+            while True:
+                kind, value = await queue.get()
+                if kind == "text":
+                    yield Chunk(value)
+                elif kind == "done":
+                    yield Chunk("", value)
+                    break
+                else:
+                    raise value
+        finally:
+            cancel.set()
+            await asyncio.shield(future)

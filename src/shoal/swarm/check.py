@@ -1,0 +1,172 @@
+"""Checking worker reports against the source, and merging what survives.
+
+A report is *supported* only if its quote occurs in the chunk the worker read, after
+normalising whitespace, typographic quotes and enclosing punctuation (formatting, not
+content). Its source offsets are then exact, and shoal, not the worker, cuts the
+surrounding context the lead will judge it by: small workers are easily fooled by
+near-misses, and the neighbouring words ("revoked", "Falcone") are what give those away.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from shoal.swarm.chunk import Chunk
+
+_SPACE = re.compile(r"\s+")
+_TRANSLATE = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+_STRIP = " \t\n\"'`.,;:!?…-*>«»()[]"
+_NULLISH = {"", "null", "none", "n/a", "na", "unknown", "not found", "not mentioned", "no"}
+
+
+@dataclass
+class Report:
+    """One worker's answer for one (task, chunk) job, with the check's verdict."""
+
+    job_key: str
+    round: int
+    task_index: int
+    chunk_index: int
+    answer: str | None
+    quote: str | None
+    confidence: float
+    supported: bool = False
+    reason: str = ""
+    doc_id: str = ""
+    doc_name: str = ""
+    start: int | None = None
+    end: int | None = None
+    context: str = ""
+    answer_in_quote: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return self.answer is None
+
+
+def normalise(text: str) -> tuple[str, list[int]]:
+    """Collapse whitespace and unify quote marks; return the text and, for each of its
+    characters, the index of the source character it came from."""
+    out: list[str] = []
+    where: list[int] = []
+    pending_space = False
+    for i, ch in enumerate(text.translate(_TRANSLATE)):
+        if ch.isspace():
+            pending_space = bool(out)
+            continue
+        if pending_space:
+            out.append(" ")
+            where.append(i - 1)
+            pending_space = False
+        out.append(ch)
+        where.append(i)
+    return "".join(out), where
+
+
+def _clean(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    return None if value.lower().strip(_STRIP) in _NULLISH else value
+
+
+class ChunkIndex:
+    """Normalised chunk texts, computed once per chunk, not once per report."""
+
+    def __init__(self, chunks: list[Chunk], source: dict[str, str]):
+        self.chunks = {c.index: c for c in chunks}
+        self.source = source
+        self._norm: dict[int, tuple[str, list[int]]] = {}
+
+    def norm(self, chunk_index: int) -> tuple[str, list[int]]:
+        if chunk_index not in self._norm:
+            self._norm[chunk_index] = normalise(self.chunks[chunk_index].text)
+        return self._norm[chunk_index]
+
+
+def context_around(text: str, start: int, end: int, chars: int = 160) -> str:
+    """The quote with ``chars`` of source either side, trimmed to word boundaries."""
+    lo, hi = max(0, start - chars), min(len(text), end + chars)
+    while lo > 0 and not text[lo - 1].isspace() and start - lo < chars + 30:
+        lo -= 1
+    while hi < len(text) and not text[hi].isspace() and hi - end < chars + 30:
+        hi += 1
+    snippet = _SPACE.sub(" ", text[lo:hi]).strip()
+    return ("…" if lo > 0 else "") + snippet + ("…" if hi < len(text) else "")
+
+
+def check(
+    raw: dict[str, Any],
+    *,
+    job_key: str,
+    round_: int,
+    task_index: int,
+    chunk: Chunk,
+    index: ChunkIndex,
+) -> Report:
+    """Turn a worker's parsed JSON into a checked ``Report``."""
+    answer, quote = _clean(raw.get("answer")), _clean(raw.get("quote"))
+    try:
+        confidence = min(1.0, max(0.0, float(raw.get("confidence", 0.0))))
+    except (TypeError, ValueError):
+        confidence = 0.0
+    report = Report(job_key, round_, task_index, chunk.index, answer, quote, confidence)
+    report.doc_id, report.doc_name = chunk.doc_id, chunk.doc_name
+    if answer is None:
+        report.reason = "nothing in this chunk"
+        return report
+    if quote is None:
+        report.reason = "no quote given"
+        return report
+    needle = normalise(quote.strip(_STRIP))[0]
+    if len(needle) < 2:
+        report.reason = "quote too short to check"
+        return report
+    hay, where = index.norm(chunk.index)
+    pos = hay.find(needle)
+    if pos < 0:
+        report.reason = "quote not found in the chunk"
+        return report
+    report.supported = True
+    report.start = chunk.start + where[pos]
+    report.end = chunk.start + where[pos + len(needle) - 1] + 1
+    source = index.source[chunk.doc_id]
+    report.context = context_around(source, report.start, report.end)
+    report.answer_in_quote = normalise(answer.lower())[0].strip(_STRIP) in needle.lower()
+    return report
+
+
+@dataclass
+class Group:
+    """Supported reports that give the same answer, merged."""
+
+    id: str
+    answer: str
+    reports: list[Report] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len({r.chunk_index for r in self.reports})
+
+    @property
+    def confidence(self) -> float:
+        return max(r.confidence for r in self.reports)
+
+
+def answer_key(answer: str) -> str:
+    return _SPACE.sub(" ", answer.lower()).strip(_STRIP)
+
+
+def group(reports: list[Report]) -> list[Group]:
+    """Merge supported reports by normalised answer, keeping every distinct quote."""
+    groups: dict[str, Group] = {}
+    for r in reports:
+        if not r.supported or r.answer is None:
+            continue
+        key = answer_key(r.answer)
+        if key not in groups:
+            groups[key] = Group(id=f"E{len(groups) + 1}", answer=r.answer)
+        groups[key].reports.append(r)
+    return list(groups.values())

@@ -1,0 +1,67 @@
+"""Input documents: files, directories, stdin, plain strings.
+
+A document is kept whole and verbatim (its text is what every citation points into);
+its id is a hash of name and text so the same input is stored once and a resumed run
+can check it is reading the same thing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from shoal.errors import InputError
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".rst", ".text", ""}
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str
+    text: str
+
+    @property
+    def id(self) -> str:
+        digest = hashlib.sha256(self.name.encode() + b"\0" + self.text.encode())
+        return digest.hexdigest()[:32]
+
+
+def decode(data: bytes, name: str) -> str:
+    """UTF-8 text or a clear error; binary data is refused, not guessed at."""
+    if b"\0" in data[:8192]:
+        raise InputError(f"{name}: looks like a binary file (NUL bytes); give a .txt or .md file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{name}: not UTF-8 text (byte {exc.start} is {data[exc.start]:#x}); "
+            "convert it to UTF-8 first"
+        ) from exc
+    return text.replace("\r\n", "\n")
+
+
+def load_path(path: Path) -> list[Document]:
+    """A file is one document; a directory gives one document per text file inside it."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file or directory")
+    if path.is_dir():
+        files = sorted(
+            p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
+        )
+        files = [p for p in files if not any(part.startswith(".") for part in p.parts)]
+        if not files:
+            raise InputError(f"{path}: no .txt or .md files in this directory")
+        return [_read(p, str(p.relative_to(path))) for p in files]
+    return [_read(path, path.name)]
+
+
+def _read(path: Path, name: str) -> Document:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
+    text = decode(data, name)
+    if not text.strip():
+        raise InputError(f"{name}: the file is empty")
+    return Document(name, text)

@@ -1,0 +1,84 @@
+"""Planning: the lead turns a question into a few atomic extraction tasks.
+
+The lead sees the question and facts about the input (sizes, names, headings, a short
+head of the text), never the whole text: that is the point of the swarm.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+from shoal.errors import ShoalError
+from shoal.models.base import Model
+from shoal.swarm import prompts
+from shoal.swarm.documents import Document
+
+log = logging.getLogger(__name__)
+
+_HEADING = re.compile(r"^(#{1,4} .{2,80}|[A-Z][A-Za-z0-9 ,:'&-]{2,60})$", re.MULTILINE)
+
+
+@dataclass
+class Task:
+    instruction: str
+    advice: str = ""
+
+
+@dataclass
+class Plan:
+    tasks: list[Task]
+    fallback: str | None = None
+    """Why the question itself was used as the only task, when it was."""
+
+    def to_dict(self) -> dict[str, object]:
+        return {"tasks": [asdict(t) for t in self.tasks], "fallback": self.fallback}
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, object]) -> Plan:
+        tasks = [Task(**t) for t in raw["tasks"]]  # type: ignore[union-attr]
+        return cls(tasks, raw.get("fallback"))  # type: ignore[arg-type]
+
+
+def document_facts(docs: list[Document], count: Callable[[str], int], head_chars: int = 500) -> str:
+    total = sum(count(d.text) for d in docs)
+    lines = [f"{len(docs)} document(s), about {total:,} tokens in all."]
+    for d in docs[:10]:
+        headings = [m.group(0).strip() for m in _HEADING.finditer(d.text)][:8]
+        lines.append(
+            f"- {d.name}: {len(d.text):,} characters"
+            + (f"; sections: {'; '.join(headings)}" if headings else "")
+        )
+    if len(docs) > 10:
+        lines.append(f"- ... and {len(docs) - 10} more")
+    head = re.sub(r"\s+", " ", docs[0].text[:head_chars]).strip()
+    lines.append(f"Beginning of {docs[0].name}: {head}...")
+    return "\n".join(lines)
+
+
+async def make_plan(
+    lead: Model,
+    question: str,
+    docs: list[Document],
+    count: Callable[[str], int],
+    timeout: float | None = None,
+) -> Plan:
+    """Ask the lead for a plan; fall back to the question itself, and say so."""
+    messages = prompts.plan_messages(question, document_facts(docs, count))
+    try:
+        reply = await lead.complete(
+            messages, schema=prompts.PLAN_SCHEMA, max_tokens=300, role="lead", timeout=timeout
+        )
+    except ShoalError as exc:
+        log.warning("planning failed, using the question as the only task: %s", exc)
+        return Plan([Task(question, "")], fallback=f"lead gave no valid plan: {exc}")
+    tasks = [
+        Task(t["instruction"].strip(), t.get("advice", "").strip())
+        for t in reply.parsed["tasks"]
+        if t["instruction"].strip()
+    ]
+    if not tasks:
+        return Plan([Task(question, "")], fallback="lead's plan had no usable task")
+    return Plan(tasks)

@@ -1,0 +1,165 @@
+"""Every prompt and JSON schema the swarm uses, kept apart from the protocol code.
+
+Worker prompts put the chunk *first* and the task last, so the jobs of one chunk share
+a long identical prefix: llama.cpp (and vLLM/SGLang) reuse its KV cache and only the
+task's tokens are computed again.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from shoal.types import Message
+
+# --- plan -------------------------------------------------------------------------------
+PLAN_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "tasks": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 3,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "instruction": {"type": "string", "minLength": 3, "maxLength": 200},
+                    "advice": {"type": "string", "maxLength": 200},
+                },
+                "required": ["instruction", "advice"],
+            },
+        }
+    },
+    "required": ["tasks"],
+}
+
+PLAN_SYSTEM = (
+    "You lead a team of small, fast reading assistants. They cannot see the question, only "
+    "your instructions, and each reads one short excerpt of a long document. Break the "
+    "question into 1 to 3 atomic extraction tasks. Each instruction must name exactly what "
+    "to find and copy (a number, name, date, sentence). Use a single task when one fact "
+    "answers the question. Advice: one short hint on how to recognise the right passage "
+    "and what look-alikes to avoid. Reply with JSON only."
+)
+
+
+def plan_messages(question: str, facts: str) -> list[Message]:
+    return [
+        {"role": "system", "content": PLAN_SYSTEM},
+        {"role": "user", "content": f"Question: {question}\n\nAbout the document:\n{facts}"},
+    ]
+
+
+# --- worker -------------------------------------------------------------------------------
+REPORT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "answer": {"type": ["string", "null"], "maxLength": 200},
+        "quote": {"type": ["string", "null"], "maxLength": 300},
+        "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+    },
+    "required": ["answer", "quote", "confidence"],
+}
+
+WORKER_SYSTEM = (
+    "You read one excerpt of a document and extract information from it. Use only the "
+    "excerpt. Reply with JSON: answer (short, or null if the excerpt does not contain it), "
+    "quote (the exact sentence from the excerpt that shows the answer, copied character for "
+    "character, or null), confidence (0 to 1)."
+)
+
+
+def worker_messages(chunk_text: str, instruction: str, advice: str) -> list[Message]:
+    hint = f"\nHint: {advice}" if advice else ""
+    return [
+        {"role": "system", "content": WORKER_SYSTEM},
+        {
+            "role": "user",
+            "content": f"Excerpt:\n<<<\n{chunk_text}\n>>>\n\nTask: {instruction}{hint}",
+        },
+    ]
+
+
+# --- aggregate ------------------------------------------------------------------------------
+def decision_schema(may_continue: bool) -> dict[str, Any]:
+    actions = ["answer", "more"] if may_continue else ["answer"]
+    return {
+        "type": "object",
+        "properties": {
+            "action": {"type": "string", "enum": actions},
+            "answer": {"type": "string", "maxLength": 600},
+            "evidence": {
+                "type": "array",
+                "items": {"type": "string", "maxLength": 8},
+                "maxItems": 6,
+            },
+            "new_tasks": {
+                "type": "array",
+                "maxItems": 3,
+                "items": PLAN_SCHEMA["properties"]["tasks"]["items"],
+            },
+        },
+        "required": ["action", "answer", "evidence"],
+    }
+
+
+AGGREGATE_SYSTEM = (
+    "You lead a team of small reading assistants who searched a long document. They are "
+    "fast but easily fooled: they often report a look-alike (a similar name, an old or "
+    "revoked value, a different project). Each report below carries the worker's answer, "
+    "the quote shoal verified in the document, and the surrounding text. Judge the reports "
+    'by their context, not by how many workers agree. Reply with JSON: action "answer" '
+    "with the final answer and the ids of the reports it rests on in evidence"
+)
+
+
+def aggregate_messages(
+    question: str, tasks: list[str], evidence: str, may_continue: bool
+) -> list[Message]:
+    system = AGGREGATE_SYSTEM + (
+        ', or action "more" with new_tasks if the evidence is missing or ambiguous and '
+        "another search would settle it. Reply with JSON only."
+        if may_continue
+        else ". If no report answers the question, say the document does not show it and "
+        "give empty evidence. Reply with JSON only."
+    )
+    task_list = "\n".join(f"- {t}" for t in tasks)
+    return [
+        {"role": "system", "content": system},
+        {
+            "role": "user",
+            "content": f"Question: {question}\n\nTasks the workers ran:\n{task_list}\n\n"
+            f"Reports:\n{evidence}",
+        },
+    ]
+
+
+# --- single-model strategies ------------------------------------------------------------------
+ANSWER_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "answer": {"type": "string", "maxLength": 600},
+        "quote": {"type": ["string", "null"], "maxLength": 300},
+    },
+    "required": ["answer", "quote"],
+}
+
+SINGLE_SYSTEM = (
+    "Answer the question from the document. Reply with JSON: answer (short), quote (the exact "
+    "sentence from the document that shows it, copied character for character, or null)."
+)
+
+
+def single_messages(document: str, question: str, truncated: bool) -> list[Message]:
+    note = "\n(The document was cut to fit your window; the end is missing.)" if truncated else ""
+    return [
+        {"role": "system", "content": SINGLE_SYSTEM},
+        {
+            "role": "user",
+            "content": f"Document:\n<<<\n{document}\n>>>{note}\n\nQuestion: {question}",
+        },
+    ]
+
+
+def dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)

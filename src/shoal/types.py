@@ -1,0 +1,93 @@
+"""The plain data that flows through shoal: messages in, replies and usage out.
+
+Everything here is a dataclass with no behaviour beyond arithmetic, so any layer
+(backends, the swarm, the database, the CLI) can build and read them without
+knowing about the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Role = Literal["system", "user", "assistant"]
+Message = dict[str, str]
+"""A chat message in the OpenAI shape: ``{"role": ..., "content": ...}``."""
+
+
+@dataclass
+class Usage:
+    """Token counts for one or more model calls.
+
+    ``cached_tokens`` is the part of ``prompt_tokens`` that the backend did not have
+    to compute because it reused a prefix (llama.cpp's KV cache, vLLM/OpenAI prompt
+    caching). It is included in ``prompt_tokens``, as in OpenAI's usage object.
+    """
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cached_tokens: int = 0
+    calls: int = 0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            self.prompt_tokens + other.prompt_tokens,
+            self.completion_tokens + other.completion_tokens,
+            self.cached_tokens + other.cached_tokens,
+            self.calls + other.calls,
+        )
+
+    def to_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+@dataclass
+class Options:
+    """What a caller may ask of any backend. Unknown knobs do not exist on purpose."""
+
+    max_tokens: int = 256
+    temperature: float = 0.0
+    stop: list[str] | None = None
+    schema: dict[str, Any] | None = None
+    """A JSON schema: the reply must be one JSON value valid against it."""
+    seed: int | None = None
+
+
+@dataclass
+class Reply:
+    """One model call's result, the same shape from every backend."""
+
+    text: str
+    model: str
+    usage: Usage
+    seconds: float
+    parsed: Any = None
+    """The validated JSON value when a schema was given."""
+    finish_reason: str | None = None
+    attempts: int = 1
+    """How many calls it took to get a valid structured reply."""
+
+
+@dataclass
+class Chunk:
+    """A piece of a streamed reply. The last chunk carries the complete ``Reply``."""
+
+    text: str
+    reply: Reply | None = None
+
+
+@dataclass
+class ModelInfo:
+    """What shoal knows about a model before calling it."""
+
+    name: str
+    backend: str
+    context_window: int
+    chat: bool = True
+    ready: bool = True
+    note: str = ""
+    params: dict[str, Any] = field(default_factory=dict)

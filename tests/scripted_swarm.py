@@ -1,0 +1,79 @@
+"""Scripted leads and workers that speak the swarm's prompts, for protocol tests."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+
+from shoal.models import ScriptedModel
+from shoal.swarm import prompts
+from shoal.types import Message
+
+
+def excerpt(messages: list[Message]) -> str:
+    m = re.search(r"Excerpt:\n<<<\n(.*)\n>>>", messages[-1]["content"], re.DOTALL)
+    return m.group(1) if m else ""
+
+
+def task(messages: list[Message]) -> str:
+    m = re.search(r"Task: (.*?)(?:\nHint:|$)", messages[-1]["content"], re.DOTALL)
+    return m.group(1) if m else ""
+
+
+def finder(pattern: str, *, invent: bool = False) -> Callable[[list[Message]], str]:
+    """A worker that reports the sentence matching ``pattern`` in its excerpt, if any.
+
+    ``invent=True``: it always claims an answer with a quote that is not in the text.
+    """
+    regex = re.compile(pattern)
+
+    def respond(messages: list[Message]) -> str:
+        text = excerpt(messages)
+        if invent:
+            return json.dumps({"answer": "99999", "quote": "The code is 99999.", "confidence": 0.9})
+        for sentence in re.split(r"(?<=\.)\s+", text):
+            m = regex.search(sentence)
+            if m:
+                return json.dumps({"answer": m.group(1), "quote": sentence, "confidence": 0.8})
+        return json.dumps({"answer": None, "quote": None, "confidence": 0.1})
+
+    return respond
+
+
+def lead(
+    tasks: list[str] | None = None,
+    *,
+    choose: str | None = None,
+    more: list[str] | None = None,
+    bad_plan: bool = False,
+    bad_decision: bool = False,
+) -> ScriptedModel:
+    """A lead: plans ``tasks``; decides by picking the evidence whose context has ``choose``;
+    asks for one more round with ``more`` tasks the first time it decides."""
+    state = {"decisions": 0}
+
+    def respond(messages: list[Message]) -> str:
+        system = messages[0]["content"]
+        if system == prompts.PLAN_SYSTEM:
+            if bad_plan:
+                return "I think we should read the document carefully."
+            return json.dumps(
+                {"tasks": [{"instruction": t, "advice": ""} for t in tasks or ["find it"]]}
+            )
+        if bad_decision:
+            return "{broken"
+        state["decisions"] += 1
+        user = messages[-1]["content"]
+        if more and state["decisions"] == 1:
+            return json.dumps(
+                {"action": "more", "answer": "", "evidence": [],
+                 "new_tasks": [{"instruction": t, "advice": ""} for t in more]}
+            )  # fmt: skip
+        blocks = re.findall(r"\[(E\d+)\] answer: \"(.*?)\".*?context: (.*?)\n", user, re.DOTALL)
+        for eid, answer, context in blocks:
+            if choose is None or choose in context:
+                return json.dumps({"action": "answer", "answer": answer, "evidence": [eid]})
+        return json.dumps({"action": "answer", "answer": "not found", "evidence": []})
+
+    return ScriptedModel(respond, name="lead")

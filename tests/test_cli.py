@@ -1,0 +1,43 @@
+"""The command line, on scripted models and the recorded-calls table."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from shoal.cli import cli
+
+
+def test_chat_streams_then_prints_usage_and_the_call_is_recorded() -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["chat", "scripted", "hello little model"])
+    assert result.exit_code == 0, result.output
+    assert "hello little model" in result.stdout
+    assert "prompt" in result.stderr and "completion tokens" in result.stderr
+    calls = runner.invoke(cli, ["calls", "--json"])
+    rows = json.loads(calls.stdout)
+    assert len(rows) == 1 and rows[0]["model"] == "scripted" and rows[0]["role"] == "chat"
+    assert rows[0]["prompt_tokens"] == 3
+
+
+def test_unknown_model_is_one_clear_line() -> None:
+    result = CliRunner().invoke(cli, ["chat", "no-such-model", "hi"])
+    assert result.exit_code == 1
+    assert "unknown model 'no-such-model'" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_models_lists_bundled_models_with_window_and_price() -> None:
+    result = CliRunner().invoke(cli, ["models", "--json"])
+    assert result.exit_code == 0
+    rows = {r["name"]: r for r in json.loads(result.stdout)}
+    assert rows["smollm2-135m"]["context_window"] == 8192
+    assert rows["gemma3-270m"]["chat"] is False
+    assert rows["qwen2.5-coder-1.5b"]["usd_per_million_tokens"] == 0.0
+
+
+def test_prompt_too_long_for_the_window_says_tokens_and_window() -> None:
+    result = CliRunner().invoke(cli, ["chat", "scripted", "word " * 9000])
+    assert result.exit_code == 1
+    assert "8192-token window" in result.stderr
