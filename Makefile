@@ -17,8 +17,7 @@ models: setup
 	$(PY) -m shoal models prepare smollm2-135m qwen2.5-coder-1.5b gemma3-270m
 
 demo: models
-	$(PY) -m shoal chat smollm2-135m "In two sentences: why would a big model delegate reading to many small models?"
-	$(PY) -m shoal calls --limit 3
+	$(PY) -m shoal ask examples/halvard-report.md "$(DEMO_QUESTION)"
 
 lint: setup
 	$(PY) -m ruff check src tests benchmarks

@@ -131,10 +131,13 @@ class Decision:
     """Why the lead's own decision was not used, when it was not."""
 
 
+NOT_FOUND = "The document does not appear to say: no worker found a verified answer."
+
+
 def fallback_decision(groups: list[Group], query: str, why: str) -> Decision:
     """The best-supported worker answer, used when the lead's reply is unusable."""
     if not groups:
-        return Decision("answer", "No supported answer was found in the document.", [], [], why)
+        return Decision("answer", NOT_FOUND, [], [], why)
     best = max(rank(groups, query)[:3], key=lambda g: (g.count, g.confidence))
     return Decision("answer", best.answer, [best], [], why)
 
@@ -151,6 +154,9 @@ async def decide(
 ) -> tuple[Decision, Evidence]:
     query = question + " " + " ".join(tasks)
     evidence = render(groups, query, lead.count_tokens, budget)
+    if not groups and not may_continue:
+        # Nothing verified and no round left: any answer would be the lead's own guess.
+        return Decision("answer", NOT_FOUND, []), evidence
     messages = prompts.aggregate_messages(question, tasks, evidence.text, may_continue)
     try:
         reply = await lead.complete(

@@ -109,9 +109,12 @@ def check(
     """Turn a worker's parsed JSON into a checked ``Report``."""
     answer, quote = _clean(raw.get("answer")), _clean(raw.get("quote"))
     try:
-        confidence = min(1.0, max(0.0, float(raw.get("confidence", 0.0))))
+        confidence = float(raw.get("confidence", 0.0))
     except (TypeError, ValueError):
         confidence = 0.0
+    if 1.0 < confidence <= 100.0:
+        confidence /= 100.0  # a percentage
+    confidence = min(1.0, max(0.0, confidence))
     report = Report(job_key, round_, task_index, chunk.index, answer, quote, confidence)
     report.doc_id, report.doc_name = chunk.doc_id, chunk.doc_name
     if answer is None:
@@ -135,6 +138,16 @@ def check(
     source = index.source[chunk.doc_id]
     report.context = context_around(source, report.start, report.end)
     report.answer_in_quote = normalise(answer.lower())[0].strip(_STRIP) in needle.lower()
+    return report
+
+
+def malformed(
+    text: str, error: str, *, job_key: str, round_: int, task_index: int, chunk: Chunk
+) -> Report:
+    """A reply that never became valid JSON: the chunk was read, the report is rejected."""
+    report = Report(job_key, round_, task_index, chunk.index, text[:80] or "(empty)", None, 0.0)
+    report.doc_id, report.doc_name = chunk.doc_id, chunk.doc_name
+    report.reason = f"malformed reply: {error}"[:300]
     return report
 
 

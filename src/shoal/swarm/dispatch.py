@@ -19,10 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from shoal.errors import BackendUnavailableError, ShoalError
+from shoal.errors import BackendUnavailableError, ShoalError, StructuredOutputError
 from shoal.models.base import Model
 from shoal.swarm import prompts
-from shoal.swarm.check import Report
+from shoal.swarm.check import Report, malformed
 from shoal.swarm.chunk import Chunk
 
 log = logging.getLogger(__name__)
@@ -102,6 +102,15 @@ class Dispatcher:
                 except ShoalError as exc:
                     error = exc
                     log.info("job %s attempt %d failed: %s", job.key, attempt, exc)
+                    if isinstance(exc, StructuredOutputError):
+                        # The chunk was read; the reply was garbage (tiny models loop in
+                        # strings). complete() already retried with the error fed back, and
+                        # the same greedy prompt again would repeat itself: reject it.
+                        report = malformed(
+                            exc.last_text, str(exc), job_key=job.key, round_=job.round,
+                            task_index=job.task_index, chunk=job.chunk,
+                        )  # fmt: skip
+                        return JobResult(job, "done", attempt, time.perf_counter() - start, report)
                     if attempt <= self.retries:
                         await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
                     continue

@@ -12,6 +12,14 @@ from typing import Any
 
 from shoal.types import Message
 
+
+def _nullable(max_length: int) -> dict[str, Any]:
+    # anyOf, not {"type": ["string", "null"]}: llama.cpp's schema-to-grammar drops
+    # maxLength on type unions, and without the bound tiny models loop in a string
+    # ("123456789012...") until they run out of tokens.
+    return {"anyOf": [{"type": "string", "maxLength": max_length}, {"type": "null"}]}
+
+
 # --- plan -------------------------------------------------------------------------------
 PLAN_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -23,8 +31,8 @@ PLAN_SCHEMA: dict[str, Any] = {
             "items": {
                 "type": "object",
                 "properties": {
-                    "instruction": {"type": "string", "minLength": 3, "maxLength": 200},
-                    "advice": {"type": "string", "maxLength": 200},
+                    "instruction": {"type": "string", "minLength": 3, "maxLength": 160},
+                    "advice": {"type": "string", "maxLength": 120},
                 },
                 "required": ["instruction", "advice"],
             },
@@ -54,9 +62,11 @@ def plan_messages(question: str, facts: str) -> list[Message]:
 REPORT_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
-        "answer": {"type": ["string", "null"], "maxLength": 200},
-        "quote": {"type": ["string", "null"], "maxLength": 300},
-        "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+        "answer": _nullable(80),
+        "quote": _nullable(250),
+        # No bounds: llama.cpp grammars cannot enforce them and tiny models write 100 for
+        # "certain"; check.py normalises instead of failing the whole report.
+        "confidence": {"type": "number"},
     },
     "required": ["answer", "quote", "confidence"],
 }
@@ -116,12 +126,18 @@ AGGREGATE_SYSTEM = (
 def aggregate_messages(
     question: str, tasks: list[str], evidence: str, may_continue: bool
 ) -> list[Message]:
-    system = AGGREGATE_SYSTEM + (
-        ', or action "more" with new_tasks if the evidence is missing or ambiguous and '
-        "another search would settle it. Reply with JSON only."
-        if may_continue
-        else ". If no report answers the question, say the document does not show it and "
-        "give empty evidence. Reply with JSON only."
+    system = (
+        AGGREGATE_SYSTEM
+        + (
+            ', or action "more" with new_tasks if the evidence is missing or ambiguous and '
+            "another search would settle it"
+            if may_continue
+            else ""
+        )
+        + (
+            ". Never answer from your own knowledge: if no report answers the question, say the "
+            "document does not show it and give empty evidence. Reply with JSON only."
+        )
     )
     task_list = "\n".join(f"- {t}" for t in tasks)
     return [
@@ -139,7 +155,7 @@ ANSWER_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
         "answer": {"type": "string", "maxLength": 600},
-        "quote": {"type": ["string", "null"], "maxLength": 300},
+        "quote": _nullable(300),
     },
     "required": ["answer", "quote"],
 }

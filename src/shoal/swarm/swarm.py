@@ -26,7 +26,7 @@ from shoal.models.base import Model
 from shoal.pricing import cost_usd
 from shoal.store import Store
 from shoal.swarm import prompts
-from shoal.swarm.aggregate import Decision, best_reports, decide
+from shoal.swarm.aggregate import NOT_FOUND, Decision, best_reports, decide
 from shoal.swarm.check import ChunkIndex, Report, check, context_around, group, normalise
 from shoal.swarm.chunk import Chunk, chunk_document, coverage
 from shoal.swarm.dispatch import DispatchAborted, Dispatcher, Job, JobResult
@@ -371,8 +371,8 @@ class Swarm:
                 f"{len(failed_chunks)} chunk(s) had failed jobs: {sorted(failed_chunks)[:20]}"
             )
         cited = best_reports(decision)
-        if decision.action == "answer" and not cited and group(all_reports):
-            notes.append("the lead cited no report for its answer")
+        if not cited and decision.answer != NOT_FOUND:
+            notes.append("unverified: the lead's answer cites no checked report")
         counts = {
             "supported": sum(1 for x in all_reports if x.supported),
             "rejected": sum(1 for x in all_reports if not x.supported and not x.empty),
