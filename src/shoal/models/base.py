@@ -144,7 +144,9 @@ class Model(ABC):
                 reply = await self._generate(msgs, options)
             else:
                 try:
-                    reply = await asyncio.wait_for(self._generate(msgs, options), timeout)
+                    # asyncio.timeout, unlike wait_for, adds no task per call
+                    async with asyncio.timeout(timeout):
+                        reply = await self._generate(msgs, options)
                 except TimeoutError as exc:
                     raise ModelTimeoutError(
                         f"{self.name} did not answer within {timeout:g} s"

@@ -49,8 +49,9 @@ class Writer:
                     return
                 fn()
             except Exception as exc:  # noqa: BLE001 - surfaced by drain()
-                log.error("database write failed: %s", exc)
-                self._error = self._error or exc
+                if self._error is None:
+                    log.error("database write failed: %s", str(exc).splitlines()[0])
+                    self._error = exc
             finally:
                 self._queue.task_done()
 
@@ -87,6 +88,8 @@ class Store:
         self.migrate()
         self._writer: Writer | None = None
         self._writer_lock = threading.Lock()
+        self._job_rows: list[dict[str, Any]] = []
+        self._job_flush_pending = False
 
     @property
     def writer(self) -> Writer:
@@ -195,9 +198,35 @@ class Store:
     # --- jobs and their reports ----------------------------------------------------
     def insert_jobs(self, rows: Iterable[dict[str, Any]]) -> None:
         rows = list(rows)
-        if rows:
-            with self.engine.begin() as conn:
+        if not rows:
+            return
+        with self.engine.begin() as conn:
+            if self.engine.dialect.name == "sqlite":
+                # Plain executemany with positional parameters: SQLAlchemy's per-row
+                # processing holds the GIL long enough to slow a fast dispatch. The SQL
+                # text is built from our own column names only; values stay parameters.
+                cols = [c.name for c in jobs.columns]
+                names = ", ".join(f'"{c}"' for c in cols)
+                sql = f"INSERT INTO jobs ({names}) VALUES ({', '.join('?' * len(cols))})"
+                conn.exec_driver_sql(sql, [tuple(r[c] for c in cols) for r in rows])
+            else:
                 conn.execute(insert(jobs), rows)
+
+    def queue_job(self, row: dict[str, Any]) -> None:
+        """Store a finished job soon, on the writer thread. Rows that arrive while a write
+        is pending join it, so a fast dispatch costs one transaction per batch, not per job."""
+        with self._writer_lock:
+            self._job_rows.append(row)
+            if self._job_flush_pending:
+                return
+            self._job_flush_pending = True
+        self.writer.submit(self._flush_jobs)
+
+    def _flush_jobs(self) -> None:
+        with self._writer_lock:
+            rows, self._job_rows = self._job_rows, []
+            self._job_flush_pending = False
+        self.insert_jobs(rows)
 
     def get_jobs(self, run_id: str, round_: int | None = None) -> list[dict[str, Any]]:
         query = select(jobs).where(jobs.c.run_id == run_id)

@@ -10,12 +10,15 @@ near-misses, and the neighbouring words ("revoked", "Falcone") are what give tho
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 from shoal.swarm.chunk import Chunk
 
 _SPACE = re.compile(r"\s+")
+_WORDS = re.compile(r"\S+")
 _TRANSLATE = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _STRIP = " \t\n\"'`.,;:!?…-*>«»()[]"
 _NULLISH = {"", "null", "none", "n/a", "na", "unknown", "not found", "not mentioned", "no"}
@@ -46,23 +49,34 @@ class Report:
         return self.answer is None
 
 
-def normalise(text: str) -> tuple[str, list[int]]:
-    """Collapse whitespace and unify quote marks; return the text and, for each of its
-    characters, the index of the source character it came from."""
-    out: list[str] = []
-    where: list[int] = []
-    pending_space = False
-    for i, ch in enumerate(text.translate(_TRANSLATE)):
-        if ch.isspace():
-            pending_space = bool(out)
-            continue
-        if pending_space:
-            out.append(" ")
-            where.append(i - 1)
-            pending_space = False
-        out.append(ch)
-        where.append(i)
-    return "".join(out), where
+class Normalised:
+    """Text with whitespace runs collapsed to one space and typographic quotes unified,
+    able to map a position in it back to the source. Word-level, not character-level,
+    bookkeeping: checking thousands of reports must stay cheap."""
+
+    __slots__ = ("spans", "starts", "text")
+
+    def __init__(self, source: str):
+        translated = source.translate(_TRANSLATE)  # 1:1, so offsets are the source's
+        self.spans = [m.span() for m in _WORDS.finditer(translated)]
+        self.text = " ".join(translated[s:e] for s, e in self.spans)
+        self.starts = list(accumulate((e - s + 1 for s, e in self.spans[:-1]), initial=0))
+
+    def source_index(self, pos: int) -> int:
+        """The source offset of normalised position ``pos`` (which is not a space)."""
+        i = bisect_right(self.starts, pos) - 1
+        return self.spans[i][0] + (pos - self.starts[i])
+
+    def find(self, needle: str) -> tuple[int, int] | None:
+        """Source (start, end) of ``needle`` (already normalised), or None."""
+        pos = self.text.find(needle)
+        if pos < 0 or not needle:
+            return None
+        return self.source_index(pos), self.source_index(pos + len(needle) - 1) + 1
+
+
+def normalise(text: str) -> str:
+    return " ".join(_WORDS.findall(text.translate(_TRANSLATE)))
 
 
 def _clean(value: Any) -> str | None:
@@ -78,11 +92,11 @@ class ChunkIndex:
     def __init__(self, chunks: list[Chunk], source: dict[str, str]):
         self.chunks = {c.index: c for c in chunks}
         self.source = source
-        self._norm: dict[int, tuple[str, list[int]]] = {}
+        self._norm: dict[int, Normalised] = {}
 
-    def norm(self, chunk_index: int) -> tuple[str, list[int]]:
+    def norm(self, chunk_index: int) -> Normalised:
         if chunk_index not in self._norm:
-            self._norm[chunk_index] = normalise(self.chunks[chunk_index].text)
+            self._norm[chunk_index] = Normalised(self.chunks[chunk_index].text)
         return self._norm[chunk_index]
 
 
@@ -123,21 +137,24 @@ def check(
     if quote is None:
         report.reason = "no quote given"
         return report
-    needle = normalise(quote.strip(_STRIP))[0]
-    if len(needle) < 2:
+    stripped = quote.strip(_STRIP)
+    if len(stripped) < 2:
         report.reason = "quote too short to check"
         return report
-    hay, where = index.norm(chunk.index)
-    pos = hay.find(needle)
-    if pos < 0:
+    # Fast path: most quotes that are right are verbatim; normalise only when needed.
+    pos = chunk.text.find(stripped)
+    if pos >= 0:
+        found: tuple[int, int] | None = (pos, pos + len(stripped))
+    else:
+        found = index.norm(chunk.index).find(normalise(stripped))
+    if found is None:
         report.reason = "quote not found in the chunk"
         return report
     report.supported = True
-    report.start = chunk.start + where[pos]
-    report.end = chunk.start + where[pos + len(needle) - 1] + 1
+    report.start, report.end = chunk.start + found[0], chunk.start + found[1]
     source = index.source[chunk.doc_id]
     report.context = context_around(source, report.start, report.end)
-    report.answer_in_quote = normalise(answer.lower())[0].strip(_STRIP) in needle.lower()
+    report.answer_in_quote = normalise(answer).strip(_STRIP).lower() in normalise(stripped).lower()
     return report
 
 

@@ -27,7 +27,15 @@ from shoal.pricing import cost_usd
 from shoal.store import Store
 from shoal.swarm import prompts
 from shoal.swarm.aggregate import NOT_FOUND, Decision, best_reports, decide
-from shoal.swarm.check import ChunkIndex, Report, check, context_around, group, normalise
+from shoal.swarm.check import (
+    ChunkIndex,
+    Normalised,
+    Report,
+    check,
+    context_around,
+    group,
+    normalise,
+)
 from shoal.swarm.chunk import Chunk, chunk_document, coverage
 from shoal.swarm.dispatch import DispatchAborted, Dispatcher, Job, JobResult
 from shoal.swarm.documents import Document, load_path
@@ -424,7 +432,7 @@ class Swarm:
             "end": rep.end if rep else None,
             "finished": time.time(),
         }
-        self.store.writer.submit(lambda: self.store.insert_jobs([row]))
+        self.store.queue_job(row)
         self._emit(
             "job",
             key=res.job.key,
@@ -524,14 +532,13 @@ def _joined(docs: list[Document]) -> str:
 
 
 def _locate(quote: str, docs: list[Document]) -> Citation | None:
-    needle = normalise(quote.strip(" \"'.…"))[0]
+    needle = normalise(quote.strip(" \"'.…"))
     if len(needle) < 2:
         return None
     for d in docs:
-        hay, where = normalise(d.text)
-        pos = hay.find(needle)
-        if pos >= 0:
-            start, end = where[pos], where[pos + len(needle) - 1] + 1
+        found = Normalised(d.text).find(needle)
+        if found is not None:
+            start, end = found
             return Citation(
                 d.text[start:end], start, end, d.name, context_around(d.text, start, end)
             )
