@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -493,6 +494,198 @@ def show(ctx: click.Context, run_id: str, as_json: bool) -> None:
         print_answer(Answer.from_dict(run["result"]))
     elif run["error"]:
         out.print(f"[red]{run['status']}:[/] {run['error']} — `shoal resume {run_id}`")
+
+
+# --- scaling laws -------------------------------------------------------------------------
+def _fit_table(title: str, fit: Any) -> Table:
+    table = Table("parameter", "estimate", "se", "95% interval", title=title)
+    for name, est in [*fit.params.items(), *fit.derived.items()]:
+        ci = f"[{est.lo:.4g}, {est.hi:.4g}]" if est.lo is not None else ""
+        table.add_row(name, f"{est.value:.5g}", f"{est.se:.3g}" if est.se is not None else "", ci)
+    return table
+
+
+@cli.command()
+@click.argument("csv_path", type=click.Path(path_type=__import__("pathlib").Path))
+@click.option(
+    "--form", type=click.Choice(["chinchilla", "power", "sigmoid", "trend"]), required=True
+)
+@click.option("--n-col", help="Parameters column (comma-separate two, e.g. active,total, for MoE).")
+@click.option("--d-col", help="Training tokens column.")
+@click.option(
+    "--c-col", help="Training compute column (FLOPs); D = C / (6 N) when --d-col is absent."
+)
+@click.option("--c-scale", type=float, default=1.0, help="Multiply compute by this (e.g. 1e21).")
+@click.option("--loss-col", help="Loss column (chinchilla, power).")
+@click.option("--x-col", help="The variable of a power law or the compute of a sigmoid.")
+@click.option("--score-col", help="Benchmark score column (sigmoid).")
+@click.option("--floor", type=float, default=None, help="Fix the sigmoid's floor (chance score).")
+@click.option("--date-col", help="Date column (trend).")
+@click.option("--y-col", help="Quantity that trends over time (trend).")
+@click.option("--bootstrap", type=int, default=0, help="Bootstrap resamples for intervals.")
+@click.option("--seed", type=int, default=0)
+@click.option(
+    "--holdout-above",
+    type=float,
+    default=None,
+    help="Forecast: fit on runs with compute (or x) at or below this, predict the rest.",
+)
+@click.option("--leave-largest-out", is_flag=True, help="Forecast the largest scale from the rest.")
+@click.option("--plot", type=click.Path(path_type=__import__("pathlib").Path), default=None)
+@click.option("--json", "as_json", is_flag=True)
+def fit(
+    csv_path: Any, form: str, n_col: str | None, d_col: str | None, c_col: str | None,
+    c_scale: float, loss_col: str | None, x_col: str | None, score_col: str | None,
+    floor: float | None, date_col: str | None, y_col: str | None, bootstrap: int, seed: int,
+    holdout_above: float | None, leave_largest_out: bool, plot: Any, as_json: bool,
+) -> None:  # fmt: skip
+    """Fit a scaling law to the runs in CSV_PATH."""
+    import numpy as np
+
+    from shoal.scaling import data, laws
+
+    columns, rows = data.read_rows(csv_path)
+
+    def need(flag: str, value: str | None) -> str:
+        if not value:
+            raise ShoalError(f"--form {form} needs {flag}")
+        return value
+
+    result: dict[str, Any] = {}
+    fits: list[tuple[str, Any]] = []
+    if form in ("chinchilla", "power"):
+        loss = data.column(rows, need("--loss-col", loss_col), columns, csv_path)
+        if form == "power":
+            x = data.column(rows, need("--x-col", x_col), columns, csv_path)
+            fits.append((x_col or "x", laws.fit_power(x, loss, bootstrap=bootstrap, seed=seed)))
+            xs, scale_x = [x], x
+        else:
+            compute = data.column(rows, c_col, columns, csv_path, scale=c_scale) if c_col else None
+            if not d_col and compute is None:
+                raise ShoalError("--form chinchilla needs --d-col or --c-col")
+            for name in need("--n-col", n_col).split(","):
+                n = data.column(rows, name, columns, csv_path)
+                d = data.column(rows, d_col, columns, csv_path) if d_col else compute / (6 * n)
+                fits.append((name, laws.fit_chinchilla(n, d, loss, bootstrap=bootstrap, seed=seed)))
+            xs = [n, d]
+            scale_x = compute if compute is not None else 6 * n * d
+        if holdout_above is not None or leave_largest_out:
+            train = (
+                laws.largest_scale_mask(scale_x) if leave_largest_out else scale_x <= holdout_above
+            )
+            if train.all() or not train.any():
+                raise ShoalError("the holdout leaves no runs to fit or none to predict")
+            result["forecast"] = laws.forecast(
+                xs, loss, train, bootstrap=max(bootstrap, 100), seed=seed
+            )
+    elif form == "sigmoid":
+        x = data.column(
+            rows, need("--x-col", x_col), columns, csv_path, scale=c_scale, skip_missing=True
+        )
+        y = data.column(rows, need("--score-col", score_col), columns, csv_path, positive=False,
+                        skip_missing=True)  # fmt: skip
+        ok = np.isfinite(x) & np.isfinite(y)
+        cap = laws.fit_capability(
+            np.log10(x[ok]), y[ok], floor=floor, bootstrap=bootstrap, seed=seed
+        )
+        fits.append((score_col or "score", cap))
+    else:
+        years = data.dates(rows, need("--date-col", date_col), columns, csv_path)
+        y = data.column(rows, need("--y-col", y_col), columns, csv_path)
+        fits.append((y_col or "y", laws.fit_time_trend(years, y, bootstrap=bootstrap, seed=seed)))
+    result["fits"] = {name: f.to_dict() for name, f in fits}
+    if plot is not None:
+        from shoal.scaling.plot import plot_fit
+
+        plot_fit(plot, form, fits, rows, columns, csv_path, result.get("forecast"),
+                 n_col=n_col, d_col=d_col, c_col=c_col, c_scale=c_scale, loss_col=loss_col,
+                 x_col=x_col, score_col=score_col, date_col=date_col, y_col=y_col)  # fmt: skip
+    if as_json:
+        emit_json(result if len(fits) > 1 or "forecast" in result else fits[0][1].to_dict())
+        return
+    for name, f in fits:
+        out.print(
+            _fit_table(f"{form} fit on {name}: {f.n_points} points, objective {f.objective:.6g}", f)
+        )
+    if "forecast" in result:
+        fc = result["forecast"]
+        table = Table("row", "observed", "predicted", "95% interval", "break", title="forecast")
+        for r in fc["predictions"]:
+            flag = "[red]worse than law[/]" if r["worse_than_law"] else ""
+            if r["break"] and not flag:
+                flag = "[yellow]better than law[/]"
+            table.add_row(
+                str(r["row"] + 2),
+                f"{r['observed']:.4g}",
+                f"{r['predicted']:.4g}",
+                f"[{r['lo95']:.4g}, {r['hi95']:.4g}]",
+                flag,
+            )
+        out.print(table)
+        out.print(
+            f"{fc['breaks']} of {len(fc['predictions'])} held-out runs fall outside "
+            "the 95% interval"
+        )
+
+
+@cli.command()
+@click.option(
+    "--params",
+    "params_json",
+    required=True,
+    help="A chinchilla fit as JSON (the output of `shoal fit --json`), or a path to one.",
+)
+@click.option("--compute", type=float, multiple=True, required=True, help="FLOPs budget(s).")
+@click.option("--json", "as_json", is_flag=True)
+def allocate(params_json: str, compute: tuple[float, ...], as_json: bool) -> None:
+    """Compute-optimal parameters and tokens for a budget, from a chinchilla fit."""
+    from pathlib import Path
+
+    from shoal.scaling import Fit, frontier
+
+    text = Path(params_json).read_text() if Path(params_json).exists() else params_json
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ShoalError(f"--params is not JSON: {exc}") from exc
+    if "theta" not in raw:
+        p = raw.get("params", raw)
+        try:
+            val = {k: (v["estimate"] if isinstance(v, dict) else float(v)) for k, v in p.items()}
+            theta = [
+                math.log(val["A"]),
+                math.log(val["B"]),
+                val["alpha"],
+                val["beta"],
+                math.log(val["E"]),
+            ]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ShoalError(
+                "--params needs A, B, E, alpha, beta (or a `shoal fit --json` output)"
+            ) from exc
+        raw = {"form": "chinchilla", "theta": theta}
+    f = Fit(
+        raw.get("form", "chinchilla"),
+        {},
+        0.0,
+        0,
+        theta=raw["theta"],
+        samples=raw.get("samples", []),
+    )
+    rows = frontier(f, list(compute))
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table("compute", "N_opt", "D_opt", "tokens/param", "loss")
+    for r in rows:
+        table.add_row(
+            f"{r['compute']:.3g}",
+            f"{r['N_opt']['estimate']:.4g}",
+            f"{r['D_opt']['estimate']:.4g}",
+            f"{r['tokens_per_param']['estimate']:.3g}",
+            f"{r['loss']['estimate']:.4g}",
+        )
+    out.print(table)
 
 
 def main() -> None:
