@@ -263,3 +263,16 @@ def test_a_run_killed_with_sigkill_resumes_without_redoing_finished_jobs(tmp_pat
     assert len(healthy.calls) == answer.jobs - len(before)
     redone = {j["key"] for j in store.get_jobs(run["id"])} - before
     assert len(redone) == len(healthy.calls)
+
+
+def test_a_lead_that_answers_right_but_cites_badly_still_gets_a_verified_citation() -> None:
+    worker = ScriptedModel(finder(CODE), name="worker")
+
+    def sloppy(messages):  # type: ignore[no-untyped-def]
+        if "Break the question" in messages[0]["content"]:
+            return json.dumps({"tasks": [{"instruction": "Find the code", "advice": ""}]})
+        return json.dumps({"action": "answer", "answer": "The code is 48213.", "evidence": ["[1]"]})
+
+    answer = swarm(ScriptedModel(sloppy, name="lead"), worker).ask(doc(4000), QUESTION)
+    assert answer.citations and all("48213" in c.text for c in answer.citations)
+    assert not any("unverified" in n for n in answer.notes)

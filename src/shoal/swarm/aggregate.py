@@ -178,7 +178,24 @@ async def decide(
     answer = (value.get("answer") or "").strip()
     if not answer:
         return fallback_decision(groups, query, "lead gave an empty answer"), evidence
+    if not cited:
+        # Small leads often answer right but cite badly ("[E1]", a quote, nothing). The
+        # bookkeeping is shoal's job: cite the shown reports that carry the answer's facts.
+        cited = match_evidence(answer, question, evidence.shown)
     return Decision("answer", answer, cited), evidence
+
+
+_KEY = re.compile(r"\d[\d,.:/-]*\d|\d|[A-Z][a-zA-Z]+")
+
+
+def match_evidence(answer: str, question: str, shown: list[Group]) -> list[Group]:
+    """Reports whose quote holds every distinctive token (numbers, names) of ``answer``
+    that the question itself does not already contain."""
+    asked = set(_KEY.findall(question))
+    keys = [k for k in _KEY.findall(answer) if k not in asked]
+    if not keys:
+        return []
+    return [g for g in shown if any(all(k in (r.quote or "") for k in keys) for r in g.reports)][:3]
 
 
 def best_reports(decision: Decision, limit: int = 3) -> list[Report]:
