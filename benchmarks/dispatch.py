@@ -14,13 +14,12 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
-import os
 import tempfile
 import time
 import tracemalloc
-from pathlib import Path
 from typing import Any
 
+from _results import write
 from shoal import ledger
 from shoal.models import ScriptedModel
 from shoal.store import Store
@@ -146,17 +145,13 @@ def main() -> None:
             f"{r['shoal_s']:>9.3f}{r['shoal_over_bare']:>14.3f}"
             f"{r['peak_bytes_per_job'] / 1024:>8.1f}"
         )
-    out = Path(__file__).parent / "results" / "dispatch.json"
-    out.parent.mkdir(exist_ok=True)
-    meta = {
-        "cpu_count": os.cpu_count(),
-        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
-        "latency_s": LATENCY,
-        "target": "shoal within 15% of bare gather (shoal/gather <= 1.15)",
-        "model": "scripted (fixed latency); measures dispatch machinery, not a model",
-    }
-    out.write_text(json.dumps({"meta": meta, "results": rows}, indent=2))
-    print(f"wrote {out}")
+    write(
+        "dispatch",
+        rows,
+        latency_s=LATENCY,
+        target="shoal within 15% of bare gather (shoal/gather <= 1.15)",
+        model="scripted (fixed latency); measures dispatch machinery, not a model",
+    )
 
 
 if __name__ == "__main__":

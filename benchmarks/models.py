@@ -17,13 +17,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
 import statistics
 import tempfile
 import time
-from pathlib import Path
 
+from _results import write
 from shoal import ledger
 from shoal.models import get_model
 from shoal.models.llama import LlamaModel
@@ -118,15 +116,7 @@ def main() -> None:
                 f"{r['model']:<22}{metric:<14}{r[key]['shoal']:>12.1f}{r[key]['direct']:>14.1f}"
                 f"{pct:>9.2f}%"
             )
-    out = Path(__file__).parent / "results" / "models.json"
-    out.parent.mkdir(exist_ok=True)
-    meta = {
-        "cpu_count": os.cpu_count(),
-        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
-        "target": "<3%",
-    }
-    out.write_text(json.dumps({"meta": meta, "results": results}, indent=2))
-    print(f"wrote {out}")
+    write("models", results, target="shoal overhead < 3%")
 
 
 if __name__ == "__main__":

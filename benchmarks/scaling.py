@@ -10,13 +10,12 @@ Usage: python benchmarks/scaling.py
 from __future__ import annotations
 
 import csv
-import json
-import os
 import time
 from pathlib import Path
 
 import numpy as np
 
+from _results import write
 from shoal.scaling import fit_chinchilla
 
 TRUE = {"E": 1.69, "A": 406.4, "B": 410.7, "alpha": 0.34, "beta": 0.28}
@@ -74,11 +73,7 @@ def main() -> None:
         print(f"{r['data']:<42}{r['grid_fit_s']:>8.2f}{r['bootstrap']:>6}", end="")
         print(f"{r['bootstrap_s']:>8.2f}")
         print("    " + "  ".join(f"{k}={cell(k)}" for k in ("E", "A", "B", "alpha", "beta")))
-    out = Path(__file__).parent / "results" / "scaling.json"
-    meta = {"cpu_count": os.cpu_count(), "when": time.strftime("%Y-%m-%d %H:%M:%S"),
-            "target": "whole grid well under 10 s for a few hundred points"}  # fmt: skip
-    out.write_text(json.dumps({"meta": meta, "results": rows}, indent=2))
-    print(f"wrote {out}")
+    write("scaling", rows, target="whole grid well under 10 s for a few hundred points")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ vector of integer weights on the runs), which is what makes 1,000 resamples chea
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -209,6 +210,25 @@ def largest_scale_mask(x: np.ndarray) -> np.ndarray:
 
 
 # --- capability versus compute, and trends over time ------------------------------------
+def _resampled(
+    x: np.ndarray,
+    y: np.ndarray,
+    bootstrap: int,
+    seed: int,
+    need: int,
+    refit: Callable[[np.ndarray, np.ndarray], np.ndarray],
+) -> np.ndarray:
+    """Parameter vectors refitted on ``bootstrap`` resamples of the (x, y) pairs. A
+    resample with fewer than ``need`` distinct x cannot identify the form: skipped."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for _ in range(bootstrap):
+        i = rng.integers(0, x.size, x.size)
+        if np.unique(x[i]).size >= need:
+            rows.append(refit(x[i], y[i]))
+    return np.array(rows)
+
+
 def fit_capability(
     log10_compute: np.ndarray,
     score: np.ndarray,
@@ -224,16 +244,9 @@ def fit_capability(
         raise InputError(f"the sigmoid form needs at least {need + 1} points, got {n}")
     p, sse = fit_sigmoid(log10_compute, score, floor)
     names = ["floor", "ceiling", "slope", "midpoint"]
-    samples = np.empty((0, 4))
-    if bootstrap:
-        rng = np.random.default_rng(seed)
-        rows = []
-        for _ in range(bootstrap):
-            i = rng.integers(0, n, n)
-            if np.unique(log10_compute[i]).size < need:
-                continue
-            rows.append(fit_sigmoid(log10_compute[i], score[i], floor)[0])
-        samples = np.array(rows)
+    samples = _resampled(
+        log10_compute, score, bootstrap, seed, need, lambda x, y: fit_sigmoid(x, y, floor)[0]
+    )
     fit = Fit("sigmoid", {}, sse, n, bootstrap=bootstrap, seed=seed, theta=p.tolist())
     for j, name in enumerate(names):
         fit.params[name] = summarise(float(p[j]), samples[:, j] if samples.size else np.array([]))
@@ -256,16 +269,7 @@ def fit_time_trend(
     if n < 3:
         raise InputError(f"the trend form needs at least 3 points, got {n}")
     coef, sse = fit_trend(years, value)
-    samples = np.empty((0, 2))
-    if bootstrap:
-        rng = np.random.default_rng(seed)
-        rows = []
-        for _ in range(bootstrap):
-            i = rng.integers(0, n, n)
-            if np.unique(years[i]).size < 2:
-                continue
-            rows.append(fit_trend(years[i], value[i])[0])
-        samples = np.array(rows)
+    samples = _resampled(years, value, bootstrap, seed, 2, lambda x, y: fit_trend(x, y)[0])
     fit = Fit("trend", {}, sse, n, bootstrap=bootstrap, seed=seed, theta=coef.tolist())
     r_samples = samples[:, 1] if samples.size else np.array([])
     fit.params["rate_per_year"] = summarise(float(coef[1]), r_samples)

@@ -1,0 +1,20 @@
+"""Where benchmark scripts put their numbers: benchmarks/results/NAME.json, with context."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def write(name: str, rows: list[dict[str, Any]], **meta: Any) -> Path:
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"{name}.json"
+    context = {"cpu_count": os.cpu_count(), "when": time.strftime("%Y-%m-%d %H:%M:%S"), **meta}
+    out.write_text(json.dumps({"meta": context, "results": rows}, indent=2))
+    print(f"wrote {out}")
+    return out
