@@ -276,3 +276,16 @@ def test_a_lead_that_answers_right_but_cites_badly_still_gets_a_verified_citatio
     answer = swarm(ScriptedModel(sloppy, name="lead"), worker).ask(doc(4000), QUESTION)
     assert answer.citations and all("48213" in c.text for c in answer.citations)
     assert not any("unverified" in n for n in answer.notes)
+
+
+def test_a_lead_answer_with_no_verified_evidence_is_never_passed_on() -> None:
+    worker = ScriptedModel(finder(CODE, invent=True), name="worker")
+
+    def guesser(messages):  # type: ignore[no-untyped-def]
+        if "Break the question" in messages[0]["content"]:
+            return json.dumps({"tasks": [{"instruction": "Find the code", "advice": ""}]})
+        return json.dumps({"action": "answer", "answer": "1234567890", "evidence": []})
+
+    answer = swarm(ScriptedModel(guesser, name="lead"), worker).ask(doc(2000), QUESTION)
+    assert "1234567890" not in answer.answer and "does not appear" in answer.answer
+    assert answer.citations == []

@@ -178,6 +178,9 @@ async def decide(
     answer = (value.get("answer") or "").strip()
     if not answer:
         return fallback_decision(groups, query, "lead gave an empty answer"), evidence
+    if not groups:
+        # With no verified evidence at all, any answer is the lead's own guess.
+        return Decision("answer", NOT_FOUND, []), evidence
     if not cited:
         # Small leads often answer right but cite badly ("[E1]", a quote, nothing). The
         # bookkeeping is shoal's job: cite the shown reports that carry the answer's facts.
