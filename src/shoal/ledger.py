@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
-from shoal.pricing import cost_usd
+from shoal.pricing import LOCAL_BACKENDS, cost_usd
 from shoal.types import Reply, Usage
 
 if TYPE_CHECKING:
@@ -111,7 +111,7 @@ def scope(
 
 
 def _row(model: Model, usage: Usage, seconds: float, role: str | None) -> dict[str, Any]:
-    local = model.info.backend in ("llama", "scripted")
+    local = model.info.backend in LOCAL_BACKENDS
     return {
         "ts": time.time(),
         "run_id": _run_id.get(),

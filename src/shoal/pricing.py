@@ -17,6 +17,9 @@ from pathlib import Path
 from shoal.config import local_price_per_million
 from shoal.types import Usage
 
+LOCAL_BACKENDS = ("llama", "scripted")
+"""Backends whose calls cost machine time, priced at SHOAL_LOCAL_PRICE."""
+
 
 @dataclass(frozen=True)
 class Price:

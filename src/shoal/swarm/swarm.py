@@ -23,7 +23,7 @@ from shoal import ledger
 from shoal.errors import InputError, ShoalError
 from shoal.models import DEFAULT_LEAD, DEFAULT_WORKER, get_model
 from shoal.models.base import Model
-from shoal.pricing import cost_usd
+from shoal.pricing import LOCAL_BACKENDS, cost_usd
 from shoal.store import Store
 from shoal.swarm import prompts
 from shoal.swarm.aggregate import NOT_FOUND, Decision, best_reports, decide
@@ -46,7 +46,6 @@ from shoal.types import Usage
 log = logging.getLogger(__name__)
 
 STRATEGIES = ("swarm", "lead", "worker")
-LOCAL_BACKENDS = ("llama", "scripted")
 WORKER_REPLY_TOKENS = 160
 WORKER_PROMPT_ROOM = 400
 SINGLE_REPLY_TOKENS = 300
