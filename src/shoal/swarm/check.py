@@ -42,7 +42,6 @@ class Report:
     start: int | None = None
     end: int | None = None
     context: str = ""
-    answer_in_quote: bool = False
 
     @property
     def empty(self) -> bool:
@@ -154,7 +153,6 @@ def check(
     report.start, report.end = chunk.start + found[0], chunk.start + found[1]
     source = index.source[chunk.doc_id]
     report.context = context_around(source, report.start, report.end)
-    report.answer_in_quote = normalise(answer).strip(_STRIP).lower() in normalise(stripped).lower()
     return report
 
 
