@@ -89,7 +89,6 @@ class Store:
         self._writer: Writer | None = None
         self._writer_lock = threading.Lock()
         self._job_rows: list[dict[str, Any]] = []
-        self._job_flush_pending = False
 
     @property
     def writer(self) -> Writer:
@@ -216,16 +215,14 @@ class Store:
         """Store a finished job soon, on the writer thread. Rows that arrive while a write
         is pending join it, so a fast dispatch costs one transaction per batch, not per job."""
         with self._writer_lock:
+            first = not self._job_rows  # rows already waiting have a flush queued
             self._job_rows.append(row)
-            if self._job_flush_pending:
-                return
-            self._job_flush_pending = True
-        self.writer.submit(self._flush_jobs)
+        if first:
+            self.writer.submit(self._flush_jobs)
 
     def _flush_jobs(self) -> None:
         with self._writer_lock:
             rows, self._job_rows = self._job_rows, []
-            self._job_flush_pending = False
         self.insert_jobs(rows)
 
     def get_jobs(self, run_id: str, round_: int | None = None) -> list[dict[str, Any]]:
