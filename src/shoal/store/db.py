@@ -19,7 +19,18 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from shoal.config import db_url
 from shoal.errors import ShoalError
 from shoal.store import schema
-from shoal.store.schema import MIGRATIONS, calls, documents, jobs, runs
+from shoal.store.schema import (
+    LOCAL_TENANT,
+    MIGRATIONS,
+    api_keys,
+    calls,
+    document_owners,
+    documents,
+    events,
+    jobs,
+    messages,
+    runs,
+)
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +99,7 @@ class Store:
         self.migrate()
         self._writer: Writer | None = None
         self._writer_lock = threading.Lock()
-        self._job_rows: list[dict[str, Any]] = []
+        self._pending: dict[str, list[dict[str, Any]]] = {}
 
     @property
     def writer(self) -> Writer:
@@ -157,20 +168,84 @@ class Store:
             return {r.role: dict(r._mapping) for r in conn.execute(query)}
 
     # --- documents -----------------------------------------------------------------
-    def put_document(self, doc_id: str, name: str, text: str) -> None:
+    def put_document(self, doc_id: str, name: str, text: str, tenant: str = LOCAL_TENANT) -> None:
+        """Store a document once (ids are content hashes) and record that ``tenant`` has it."""
+        now = time.time()
         with self.engine.begin() as conn:
             exists = conn.execute(select(documents.c.id).where(documents.c.id == doc_id)).first()
             if not exists:
                 conn.execute(
                     insert(documents).values(
-                        id=doc_id, name=name, text=text, chars=len(text), created=time.time()
+                        id=doc_id, name=name, text=text, chars=len(text), created=now
+                    )
+                )
+            owned = conn.execute(
+                select(document_owners.c.doc_id).where(
+                    document_owners.c.doc_id == doc_id, document_owners.c.tenant == tenant
+                )
+            ).first()
+            if not owned:
+                conn.execute(
+                    insert(document_owners).values(
+                        tenant=tenant, doc_id=doc_id, name=name, created=now
                     )
                 )
 
-    def get_document(self, doc_id: str) -> dict[str, Any] | None:
+    def get_document(self, doc_id: str, tenant: str | None = None) -> dict[str, Any] | None:
+        """A document, or None. With ``tenant``, only if that tenant has it."""
+        query = select(documents).where(documents.c.id == doc_id)
+        if tenant is not None:
+            query = query.join(
+                document_owners,
+                (document_owners.c.doc_id == documents.c.id) & (document_owners.c.tenant == tenant),
+            )
         with self.engine.connect() as conn:
-            row = conn.execute(select(documents).where(documents.c.id == doc_id)).first()
+            row = conn.execute(query).first()
             return dict(row._mapping) if row else None
+
+    def list_documents(self, tenant: str, limit: int = 50) -> list[dict[str, Any]]:
+        query = (
+            select(document_owners.c.doc_id.label("id"), document_owners.c.name,
+                   document_owners.c.created, documents.c.chars)
+            .join(documents, documents.c.id == document_owners.c.doc_id)
+            .where(document_owners.c.tenant == tenant)
+            .order_by(document_owners.c.created.desc())
+            .limit(limit)
+        )  # fmt: skip
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    # --- API keys --------------------------------------------------------------------
+    def create_key(self, key_id: str, name: str, key_hash: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(api_keys).values(id=key_id, name=name, hash=key_hash, created=time.time())
+            )
+
+    def key_by_hash(self, key_hash: str) -> dict[str, Any] | None:
+        """The live (not revoked) key with this hash."""
+        query = select(api_keys).where(api_keys.c.hash == key_hash, api_keys.c.revoked.is_(None))
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+            return dict(row._mapping) if row else None
+
+    def list_keys(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(api_keys).order_by(api_keys.c.created))
+            return [dict(r._mapping) for r in rows]
+
+    def revoke_key(self, name_or_id: str) -> int:
+        """Revoke live keys with this id or name; returns how many."""
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                update(api_keys)
+                .where(
+                    (api_keys.c.id == name_or_id) | (api_keys.c.name == name_or_id),
+                    api_keys.c.revoked.is_(None),
+                )
+                .values(revoked=time.time())
+            )
+            return result.rowcount or 0
 
     # --- runs ----------------------------------------------------------------------
     def create_run(self, **values: Any) -> None:
@@ -184,15 +259,75 @@ class Store:
                 update(runs).where(runs.c.id == run_id).values(updated=time.time(), **values)
             )
 
-    def get_run(self, run_id: str) -> dict[str, Any] | None:
+    def get_run(self, run_id: str, tenant: str | None = None) -> dict[str, Any] | None:
+        """A run, or None. With ``tenant``, another tenant's run is None too."""
+        query = select(runs).where(runs.c.id == run_id)
+        if tenant is not None:
+            query = query.where(runs.c.tenant == tenant)
         with self.engine.connect() as conn:
-            row = conn.execute(select(runs).where(runs.c.id == run_id)).first()
+            row = conn.execute(query).first()
             return dict(row._mapping) if row else None
 
-    def list_runs(self, limit: int = 20) -> list[dict[str, Any]]:
+    def list_runs(self, limit: int = 20, tenant: str | None = None) -> list[dict[str, Any]]:
+        query = select(runs).order_by(runs.c.created.desc()).limit(limit)
+        if tenant is not None:
+            query = query.where(runs.c.tenant == tenant)
         with self.engine.connect() as conn:
-            rows = conn.execute(select(runs).order_by(runs.c.created.desc()).limit(limit))
-            return [dict(r._mapping) for r in rows]
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    # --- memory: conversations, append-only ---------------------------------------------
+    def append_messages(self, rows: list[dict[str, Any]]) -> None:
+        """Append messages (user, thread, ts, role, content, meta) in one transaction."""
+        if rows:
+            with self.engine.begin() as conn:
+                conn.execute(insert(messages), rows)
+
+    def get_messages(self, user: str, thread: str | None = None) -> list[dict[str, Any]]:
+        """A user's messages, oldest first (one thread, or all of them)."""
+        query = select(messages).where(messages.c.user == user)
+        if thread is not None:
+            query = query.where(messages.c.thread == thread)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query.order_by(messages.c.id))]
+
+    def threads(self, user: str) -> list[dict[str, Any]]:
+        query = (
+            select(messages.c.thread, func.count().label("messages"),
+                   func.min(messages.c.ts).label("first"), func.max(messages.c.ts).label("last"))
+            .where(messages.c.user == user)
+            .group_by(messages.c.thread)
+            .order_by(messages.c.thread)
+        )  # fmt: skip
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def delete_messages(self, user: str, thread: str | None = None) -> tuple[int, int]:
+        """Really delete a user's messages (one thread or all); returns (messages, chars)."""
+        where = [messages.c.user == user]
+        if thread is not None:
+            where.append(messages.c.thread == thread)
+        with self.engine.begin() as conn:
+            count, chars = conn.execute(
+                select(
+                    func.count(), func.coalesce(func.sum(func.length(messages.c.content)), 0)
+                ).where(*where)
+            ).one()
+            conn.execute(messages.delete().where(*where))
+        return int(count), int(chars)
+
+    # --- run events (for live pages and replay) ----------------------------------------
+    def queue_event(self, run_id: str, seq: int, kind: str, data: dict[str, Any]) -> None:
+        self._queue_row("events", {"run_id": run_id, "seq": seq, "ts": time.time(),
+                                   "kind": kind, "data": data})  # fmt: skip
+
+    def get_events(self, run_id: str, after: int = -1) -> list[dict[str, Any]]:
+        query = (
+            select(events)
+            .where(events.c.run_id == run_id, events.c.seq > after)
+            .order_by(events.c.seq)
+        )
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
 
     # --- jobs and their reports ----------------------------------------------------
     def insert_jobs(self, rows: Iterable[dict[str, Any]]) -> None:
@@ -212,18 +347,27 @@ class Store:
                 conn.execute(insert(jobs), rows)
 
     def queue_job(self, row: dict[str, Any]) -> None:
-        """Store a finished job soon, on the writer thread. Rows that arrive while a write
-        is pending join it, so a fast dispatch costs one transaction per batch, not per job."""
-        with self._writer_lock:
-            first = not self._job_rows  # rows already waiting have a flush queued
-            self._job_rows.append(row)
-        if first:
-            self.writer.submit(self._flush_jobs)
+        """Store a finished job soon, on the writer thread."""
+        self._queue_row("jobs", row)
 
-    def _flush_jobs(self) -> None:
+    def _queue_row(self, table: str, row: dict[str, Any]) -> None:
+        """Rows that arrive while a write of their table is pending join it, so a fast
+        dispatch costs one transaction per batch, not per row."""
         with self._writer_lock:
-            rows, self._job_rows = self._job_rows, []
-        self.insert_jobs(rows)
+            waiting = self._pending.setdefault(table, [])
+            first = not waiting  # rows already waiting have a flush queued
+            waiting.append(row)
+        if first:
+            self.writer.submit(lambda: self._flush(table))
+
+    def _flush(self, table: str) -> None:
+        with self._writer_lock:
+            rows, self._pending[table] = self._pending[table], []
+        if table == "jobs":
+            self.insert_jobs(rows)
+        elif rows:
+            with self.engine.begin() as conn:
+                conn.execute(insert(schema.metadata.tables[table]), rows)
 
     def get_jobs(self, run_id: str, round_: int | None = None) -> list[dict[str, Any]]:
         query = select(jobs).where(jobs.c.run_id == run_id)

@@ -14,11 +14,17 @@ from sqlalchemy import (
     Column,
     Connection,
     Float,
+    Index,
     Integer,
     MetaData,
     String,
     Table,
     Text,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
 )
 
 metadata = MetaData()
@@ -74,6 +80,7 @@ runs = Table(
     Column("state", JSON, nullable=False),
     Column("result", JSON),
     Column("error", Text),
+    Column("tenant", String(64), index=True),  # added in v3
 )
 
 jobs = Table(
@@ -101,6 +108,56 @@ jobs = Table(
 )
 
 
+# --- v3: tenants (API keys), document ownership, stored run events ----------------------
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("name", String(200), nullable=False),
+    # sha256 of the whole key: keys are 256-bit random tokens, so a fast hash is enough
+    # and lookups stay one indexed equality. The key itself is shown once and never stored.
+    Column("hash", String(64), nullable=False, unique=True),
+    Column("created", Float, nullable=False),
+    Column("revoked", Float),
+)
+
+document_owners = Table(
+    "document_owners",
+    metadata,
+    Column("tenant", String(64), primary_key=True),
+    Column("doc_id", String(64), primary_key=True),
+    Column("name", String(500), nullable=False),
+    Column("created", Float, nullable=False),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("run_id", String(32), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("ts", Float, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("data", JSON, nullable=False),
+)
+
+# --- v4: memory (a user's whole conversation, append-only) --------------------------------
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user", String(200), nullable=False),
+    Column("thread", String(200), nullable=False),
+    Column("ts", Float, nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("content", Text, nullable=False),
+    Column("meta", JSON),
+    Index("ix_messages_user_thread", "user", "thread", "id"),
+)
+
+LOCAL_TENANT = "local"
+"""The tenant of everything done without an API key: the CLI, ``shoal serve --no-auth``."""
+
+
 def _v1(conn: Connection) -> None:
     metadata.create_all(conn, tables=[calls])
 
@@ -109,4 +166,28 @@ def _v2(conn: Connection) -> None:
     metadata.create_all(conn, tables=[documents, runs, jobs])
 
 
-MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [(1, _v1), (2, _v2)]
+def _v3(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[api_keys, document_owners, events])
+    # v2 databases have runs without a tenant column; a fresh v2 step already made it.
+    cols = {c["name"] for c in inspect(conn).get_columns("runs")}
+    if "tenant" not in cols:
+        conn.execute(text("ALTER TABLE runs ADD COLUMN tenant VARCHAR(64)"))
+        conn.execute(text("CREATE INDEX ix_runs_tenant ON runs (tenant)"))
+    conn.execute(update(runs).where(runs.c.tenant.is_(None)).values(tenant=LOCAL_TENANT))
+    # Documents stored before v3 belong to the local user.
+    rows = conn.execute(select(documents.c.id, documents.c.name, documents.c.created)).all()
+    if rows:
+        conn.execute(
+            insert(document_owners),
+            [{"tenant": LOCAL_TENANT, "doc_id": r.id, "name": r.name, "created": r.created}
+             for r in rows],
+        )  # fmt: skip
+
+
+def _v4(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[messages])
+
+
+MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
+    (1, _v1), (2, _v2), (3, _v3), (4, _v4),
+]  # fmt: skip
