@@ -289,3 +289,28 @@ def test_a_lead_answer_with_no_verified_evidence_is_never_passed_on() -> None:
     answer = swarm(ScriptedModel(guesser, name="lead"), worker).ask(doc(2000), QUESTION)
     assert "1234567890" not in answer.answer and "does not appear" in answer.answer
     assert answer.citations == []
+
+
+def test_a_paraphrased_opening_is_trimmed_to_the_verbatim_part_but_inventions_are_not() -> None:
+    from shoal.swarm.check import ChunkIndex, check
+    from shoal.swarm.chunk import Chunk
+
+    text = "Please remember: my locker combination is 7-31-19. The weather was fine."
+    chunk = Chunk(0, "d", "d.txt", 0, len(text), text, 20)
+    index = ChunkIndex([chunk], {"d": text})
+
+    def verdict(answer: str, quote: str) -> tuple[bool, str]:
+        r = check({"answer": answer, "quote": quote, "confidence": 0.9}, job_key="k", round_=1,
+                  task_index=0, chunk=chunk, index=index)  # fmt: skip
+        cited = text[r.start : r.end] if r.supported else ""
+        return r.supported, cited
+
+    assert verdict("7-31-19", "The locker combination is 7-31-19.") == (
+        True, "locker combination is 7-31-19"
+    )  # fmt: skip
+    # the value is not in the verbatim part: rejected
+    assert verdict("7-31-20", "The locker combination is 7-31-20.")[0] is False
+    # too little of the quote is verbatim: rejected
+    assert (
+        verdict("7-31-19", "Your safe at the bank uses the number 7-31-19 since May.")[0] is False
+    )

@@ -70,6 +70,9 @@ class Reply:
     finish_reason: str | None = None
     attempts: int = 1
     """How many calls it took to get a valid structured reply."""
+    cache: dict[str, Any] = field(default_factory=dict)
+    """Prefix-cache facts when a cache was in use: where the reused prefix came from
+    (live/memory/disk/none), seconds spent restoring, estimated prefill seconds saved."""
 
 
 @dataclass

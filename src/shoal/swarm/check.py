@@ -9,6 +9,7 @@ near-misses, and the neighbouring words ("revoked", "Falcone") are what give tho
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -147,13 +148,48 @@ def check(
     else:
         found = index.norm(chunk.index).find(normalise(stripped))
     if found is None:
-        report.reason = "quote not found in the chunk"
-        return report
+        found = _verbatim_part(normalise(stripped), answer, index.norm(chunk.index))
+        if found is None:
+            report.reason = "quote not found in the chunk"
+            return report
+        report.reason = "quote trimmed to its verbatim part"
     report.supported = True
     report.start, report.end = chunk.start + found[0], chunk.start + found[1]
     source = index.source[chunk.doc_id]
     report.context = context_around(source, report.start, report.end)
     return report
+
+
+TRIM_MIN_WORDS = 4
+TRIM_MIN_SHARE = 0.6
+_DIGITS = re.compile(r"\d")
+
+
+def _verbatim_part(quote: str, answer: str, norm: Normalised) -> tuple[int, int] | None:
+    """The longest run of the quote's words that is verbatim in the chunk, if it is most of
+    the quote and holds the answer. Tiny models often paraphrase a quote's first words
+    ("The code is" for "My code is"); the verbatim rest is still evidence, and it is what
+    gets cited. The answer must be inside it, so an invented value is never accepted:
+    every answer word with a digit, or (no digits) half the answer's words."""
+    words = quote.split(" ")
+    shortest = max(TRIM_MIN_WORDS, math.ceil(len(words) * TRIM_MIN_SHARE))
+    want = [w.strip(_STRIP).lower() for w in normalise(answer).split(" ")]
+    want = [w for w in want if w]
+    numeric = [w for w in want if _DIGITS.search(w)]
+    for size in range(len(words) - 1, shortest - 1, -1):
+        for i in range(len(words) - size + 1):
+            needle = " ".join(words[i : i + size])
+            found = norm.find(needle)
+            if found is None:
+                continue
+            have = {w.strip(_STRIP).lower() for w in words[i : i + size]}
+            if numeric:
+                holds = all(w in have for w in numeric)
+            else:
+                holds = sum(w in have for w in want) * 2 >= len(want) > 0
+            if holds:
+                return found
+    return None
 
 
 def malformed(

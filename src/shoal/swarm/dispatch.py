@@ -83,12 +83,16 @@ class Dispatcher:
     def worker_for(self, job: Job) -> Model:
         return self.workers[job.chunk.index % len(self.workers)]
 
-    async def _one(self, job: Job, check: Checker) -> JobResult:
+    async def _one(
+        self, job: Job, check: Checker, on_start: Callable[[Job], None] | None = None
+    ) -> JobResult:
         worker = self.worker_for(job)
         messages = prompts.worker_messages(job.chunk.text, job.instruction, job.advice)
-        start = time.perf_counter()
         error: ShoalError | None = None
         async with self._limits[id(worker)]:
+            start = time.perf_counter()  # seconds on the worker, not waiting for a slot
+            if on_start is not None:
+                on_start(job)
             for attempt in range(1, self.retries + 2):
                 try:
                     reply = await worker.complete(
@@ -127,11 +131,13 @@ class Dispatcher:
         jobs: list[Job],
         check: Checker,
         on_result: Callable[[JobResult], None] | None = None,
+        on_start: Callable[[Job], None] | None = None,
     ) -> list[JobResult]:
-        """Run every job; results come back in job order."""
+        """Run every job; results come back in job order. ``on_start`` is told when a job
+        gets a worker slot, ``on_result`` when it is finished."""
 
         async def run_one(job: Job) -> JobResult:
-            result = await self._one(job, check)
+            result = await self._one(job, check, on_start)
             if on_result is not None:
                 on_result(result)
             return result

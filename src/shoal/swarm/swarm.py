@@ -25,6 +25,7 @@ from shoal.models import DEFAULT_LEAD, DEFAULT_WORKER, get_model
 from shoal.models.base import Model
 from shoal.pricing import LOCAL_BACKENDS, cost_usd
 from shoal.store import Store
+from shoal.store.schema import LOCAL_TENANT
 from shoal.swarm import prompts
 from shoal.swarm.aggregate import NOT_FOUND, Decision, best_reports, decide
 from shoal.swarm.check import (
@@ -66,6 +67,10 @@ def as_documents(value: DocumentsLike, name: str = "document") -> list[Document]
     if not docs:
         raise InputError("no documents given")
     return docs
+
+
+def new_run_id() -> str:
+    return uuid.uuid4().hex[:12]
 
 
 def _resolve(model: str | Model) -> tuple[Model, str]:
@@ -121,15 +126,25 @@ class Swarm:
     def resume(self, run_id: str) -> Answer:
         return asyncio.run(self.aresume(run_id))
 
-    async def aask(self, document: DocumentsLike, question: str, strategy: str = "swarm") -> Answer:
+    async def aask(
+        self,
+        document: DocumentsLike,
+        question: str,
+        strategy: str = "swarm",
+        *,
+        tenant: str = LOCAL_TENANT,
+        run_id: str | None = None,
+    ) -> Answer:
+        """``tenant`` owns the run and its documents (the server passes the API key's);
+        ``run_id`` lets a caller know the id before the first event."""
         if strategy not in STRATEGIES:
             raise ShoalError(f"unknown strategy {strategy!r}; use one of {', '.join(STRATEGIES)}")
         if not question.strip():
             raise InputError("the question is empty")
         docs = as_documents(document)
-        run_id = uuid.uuid4().hex[:12]
+        run_id = run_id or new_run_id()
         for d in docs:
-            self.store.put_document(d.id, d.name, d.text)
+            self.store.put_document(d.id, d.name, d.text, tenant=tenant)
         config = {
             "lead_spec": self.lead_spec,
             "worker_specs": self.worker_specs,
@@ -148,6 +163,7 @@ class Swarm:
             document_ids=[d.id for d in docs],
             config=config,
             state={"rounds": [], "elapsed": 0.0},
+            tenant=tenant,
         )
         self._emit("run", run_id=run_id, strategy=strategy, question=question)
         return await self._execute(
@@ -328,7 +344,10 @@ class Swarm:
                              chunk=job.chunk, index=index)  # fmt: skip
 
             results = await dispatcher.run(
-                pending, checker, lambda res: self._save_job(run_id, res)
+                pending,
+                checker,
+                on_result=lambda res: self._save_job(run_id, res),
+                on_start=self._job_started if self.on_event else None,
             )
             self.store.drain()
             for res in results:
@@ -408,6 +427,10 @@ class Swarm:
             plan=[rd["plan"] for rd in rounds],
             notes=notes,
         )
+
+    def _job_started(self, job: Job) -> None:
+        self._emit("job", key=job.key, round=job.round, task=job.task_index,
+                   chunk=job.chunk.index, status="started")  # fmt: skip
 
     def _save_job(self, run_id: str, res: JobResult) -> None:
         rep = res.report
