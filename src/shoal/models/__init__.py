@@ -27,6 +27,7 @@ __all__ = [
     "ScriptedModel",
     "available",
     "get_model",
+    "register",
 ]
 
 _INSTANCES: dict[str, Model] = {}
@@ -94,6 +95,12 @@ def get_model(spec: str) -> Model:
         raise UnknownModelError(spec, list(BUNDLED))
     _INSTANCES[spec] = model
     return model
+
+
+def register(spec: str, model: Model) -> None:
+    """Make ``model`` answer to ``spec`` everywhere a spec is accepted (CLI, Swarm, server):
+    the way to plug in a backend shoal does not ship, or a scripted model in a test."""
+    _INSTANCES[spec] = model
 
 
 def available() -> list[ModelInfo]:

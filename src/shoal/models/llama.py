@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
+import ctypes
 import json
 import logging
 import os
@@ -28,7 +30,11 @@ from typing import Any
 from shoal.errors import ChatUnsupportedError, ContextOverflowError, ModelCallError, ShoalError
 from shoal.types import Chunk, Message, ModelInfo, Options, Reply, Usage
 
+from . import kv_cache
 from .base import Model
+from .kv_cache import PrefixCache
+
+CacheScope = tuple[PrefixCache, str] | None
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +45,8 @@ class _Loaded:
     executor: ThreadPoolExecutor
     formatter: Any  # Jinja2ChatFormatter | None
     load_seconds: float
+    prefill_tps: float = 0.0
+    """Measured prompt tokens per second (llama.cpp's own timings), to price a cache hit."""
 
 
 _LOADED: dict[tuple[str, int], _Loaded] = {}
@@ -167,16 +175,25 @@ class LlamaModel(Model):
         prefix = llm.longest_token_prefix(llm._input_ids[:n].tolist(), tokens)
         return min(prefix, max(0, len(tokens) - 1))
 
-    def _run(self, tokens: list[int], kwargs: dict[str, Any], cancel: threading.Event) -> Reply:
+    def _run(
+        self, tokens: list[int], kwargs: dict[str, Any], cancel: threading.Event,
+        scope: CacheScope = None,
+    ) -> Reply:  # fmt: skip
         """Runs on the model's own thread."""
         start = time.perf_counter()
+        facts = self._restore(tokens, scope) if scope else {}
         cached = self._cached_prefix(tokens)
         llama_cpp = _import_llama()
         stop_flag = llama_cpp.StoppingCriteriaList([lambda _ids, _logits: cancel.is_set()])
+        before = self._perf()
         try:
             out = self.loaded.llm.create_completion(stopping_criteria=stop_flag, **kwargs)
         except (RuntimeError, ValueError) as exc:
             raise ModelCallError(f"{self.name}: llama.cpp failed: {exc}") from exc
+        self._learn_prefill_rate(before)
+        if scope:
+            facts = self._cache_facts(facts, cached)
+            self._save_soon(scope)
         choice = out["choices"][0]
         usage = out["usage"]
         return Reply(
@@ -185,7 +202,93 @@ class LlamaModel(Model):
             usage=Usage(usage["prompt_tokens"], usage["completion_tokens"], cached, 1),
             seconds=time.perf_counter() - start,
             finish_reason=choice.get("finish_reason"),
+            cache=facts,
         )
+
+    # --- the prefix cache (see kv_cache.py) -------------------------------------------------
+    @property
+    def cache_key(self) -> str:
+        """What a KV state depends on: the weights, the window, llama.cpp's version."""
+        llama_cpp = _import_llama()
+        size = self.path.stat().st_size
+        return f"{self.path.name}:{size}:ctx{self.n_ctx}:llama-cpp-python-{llama_cpp.__version__}"
+
+    def _restore(self, tokens: list[int], scope: tuple[PrefixCache, str]) -> dict[str, Any]:
+        """Load the longest cached prefix of ``tokens`` if it beats what is live in the KV."""
+        cache, _owner = scope
+        live = self._cached_prefix(tokens)
+        t0 = time.perf_counter()
+        found = cache.lookup(self.cache_key, tokens)
+        if found is None or len(found[0].tokens) <= live:
+            return {"source": "live" if live else "none", "restore_seconds": 0.0}
+        entry, tier = found
+        llama_cpp = _import_llama()
+        llm = self.loaded.llm
+        ctx = llm._ctx.ctx
+        llama_cpp.llama_memory_clear(llama_cpp.llama_get_memory(ctx), True)
+        # from_buffer shares the entry's memory (from_buffer_copy of 140 MB takes ~0.45 s)
+        state = entry.state if isinstance(entry.state, bytearray) else bytearray(entry.state)
+        buf = (ctypes.c_uint8 * len(state)).from_buffer(state)
+        if llama_cpp.llama_state_seq_set_data(ctx, buf, len(state), 0) != len(state):
+            log.warning("llama.cpp refused a cached prefix for %s; discarding it", self.name)
+            llama_cpp.llama_memory_clear(llama_cpp.llama_get_memory(ctx), True)
+            llm.n_tokens = 0
+            cache.discard_entry(self.cache_key, entry.tokens)
+            return {"source": "none", "restore_seconds": time.perf_counter() - t0}
+        n = len(entry.tokens)
+        llm.input_ids[:n] = entry.tokens
+        llm.n_tokens = n
+        llm._requires_eval = True  # logits are not restored: the next token is replayed
+        return {"source": tier, "restore_seconds": time.perf_counter() - t0}
+
+    def _save_soon(self, scope: tuple[PrefixCache, str]) -> None:
+        """Save next on this model's thread: after the reply is returned, before any other
+        call can change the KV (a queued call that got in first is saved consistently too:
+        the tokens and the state are read together)."""
+        with contextlib.suppress(RuntimeError):  # the executor is shutting down at exit
+            self.loaded.executor.submit(self._save, scope)
+
+    async def idle(self) -> None:
+        """Wait until everything queued on this model (e.g. a prefix save) has run."""
+        await asyncio.get_running_loop().run_in_executor(self.loaded.executor, lambda: None)
+
+    def _save(self, scope: tuple[PrefixCache, str]) -> None:
+        """Copy the live KV (prompt + reply so far) into the cache. On the model thread."""
+        cache, owner = scope
+        llama_cpp = _import_llama()
+        llm = self.loaded.llm
+        n = llm.n_tokens
+        if n == 0:
+            return
+        ctx = llm._ctx.ctx
+        size = llama_cpp.llama_state_seq_get_size(ctx, 0)
+        state = bytearray(size)  # filled in place: no second 100 MB copy
+        got = llama_cpp.llama_state_seq_get_data(
+            ctx, (ctypes.c_uint8 * size).from_buffer(state), size, 0
+        )
+        if got != size:
+            log.warning("could not copy the KV state of %s (%d of %d bytes)", self.name, got, size)
+            return
+        cache.put(self.cache_key, llm._input_ids[:n].tolist(), state, owner)
+
+    def _perf(self) -> tuple[float, int]:
+        llama_cpp = _import_llama()
+        data = llama_cpp.llama_perf_context(self.loaded.llm._ctx.ctx)
+        return data.t_p_eval_ms, data.n_p_eval
+
+    def _learn_prefill_rate(self, before: tuple[float, int]) -> None:
+        ms, n = self._perf()
+        ms, n = ms - before[0], n - before[1]
+        if n >= 64 and ms > 0:  # short prefills are dominated by fixed costs
+            rate = n / (ms / 1000)
+            old = self.loaded.prefill_tps
+            self.loaded.prefill_tps = rate if old == 0 else 0.7 * old + 0.3 * rate
+
+    def _cache_facts(self, facts: dict[str, Any], cached: int) -> dict[str, Any]:
+        rate = self.loaded.prefill_tps
+        saved = cached / rate - facts.get("restore_seconds", 0.0) if rate and cached else 0.0
+        return {**facts, "cached_tokens": cached, "saved_seconds_est": round(saved, 3),
+                "prefill_tokens_per_s": round(rate, 1)}  # fmt: skip
 
     async def _submit(self, fn: Callable[[threading.Event], Reply]) -> Reply:
         cancel = threading.Event()
@@ -199,7 +302,8 @@ class LlamaModel(Model):
     async def _generate(self, messages: list[Message], options: Options) -> Reply:
         tokens, stops = await asyncio.to_thread(self.render, messages)
         kwargs = self._kwargs(tokens, stops, options)
-        return await self._submit(lambda cancel: self._run(tokens, kwargs, cancel))
+        scope = kv_cache.current()  # read here: executor threads do not inherit contextvars
+        return await self._submit(lambda cancel: self._run(tokens, kwargs, cancel, scope))
 
     async def complete_text(self, prompt: str, *, max_tokens: int = 64, **options: Any) -> Reply:
         """Plain completion (no chat template): the only way to use a base model."""
@@ -217,10 +321,13 @@ class LlamaModel(Model):
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
         cancel = threading.Event()
+        scope = kv_cache.current()
 
         def produce() -> None:
             start = time.perf_counter()
+            facts = self._restore(tokens, scope) if scope else {}
             cached = self._cached_prefix(tokens)
+            before = self._perf()
             text: list[str] = []
             finish = None
             llama_cpp = _import_llama()
@@ -238,7 +345,12 @@ class LlamaModel(Model):
                 full = "".join(text)
                 completion = len(self.tokenize(full)) if full else 0
                 usage = Usage(len(tokens), completion, cached, 1)
-                reply = Reply(full, self.name, usage, time.perf_counter() - start, None, finish)
+                self._learn_prefill_rate(before)
+                if scope:
+                    facts = self._cache_facts(facts, cached)
+                    self._save_soon(scope)
+                reply = Reply(full, self.name, usage, time.perf_counter() - start, None, finish,
+                              cache=facts)  # fmt: skip
                 loop.call_soon_threadsafe(queue.put_nowait, ("done", reply))
             except (RuntimeError, ValueError) as exc:
                 error = ModelCallError(f"{self.name}: llama.cpp failed: {exc}")

@@ -7,8 +7,10 @@ reads usage, including cached prompt tokens, from the response.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
+import weakref
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -46,12 +48,23 @@ class OpenAIModel(Model):
             key = os.environ.get("SHOAL_OPENAI_COMPAT_KEY", "not-needed")
         name = model if backend == "openai" else f"{model}@{base_url}"
         self.info = ModelInfo(name=name, backend=backend, context_window=context_window)
-        self.client = openai.AsyncOpenAI(
-            base_url=base_url, api_key=key, timeout=timeout, max_retries=max_retries
-        )
+        self._client_args = {"base_url": base_url, "api_key": key, "timeout": timeout,
+                             "max_retries": max_retries}  # fmt: skip
+        self._client: openai.AsyncOpenAI | None = None
+        self._client_loop: weakref.ref[asyncio.AbstractEventLoop] | None = None
         self.base_url = base_url
         # Servers differ in the structured-output dialect they accept; remember what worked.
         self._schema_style = "json_schema"
+
+    @property
+    def client(self) -> openai.AsyncOpenAI:
+        """One client per event loop: its connection pool belongs to the loop that made it,
+        and sync callers (``Swarm.ask``, ``Memory.say``) run a new loop per call."""
+        loop = asyncio.get_running_loop()
+        if self._client is None or self._client_loop is None or self._client_loop() is not loop:
+            self._client = openai.AsyncOpenAI(**self._client_args)  # the old pool died with
+            self._client_loop = weakref.ref(loop)  # its loop
+        return self._client
 
     def _kwargs(self, messages: list[Message], options: Options) -> dict[str, Any]:
         kwargs: dict[str, Any] = {
@@ -145,4 +158,7 @@ class OpenAIModel(Model):
         yield Chunk("", reply)
 
     async def aclose(self) -> None:
-        await self.client.close()
+        if self._client is not None and self._client_loop is not None:
+            if self._client_loop() is asyncio.get_running_loop():
+                await self._client.close()
+            self._client = None
