@@ -4,6 +4,8 @@
   platform's user data dir (``~/.local/share/shoal`` on Linux).
 - ``SHOAL_DB``: a database URL (``sqlite:///path``, ``postgresql://...``) or a plain path.
 - ``SHOAL_LOCAL_PRICE``: USD per million tokens charged for local models (default 0).
+- ``SHOAL_KV_CACHE_DIR``: where the prefix cache keeps KV states (default SHOAL_HOME/kv-cache);
+  ``SHOAL_KV_CACHE_GB``: its disk budget (default 8).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import os
 from pathlib import Path
 
 from platformdirs import user_data_dir
+
+from shoal.errors import ShoalError
 
 
 def home() -> Path:
@@ -43,3 +47,17 @@ def local_price_per_million() -> float:
         return float(raw)
     except ValueError:
         return 0.0
+
+
+def kv_cache_dir() -> Path:
+    return Path(os.environ.get("SHOAL_KV_CACHE_DIR") or home() / "kv-cache")
+
+
+def kv_cache_gb() -> float:
+    """Disk budget of the prefix cache (SHOAL_KV_CACHE_GB, default 8)."""
+    raw = os.environ.get("SHOAL_KV_CACHE_GB", "8")
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ShoalError(f"SHOAL_KV_CACHE_GB must be a number of GB, not {raw!r}") from exc
+    return max(0.0, value)

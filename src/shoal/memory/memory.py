@@ -1,0 +1,169 @@
+"""``Memory``: a model personalised by everything a user has said, not by fine-tuning.
+
+    mem = Memory("alice", model="qwen2.5-coder-1.5b")
+    mem.say("My dog is called Biscuit.")
+    ...
+    mem.say("What is my dog called?")      # the whole history is the prompt's prefix
+
+Each turn: the user's message is stored, the prompt is assembled (``context.py``), older
+history that does not fit is read by the swarm, the model answers with the prefix cache
+in scope (``models/kv_cache.py``) so only new tokens are computed, and the reply is stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from shoal import config, ledger
+from shoal.memory import context
+from shoal.memory.history import History, Turn
+from shoal.models import DEFAULT_LEAD, DEFAULT_WORKER, get_model
+from shoal.models import kv_cache as kv
+from shoal.models.base import Model
+from shoal.models.kv_cache import PrefixCache
+from shoal.store import Store
+from shoal.swarm import Document, Swarm
+from shoal.swarm.aggregate import NOT_FOUND
+from shoal.types import Usage
+
+log = logging.getLogger(__name__)
+
+SYSTEM = (
+    "You are a helpful assistant with a long memory. The conversation below is everything "
+    "this user has said to you and you have said to them, oldest first. Use it: remember "
+    "what they told you."
+)
+
+_CACHES: dict[str, PrefixCache] = {}
+
+
+def default_cache() -> PrefixCache:
+    """The process-wide cache, on disk in SHOAL_KV_CACHE_DIR (default SHOAL_HOME/kv-cache),
+    bounded by SHOAL_KV_CACHE_GB."""
+    directory = config.kv_cache_dir()
+    key = str(directory)
+    if key not in _CACHES:
+        _CACHES[key] = PrefixCache(directory, disk_bytes=int(config.kv_cache_gb() * 2**30))
+    return _CACHES[key]
+
+
+@dataclass
+class MemoryReply:
+    text: str
+    usage: Usage
+    seconds: float
+    prompt_tokens: int
+    history_messages: int
+    """Stored messages before this turn (all of them are represented in the prompt)."""
+    recent_messages: int
+    """How many of them went in verbatim."""
+    cache: dict[str, Any] = field(default_factory=dict)
+    overflow: dict[str, Any] | None = None
+    """Set when older history was read by the swarm: run id, messages read, quotes used."""
+
+
+class Memory:
+    def __init__(
+        self,
+        user: str,
+        *,
+        model: str | Model = DEFAULT_LEAD,
+        thread: str = "default",
+        store: Store | None = None,
+        db: str | None = None,
+        cache: PrefixCache | bool | None = True,
+        system: str = SYSTEM,
+        reply_tokens: int = 256,
+        lead: str | Model | None = None,
+        workers: str | Model | None = None,
+    ):
+        """``cache=True`` uses the default on-disk prefix cache, ``False`` none, or pass one.
+        ``lead``/``workers`` read overflowing history (default: the swarm's own defaults,
+        not the chat model: a tiny chat model is a poor lead)."""
+        self.model = get_model(model) if isinstance(model, str) else model
+        self.store = store or Store(db)
+        self.history = History(self.store, user, thread)
+        self.user, self.thread = user, thread
+        if cache is True:
+            cache = default_cache() if self.model.info.backend == "llama" else None
+        self.cache: PrefixCache | None = cache or None
+        self.system = system
+        self.reply_tokens = reply_tokens
+        self.lead = lead or DEFAULT_LEAD
+        self.workers = workers or DEFAULT_WORKER
+        self.book = ledger.Ledger(self.store)  # calls are recorded in this memory's database
+
+    # --- a turn ----------------------------------------------------------------------------
+    def say(self, text: str, max_tokens: int | None = None) -> MemoryReply:
+        return asyncio.run(self.asay(text, max_tokens))
+
+    async def asay(self, text: str, max_tokens: int | None = None) -> MemoryReply:
+        if not text.strip():
+            raise ValueError("the message is empty")
+        limit = max_tokens or self.reply_tokens
+        past = self.history.turns()
+        built = context.assemble(self.model, self.system, past, text, limit)
+        overflow = None
+        if built.older:
+            built, overflow = await self._read_older(built, text)
+        # stored before the call: if the model fails, the user's words are not lost
+        self.history.append("user", text, {"tokens": self.model.count_tokens(text)})
+        try:
+            with ledger.scope(self.book, role="memory"):
+                if self.cache is not None:
+                    with kv.using(self.cache, owner=self.user):
+                        reply = await self.model.complete(built.messages, max_tokens=limit)
+                else:
+                    reply = await self.model.complete(built.messages, max_tokens=limit)
+        finally:
+            self.book.flush()
+        self.history.append(
+            "assistant",
+            reply.text,
+            {"tokens": reply.usage.completion_tokens, "model": self.model.name,
+             "cached_tokens": reply.usage.cached_tokens},
+        )  # fmt: skip
+        return MemoryReply(
+            reply.text, reply.usage, reply.seconds, built.prompt_tokens, len(past),
+            built.recent, dict(reply.cache), overflow,
+        )  # fmt: skip
+
+    async def _read_older(
+        self, built: context.Assembly, text: str
+    ) -> tuple[context.Assembly, dict[str, Any]]:
+        """The swarm reads the history that did not fit; its verified quotes go in."""
+        doc = Document(f"history of {self.user}/{self.thread}", context.as_document(built.older))
+        swarm = Swarm(lead=self.lead, workers=self.workers, store=self.store)  # records its own
+        answer = await swarm.aask(doc, text)
+        quotes = [c.text for c in answer.citations]
+        found = not answer.answer.startswith(NOT_FOUND) and bool(quotes)
+        new = context.with_findings(text, quotes if found else [])
+        messages = [*built.messages[:-1], {"role": "user", "content": new}]
+        info = {
+            "older_messages": len(built.older),
+            "run_id": answer.run_id,
+            "found": found,
+            "answer": answer.answer,
+            "quotes": quotes if found else [],
+        }
+        tokens = self.model.count_message_tokens(messages)
+        return context.Assembly(messages, tokens, built.recent, built.older), info
+
+    # --- the rest of the API -------------------------------------------------------------
+    def turns(self, all_threads: bool = False) -> list[Turn]:
+        return self.history.turns(all_threads)
+
+    def forget(self, all_threads: bool = True) -> dict[str, int]:
+        """Delete the user's messages and their cached prefixes; say how much went."""
+        n, chars = self.history.forget(all_threads)
+        cached = self.cache.forget(self.user) if self.cache is not None else 0
+        return {"messages": n, "characters": chars, "cache_entries": cached}
+
+    def export(self, out: TextIO, all_threads: bool = True) -> int:
+        return self.history.export(out, all_threads)
+
+    def import_(self, source: TextIO, name: str = "input") -> int:
+        return self.history.import_(source, name)
