@@ -5,7 +5,7 @@ PY := .venv/bin/python
 STAMP := .venv/.shoal-setup
 DEMO_QUESTION ?= What is the access code for the north vault of the Halvard archive?
 
-.PHONY: setup models demo test lint bench clean
+.PHONY: setup models demo test test-deps lint bench clean
 
 $(STAMP): pyproject.toml scripts/bootstrap.sh
 	bash scripts/bootstrap.sh
@@ -23,7 +23,10 @@ lint: setup
 	$(PY) -m ruff check src tests benchmarks
 	$(PY) -m ruff format --check src tests benchmarks
 
-test: models lint
+test-deps:
+	bash scripts/test-deps.sh
+
+test: models lint test-deps
 	$(PY) -m pytest
 
 bench: models

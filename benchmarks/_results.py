@@ -18,3 +18,11 @@ def write(name: str, rows: list[dict[str, Any]], **meta: Any) -> Path:
     out.write_text(json.dumps({"meta": context, "results": rows}, indent=2))
     print(f"wrote {out}")
     return out
+
+
+def table(rows: list[dict[str, Any]], cols: list[str]) -> None:
+    """Print ``cols`` of ``rows`` as a Markdown table (what closing notes quote)."""
+    print("| " + " | ".join(cols) + " |")
+    print("|" + "---|" * len(cols))
+    for r in rows:
+        print("| " + " | ".join(str(r.get(c, "")) for c in cols) + " |")

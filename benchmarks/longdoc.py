@@ -80,11 +80,13 @@ def main() -> None:
         "~35-70 tok/s); its token count is still reported by the swarm rows",
     )  # fmt: skip
     parser.add_argument("--append", action="store_true", help="add to the existing results")
+    parser.add_argument("--out", default="longdoc", help="results/NAME.json (default longdoc)")
     args = parser.parse_args()
+    out = OUT.with_name(f"{args.out}.json")
     store = Store(f"sqlite:///{OUT.parent / 'longdoc.db'}")
     rows: list[dict] = []
-    if args.append and OUT.exists():
-        rows = json.loads(OUT.read_text())["results"]
+    if args.append and out.exists():
+        rows = json.loads(out.read_text())["results"]
     meta = {
         "cpu_count": os.cpu_count(),
         "when": time.strftime("%Y-%m-%d %H:%M:%S"),
@@ -110,8 +112,8 @@ def main() -> None:
                         f"  {row['answer'][:60]!r}",
                         flush=True,
                     )
-                    OUT.write_text(json.dumps({"meta": meta, "results": rows}, indent=2))
-    print(f"wrote {OUT}")
+                    out.write_text(json.dumps({"meta": meta, "results": rows}, indent=2))
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from shoal.models.fetch import is_ready
 def isolated_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     db = tmp_path / "shoal-test.db"
     monkeypatch.setenv("SHOAL_DB", str(db))
+    monkeypatch.setenv("SHOAL_KV_CACHE_DIR", str(tmp_path / "kv-cache"))
     monkeypatch.setattr(ledger, "_default", None)
     yield db
 
@@ -35,3 +36,48 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _pg_bindir() -> Path | None:
+    for candidate in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+        if (candidate / "initdb").exists():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL server for this test session: Debian's binaries, a temporary data
+    directory, 127.0.0.1 only, stopped at the end. ``scripts/bootstrap.sh`` installs it."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    if os.environ.get("SHOAL_SKIP_POSTGRES") == "1":
+        pytest.skip("SHOAL_SKIP_POSTGRES=1")
+    bindir = _pg_bindir()
+    if bindir is None:
+        pytest.fail("PostgreSQL is not installed: run `make setup` (apt-get install postgresql)")
+    # Not under pytest's tmp dir: that is private to root, and the server runs as postgres.
+    root = Path(tempfile.mkdtemp(prefix="shoal-pg-"))
+    data, sockets = root / "data", root / "sockets"
+    sockets.mkdir()
+    prefix: list[str] = []
+    if os.geteuid() == 0:  # initdb refuses to run as root
+        shutil.chown(root, "postgres")
+        shutil.chown(sockets, "postgres")
+        prefix = ["runuser", "-u", "postgres", "--"]
+    port = free_port()
+
+    def run(*args: str) -> None:
+        subprocess.run([*prefix, *args], check=True, capture_output=True, timeout=120)
+
+    run(str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "shoal", "--no-sync")
+    run(str(bindir / "pg_ctl"), "-D", str(data), "-w", "-l", str(root / "log"), "-o",
+        f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off", "start")  # fmt: skip
+    try:
+        run(str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "shoal", "shoal")
+        yield f"postgresql://shoal@127.0.0.1:{port}/shoal"
+    finally:
+        run(str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop")
+        shutil.rmtree(root, ignore_errors=True)

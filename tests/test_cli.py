@@ -41,3 +41,26 @@ def test_prompt_too_long_for_the_window_says_tokens_and_window() -> None:
     result = CliRunner().invoke(cli, ["chat", "scripted", "word " * 9000])
     assert result.exit_code == 1
     assert "8192-token window" in result.stderr
+
+
+def test_chat_with_memory_and_the_memory_commands(tmp_path: object) -> None:
+    runner = CliRunner()
+    for text in ("my name is Ada", "what is my name?"):
+        r = runner.invoke(cli, ["chat", "scripted", text, "--user", "ada"])
+        assert r.exit_code == 0, r.output
+        assert "history" in r.stderr and "cached" in r.stderr
+    assert "history 2 messages (2 verbatim)" in r.stderr  # the first exchange was in the prompt
+    shown = json.loads(runner.invoke(cli, ["memory", "show", "--user", "ada", "--json"]).stdout)
+    assert [m["content"] for m in shown if m["role"] == "user"] == ["my name is Ada",
+                                                                    "what is my name?"]  # fmt: skip
+    path = f"{tmp_path}/ada.jsonl"
+    assert runner.invoke(cli, ["memory", "export", "--user", "ada", "-o", path]).exit_code == 0
+    imported = runner.invoke(cli, ["memory", "import", "--user", "ada2", path])
+    assert "imported 4 messages" in imported.stdout
+    bad = runner.invoke(cli, ["memory", "import", "--user", "x", __file__])
+    assert bad.exit_code == 1 and "not JSON" in bad.stderr
+    gone = runner.invoke(cli, ["memory", "forget", "--user", "ada", "--yes"])
+    assert "deleted 4 messages" in gone.stdout
+    assert "no messages" in runner.invoke(cli, ["memory", "show", "--user", "ada"]).stdout
+    assert len(json.loads(runner.invoke(cli, ["memory", "show", "--user", "ada2",
+                                              "--json"]).stdout)) == 4  # fmt: skip

@@ -174,6 +174,9 @@ def _bundled_names() -> set[str]:
 @click.option("--system", default=None, help="A system message.")
 @click.option("--max-tokens", default=256, show_default=True)
 @click.option("--temperature", default=0.0, show_default=True)
+@click.option("--user", default=None, help="Remember: keep this user's whole conversation.")
+@click.option("--thread", default="default", show_default=True, help="With --user: which one.")
+@click.option("--no-cache", is_flag=True, help="With --user: do not use the prefix cache.")
 @click.pass_context
 def chat(
     ctx: click.Context,
@@ -182,11 +185,18 @@ def chat(
     system: str | None,
     max_tokens: int,
     temperature: float,
+    user: str | None,
+    thread: str,
+    no_cache: bool,
 ) -> None:
-    """Chat once with MODEL: stream the reply, then one line of usage."""
+    """Chat with MODEL: stream the reply, then one line of usage. With --user, the whole
+    history of that user is the prompt's prefix, kept across invocations."""
     from shoal.models import get_model
 
     m = get_model(model)
+    if user is not None:
+        _chat_with_memory(ctx, m, prompt, user, thread, system, max_tokens, no_cache)
+        return
     messages = ([{"role": "system", "content": system}] if system else []) + [
         {"role": "user", "content": prompt}
     ]
@@ -209,6 +219,115 @@ def chat(
     out.out("")
     if reply is not None:
         err.print(f"[dim]{usage_line(reply)}[/]")
+
+
+def _chat_with_memory(
+    ctx: click.Context, model: Any, prompt: str, user: str, thread: str,
+    system: str | None, max_tokens: int, no_cache: bool,
+) -> None:  # fmt: skip
+    from shoal.memory import Memory
+    from shoal.memory.memory import SYSTEM
+
+    mem = Memory(user, model=model, thread=thread, store=store_of(ctx), cache=not no_cache,
+                 system=system or SYSTEM, reply_tokens=max_tokens)  # fmt: skip
+    with recording(ctx):
+        reply = asyncio.run(mem.asay(prompt))
+    out.out(reply.text)
+    u, c = reply.usage, reply.cache
+    line = (
+        f"{model.name} · history {reply.history_messages} messages "
+        f"({reply.recent_messages} verbatim) · {u.prompt_tokens} prompt tokens, "
+        f"{u.cached_tokens} cached"
+    )
+    if c.get("source") in ("memory", "disk"):
+        line += f" (restored from {c['source']} in {c['restore_seconds']:.2f} s)"
+    if c.get("saved_seconds_est"):
+        line += f" · ~{c['saved_seconds_est']:.1f} s saved"
+    line += f" · {u.completion_tokens} completion tokens · {reply.seconds:.2f} s"
+    err.print(f"[dim]{line}[/]")
+    if reply.overflow:
+        o = reply.overflow
+        err.print(
+            f"[dim]older history ({o['older_messages']} messages) read by the swarm, run "
+            f"{o['run_id']}: {len(o['quotes'])} verified quote(s) used[/]"
+        )
+
+
+@cli.group()
+def memory() -> None:
+    """A user's stored conversation: show, export, import, forget."""
+
+
+def _history(ctx: click.Context, user: str, thread: str) -> Any:
+    from shoal.memory import History
+
+    return History(store_of(ctx), user, thread)
+
+
+@memory.command("show")
+@click.option("--user", required=True)
+@click.option("--thread", default=None, help="One thread (default: all).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def memory_show(ctx: click.Context, user: str, thread: str | None, as_json: bool) -> None:
+    """Every stored message of a user, oldest first."""
+    h = _history(ctx, user, thread or "default")
+    turns = h.turns(all_threads=thread is None)
+    if as_json:
+        emit_json([{"thread": t.thread, "ts": t.ts, "role": t.role, "content": t.content,
+                    "meta": t.meta} for t in turns])  # fmt: skip
+        return
+    if not turns:
+        out.print(f"no messages for {user}")
+        return
+    for t in turns:
+        when = datetime.fromtimestamp(t.ts).strftime("%Y-%m-%d %H:%M:%S")
+        out.print(f"[dim]{when} {t.thread}[/] [bold]{t.role}[/]: ", end="")
+        out.out(t.content)
+    chars = sum(len(t.content) for t in turns)
+    out.print(f"[dim]{len(turns)} messages, {chars:,} characters[/]")
+
+
+@memory.command("export")
+@click.option("--user", required=True)
+@click.option("--thread", default=None, help="One thread (default: all).")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-")
+@click.pass_context
+def memory_export(ctx: click.Context, user: str, thread: str | None, output: Any) -> None:
+    """Write the history as JSONL (one message per line)."""
+    n = _history(ctx, user, thread or "default").export(output, all_threads=thread is None)
+    err.print(f"exported {n} messages")
+
+
+@memory.command("import")
+@click.option("--user", required=True)
+@click.option("--thread", default="default", show_default=True,
+              help="Thread for lines that do not name one.")  # fmt: skip
+@click.argument("source", type=click.File("r", encoding="utf-8"))
+@click.pass_context
+def memory_import(ctx: click.Context, user: str, thread: str, source: Any) -> None:
+    """Append a JSONL export to USER's history (checked whole first; all or nothing)."""
+    n = _history(ctx, user, thread).import_(source, getattr(source, "name", "input"))
+    out.print(f"imported {n} messages for {user}")
+
+
+@memory.command("forget")
+@click.option("--user", required=True)
+@click.option("--thread", default=None, help="Only this thread (default: everything).")
+@click.option("--yes", is_flag=True, help="Do not ask.")
+@click.pass_context
+def memory_forget(ctx: click.Context, user: str, thread: str | None, yes: bool) -> None:
+    """Really delete a user's messages and cached prefixes."""
+    from shoal.memory import default_cache
+
+    if not yes:
+        click.confirm(f"Delete {'thread ' + thread + ' of ' if thread else 'everything of '}"
+                      f"{user}? This cannot be undone", abort=True)  # fmt: skip
+    from shoal.config import kv_cache_dir
+
+    n, chars = _history(ctx, user, thread or "default").forget(all_threads=thread is None)
+    cached = default_cache().forget(user) if kv_cache_dir().exists() else 0
+    out.print(f"deleted {n} messages ({chars:,} characters) and {cached} cached prefix(es)")
 
 
 # --- calls ----------------------------------------------------------------------------
@@ -278,7 +397,7 @@ class LiveProgress:
             self.task = self.bar.add_task(
                 f"round {d['round']}", total=d["jobs"], completed=d["done"], **self.counts
             )
-        elif event.kind == "job" and self.task is not None:
+        elif event.kind == "job" and self.task is not None and d["status"] != "started":
             key = "ok" if d["supported"] else "empty" if d["empty"] else "bad"
             self.counts[key] += 1
             self.bar.update(self.task, advance=1, **self.counts)
@@ -686,6 +805,86 @@ def allocate(params_json: str, compute: tuple[float, ...], as_json: bool) -> Non
             f"{r['loss']['estimate']:.4g}",
         )
     out.print(table)
+
+
+# --- the service ----------------------------------------------------------------------------
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--no-auth", is_flag=True, help="Serve without API keys (local use only).")
+@click.option("--lead", default=None, help="Lead model spec for `shoal` (default: bundled).")
+@click.option("--worker", default=None, help="Worker model spec for `shoal`.")
+@click.option("--model", "models_", multiple=True, help="Another spec clients may name.")
+@click.option("--max-body-mb", default=8.0, show_default=True, type=float)
+@click.option("--max-document-mb", default=4.0, show_default=True, type=float)
+@click.option("--access-log", is_flag=True, help="Log every HTTP request.")
+@click.option("--max-concurrent", default=4, show_default=True, type=int,
+              help="Runs/completions in flight per key; more get 429.")  # fmt: skip
+@click.pass_context
+def serve(
+    ctx: click.Context, host: str, port: int, no_auth: bool, lead: str | None,
+    worker: str | None, models_: tuple[str, ...], max_body_mb: float,
+    max_document_mb: float, access_log: bool, max_concurrent: int,
+) -> None:  # fmt: skip
+    """Serve the OpenAI-compatible API and the live page (needs the [server] extra)."""
+    try:
+        from shoal.server import Settings
+        from shoal.server import serve as run_server
+    except ImportError as exc:
+        raise ShoalError(
+            f"the server needs the [server] extra: pip install 'shoal[server]' ({exc})"
+        ) from exc
+    settings = Settings(db=ctx.obj["db"], auth=not no_auth, models=list(models_),
+                        max_body_bytes=int(max_body_mb * 2**20),
+                        max_document_bytes=int(max_document_mb * 2**20),
+                        max_concurrent_per_key=max_concurrent)  # fmt: skip
+    if lead:
+        settings.lead = lead
+    if worker:
+        settings.worker = worker
+    if no_auth and host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(f"[yellow]warning:[/] --no-auth on {host}: anyone who can reach it can use it")
+    out.print(f"shoal serving on http://{host}:{port}/ (auth {'off' if no_auth else 'on'})")
+    run_server(settings, host=host, port=port, access_log=access_log)
+
+
+@cli.group()
+def keys() -> None:
+    """API keys for `shoal serve`: each key is a tenant that sees only its own data."""
+
+
+@keys.command("create")
+@click.argument("name")
+@click.pass_context
+def keys_create(ctx: click.Context, name: str) -> None:
+    """Create a key; it is printed once and only its hash is stored."""
+    from shoal.server.auth import create_key
+
+    tenant, key = create_key(store_of(ctx), name)
+    err.print(f"created key {tenant.id} ({tenant.name}); keep it now, it is not shown again:")
+    click.echo(key)
+
+
+@keys.command("list")
+@click.pass_context
+def keys_list(ctx: click.Context) -> None:
+    """Keys (ids are the tenants), without their secrets."""
+    table = Table("id", "name", "created", "status")
+    for k in store_of(ctx).list_keys():
+        created = datetime.fromtimestamp(k["created"]).strftime("%Y-%m-%d %H:%M")
+        table.add_row(k["id"], k["name"], created, "revoked" if k["revoked"] else "live")
+    out.print(table)
+
+
+@keys.command("revoke")
+@click.argument("name_or_id")
+@click.pass_context
+def keys_revoke(ctx: click.Context, name_or_id: str) -> None:
+    """Revoke a key by name or id; the server stops accepting it within seconds."""
+    n = store_of(ctx).revoke_key(name_or_id)
+    if not n:
+        raise ShoalError(f"no live key named or with id {name_or_id!r}")
+    out.print(f"revoked {n} key(s)")
 
 
 def main() -> None:

@@ -1,0 +1,412 @@
+"""The HTTP service: routes, authentication, limits. FastAPI + uvicorn (the ``[server]`` extra).
+
+GET  /                          the live page (static/index.html, no build step)
+GET  /healthz                   liveness and whether keys are required
+GET  /v1/models                 what clients may name in ``model``
+POST /v1/chat/completions       OpenAI-compatible, streaming or not
+POST /v1/documents              upload a document, get its id
+GET  /v1/documents[/{id}]       this key's documents
+POST /v1/runs                   start a swarm run in the background
+GET  /v1/runs[/{id}]            this key's runs; one run's full record
+GET  /v1/runs/{id}/events       server-sent events of a run, live or replayed
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import HTMLResponse
+from sse_starlette import EventSourceResponse, ServerSentEvent
+from starlette.background import BackgroundTask
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shoal import ledger
+from shoal.errors import InputError
+from shoal.server import chat, errors
+from shoal.server.auth import LOCAL, KeyRing, Tenant
+from shoal.server.errors import APIError
+from shoal.server.runs import RunHub, Slots
+from shoal.server.schemas import ChatRequest, DocumentIn, RunIn
+from shoal.server.settings import Settings
+from shoal.store import Store
+from shoal.swarm.documents import Document, decode
+from shoal.swarm.result import Answer
+
+log = logging.getLogger(__name__)
+
+
+class BodyLimit:
+    """Refuse request bodies over ``limit`` bytes with 413, whether or not the client sent
+    Content-Length, before the application reads them into memory."""
+
+    def __init__(self, app: ASGIApp, limit: int):
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._refuse(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = errors.respond(
+            413, f"the request body is over the limit of {self.limit:,} bytes", "body_too_large"
+        )
+        await response(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
+    settings = settings or Settings()
+    store = store or Store(settings.db)
+    keys = KeyRing(store)
+    slots = Slots(settings.max_concurrent_per_key)
+    hub = RunHub(store, slots, settings.job_timeout)
+    book = ledger.Ledger(store)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await hub.shutdown()
+        book.sync()
+        store.drain()
+
+    app = FastAPI(title="shoal", version="0.1", lifespan=lifespan, docs_url="/docs")
+    app.state.settings, app.state.store, app.state.hub = settings, store, hub
+    errors.install(app)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+
+    def tenant(request: Request) -> Tenant:
+        if not settings.auth:
+            return LOCAL
+        header = request.headers.get("authorization", "")
+        scheme, _, key = header.partition(" ")
+        if scheme.lower() != "bearer" or not key.strip():
+            raise APIError(
+                401,
+                "no API key: send `Authorization: Bearer sk-shoal-...` "
+                "(create one with `shoal keys create NAME`)",
+                "missing_api_key",
+            )
+        found = keys.tenant_for(key.strip())
+        if found is None:
+            raise APIError(401, "the API key is not valid (unknown or revoked)", "invalid_api_key")
+        return found
+
+    Who = Depends(tenant)
+
+    # --- the page and health ----------------------------------------------------------
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def page() -> HTMLResponse:
+        html = resources.files("shoal.server").joinpath("static/index.html").read_text("utf-8")
+        return HTMLResponse(html)
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, Any]:
+        return {"ok": True, "auth": settings.auth, "lead": settings.lead, "worker": settings.worker}
+
+    # --- models -------------------------------------------------------------------------
+    @app.get("/v1/models")
+    async def list_models(_who: Tenant = Who) -> dict[str, Any]:
+        now = int(time.time())
+        names = ["shoal", f"shoal:{settings.lead}+{settings.worker}", *settings.allowed()]
+        return {
+            "object": "list",
+            "data": [
+                {"id": n, "object": "model", "created": now, "owned_by": "shoal"}
+                for n in dict.fromkeys(names)
+            ],
+        }
+
+    # --- chat completions ---------------------------------------------------------------
+    @app.post("/v1/chat/completions", response_model=None)
+    async def chat_completions(
+        req: ChatRequest, who: Tenant = Who
+    ) -> dict[str, Any] | EventSourceResponse:
+        target = chat.resolve(req.model, settings)
+        if target.is_swarm:
+            docs, question = chat.swarm_inputs(req, store, who.id, settings)
+            assert target.lead is not None
+            run = hub.start(who.id, docs, question, target.lead, target.workers, req.strategy)
+            cid = "chatcmpl-" + run.id
+            if req.stream:
+                return EventSourceResponse(_swarm_stream(run.id, cid, req), ping=10)
+            assert run.task is not None
+            await asyncio.shield(run.task)
+            if run.answer is None:
+                raise APIError(500, f"run {run.id} failed: {run.error}", "run_failed")
+            return _swarm_completion(cid, req.model, run.answer)
+        assert target.model is not None
+        limit = chat.max_tokens(req, settings)
+        if req.memory:
+            return await _memory_turn(req, who, target.model, limit)
+        lease = slots.take(who.id)
+        if req.stream:
+            messages = chat.plain_messages(req)
+            cid = chat.new_completion_id()
+
+            async def pieces() -> AsyncIterator[str]:
+                try:
+                    assert target.model is not None
+                    async for data in chat.stream_model(
+                        target.model, messages, cid, req.model, req, limit, book
+                    ):
+                        yield data
+                    yield "[DONE]"
+                finally:
+                    lease.release()
+
+            # A client that disconnects before the stream starts never runs the generator's
+            # finally; the background task frees the slot then (release is idempotent).
+            return EventSourceResponse(pieces(), ping=10, background=BackgroundTask(lease.release))
+        try:
+            return await chat.complete_model(target.model, req, limit, book)
+        finally:
+            lease.release()
+
+    async def _memory_turn(
+        req: ChatRequest, who: Tenant, model: Any, limit: int
+    ) -> dict[str, Any] | EventSourceResponse:
+        """A turn of a remembered conversation. Users are per tenant: another key's "alice"
+        is another person and never sees this one's history."""
+        from shoal.memory import Memory, default_cache
+        from shoal.memory.memory import SYSTEM
+
+        if not req.user:
+            raise APIError(400, "memory needs `user` (whose conversation it is)", None, "user")
+        last = next((m for m in reversed(req.messages) if m.role == "user"), None)
+        if last is None or not last.text().strip():
+            raise APIError(400, "memory needs a non-empty last user message", None, "messages")
+        system = next((m.text() for m in req.messages if m.role in ("system", "developer")), "")
+        cache = default_cache() if model.info.backend == "llama" else None
+        mem = Memory(f"{who.id}:{req.user}", model=model, thread=req.thread, store=store,
+                     cache=cache or False, system=system or SYSTEM, reply_tokens=limit,
+                     lead=settings.lead, workers=settings.worker)  # fmt: skip
+        with slots.take(who.id):
+            reply = await mem.asay(last.text(), max_tokens=limit)
+        extra = {"memory": {"history_messages": reply.history_messages,
+                            "recent_messages": reply.recent_messages,
+                            "cache": reply.cache, "overflow": reply.overflow}}  # fmt: skip
+        cid = chat.new_completion_id()
+        if not req.stream:
+            return chat.completion(cid, req.model, reply.text, reply.usage, extra)
+
+        async def whole() -> AsyncIterator[str]:
+            yield chat.chunk(cid, req.model, {"role": "assistant", "content": reply.text})
+            yield chat.chunk(cid, req.model, {}, finish="stop", extra=extra)
+            if req.stream_options is not None and req.stream_options.include_usage:
+                yield chat.chunk(cid, req.model, None, usage=reply.usage)
+            yield "[DONE]"
+
+        return EventSourceResponse(whole(), ping=10)
+
+    def _swarm_completion(cid: str, model: str, answer: Answer) -> dict[str, Any]:
+        return chat.completion(
+            cid, model, answer.answer, chat.answer_usage(answer), chat.shoal_field(answer)
+        )
+
+    async def _swarm_stream(run_id: str, cid: str, req: ChatRequest) -> AsyncIterator[Any]:
+        """The answer as OpenAI chunks. While the swarm works, progress goes out as SSE
+        comments, which OpenAI clients skip and proxies see as traffic."""
+        yield chat.chunk(cid, req.model, {"role": "assistant", "content": ""})
+        async for event in hub.events(run_id):
+            kind, data = event["kind"], event["data"]
+            if kind == "answer":
+                answer = Answer.from_dict(data)
+                for piece in _pieces(answer.answer):
+                    yield chat.chunk(cid, req.model, {"content": piece})
+                yield chat.chunk(cid, req.model, {}, finish="stop", extra=chat.shoal_field(answer))
+                if req.stream_options is not None and req.stream_options.include_usage:
+                    yield chat.chunk(cid, req.model, None, usage=chat.answer_usage(answer))
+                yield "[DONE]"
+                return
+            if kind == "error":
+                yield chat.error_data(APIError(500, f"run {run_id} failed: {data.get('error')}"))
+                return
+            yield ServerSentEvent(comment=f"{kind} {_progress(data)}")
+
+    # --- documents ----------------------------------------------------------------------
+    @app.post("/v1/documents", status_code=201)
+    async def upload(request: Request, who: Tenant = Who) -> dict[str, Any]:
+        kind = request.headers.get("content-type", "").split(";")[0].strip()
+        raw = await request.body()
+        if kind == "application/json":
+            doc_in = DocumentIn.model_validate_json(raw)
+            name, text = doc_in.name, doc_in.text
+        else:
+            name = request.query_params.get("name", "document")[:500]
+            try:
+                text = decode(raw, name)
+            except InputError as exc:
+                raise APIError(400, str(exc), "invalid_document") from exc
+        size = len(text.encode())
+        if size > settings.max_document_bytes:
+            raise APIError(
+                413,
+                f"the document is {size:,} bytes; the limit is {settings.max_document_bytes:,}",
+                "document_too_large",
+            )
+        if not text.strip():
+            raise APIError(400, "the document is empty", "invalid_document")
+        doc = Document(name, text)
+        await asyncio.to_thread(store.put_document, doc.id, doc.name, doc.text, who.id)
+        return {"id": doc.id, "object": "document", "name": name, "chars": len(text), "bytes": size}
+
+    @app.get("/v1/documents")
+    async def documents(who: Tenant = Who) -> dict[str, Any]:
+        rows = await asyncio.to_thread(store.list_documents, who.id)
+        return {"object": "list", "data": rows}
+
+    @app.get("/v1/documents/{doc_id}")
+    async def document(doc_id: str, who: Tenant = Who) -> dict[str, Any]:
+        row = await asyncio.to_thread(store.get_document, doc_id, who.id)
+        if row is None:
+            raise APIError(404, f"no document {doc_id!r}", "document_not_found")
+        return {
+            "id": row["id"],
+            "object": "document",
+            "name": row["name"],
+            "text": row["text"],
+            "chars": row["chars"],
+        }
+
+    # --- runs ---------------------------------------------------------------------------
+    @app.post("/v1/runs", status_code=202)
+    async def start_run(run_in: RunIn, who: Tenant = Who) -> dict[str, Any]:
+        target = chat.resolve(run_in.model, settings)
+        if not target.is_swarm or target.lead is None:
+            raise APIError(
+                400,
+                "runs need a swarm model: `shoal` or `shoal:LEAD+WORKER`",
+                "invalid_model",
+                "model",
+            )
+        docs = []
+        for doc_id in run_in.documents:
+            row = store.get_document(doc_id, tenant=who.id)
+            if row is None:
+                raise APIError(404, f"no document {doc_id!r}", "document_not_found", "documents")
+            docs.append(Document(row["name"], row["text"]))
+        run = hub.start(who.id, docs, run_in.question, target.lead, target.workers, run_in.strategy)
+        return {"id": run.id, "object": "run", "status": "running"}
+
+    @app.post("/v1/runs/{run_id}/resume", status_code=202)
+    async def resume_run(run_id: str, who: Tenant = Who) -> dict[str, Any]:
+        row = await asyncio.to_thread(store.get_run, run_id, who.id)
+        if row is None:
+            raise APIError(404, f"no run {run_id!r}", "run_not_found")
+        if row["status"] == "done":
+            return {"id": run_id, "object": "run", "status": "done"}
+        lead, workers = row["config"]["lead_spec"], row["config"]["worker_specs"]
+        target = chat.resolve(f"shoal:{lead}+{','.join(workers)}", settings)  # still allowed?
+        assert target.lead is not None
+        hub.resume(who.id, run_id, target.lead, target.workers)
+        return {"id": run_id, "object": "run", "status": "running"}
+
+    @app.get("/v1/runs")
+    async def runs(who: Tenant = Who, limit: int = 50) -> dict[str, Any]:
+        rows = await asyncio.to_thread(store.list_runs, min(max(limit, 1), 500), who.id)
+        return {"object": "list", "data": [_run_summary(r) for r in rows]}
+
+    @app.get("/v1/runs/{run_id}")
+    async def run_record(run_id: str, who: Tenant = Who) -> dict[str, Any]:
+        row = await asyncio.to_thread(store.get_run, run_id, who.id)
+        if row is None:
+            live = hub.runs.get(run_id)
+            if live is not None and live.tenant == who.id:
+                return {"id": run_id, "object": "run", "status": "starting"}
+            raise APIError(404, f"no run {run_id!r}", "run_not_found")
+        jobs = await asyncio.to_thread(store.get_jobs, run_id)
+        usage = await asyncio.to_thread(store.usage_by_role, run_id)
+        return {
+            **_run_summary(row),
+            "document_ids": row["document_ids"],
+            "config": row["config"],
+            "state": row["state"],
+            "result": row["result"],
+            "error": row["error"],
+            "jobs": jobs,
+            "usage_by_role": usage,
+        }
+
+    @app.get("/v1/runs/{run_id}/events")
+    async def run_events(run_id: str, who: Tenant = Who, after: int = -1) -> EventSourceResponse:
+        if not await asyncio.to_thread(hub.visible, run_id, who.id):
+            raise APIError(404, f"no run {run_id!r}", "run_not_found")
+
+        async def stream() -> AsyncIterator[ServerSentEvent]:
+            async for event in hub.events(run_id, after):
+                yield ServerSentEvent(
+                    data=json.dumps(event), event=event["kind"], id=str(event["seq"])
+                )
+            yield ServerSentEvent(data=json.dumps({"run_id": run_id}), event="end")
+
+        return EventSourceResponse(stream(), ping=10)
+
+    return app
+
+
+def _run_summary(row: dict[str, Any]) -> dict[str, Any]:
+    result = row.get("result") or {}
+    return {
+        "id": row["id"],
+        "object": "run",
+        "status": row["status"],
+        "strategy": row["strategy"],
+        "question": row["question"],
+        "lead": row["lead"],
+        "workers": row["workers"],
+        "created": row["created"],
+        "updated": row["updated"],
+        "answer": result.get("answer"),
+        "cost_usd": result.get("cost_usd"),
+    }
+
+
+def _pieces(text: str, size: int = 24) -> list[str]:
+    return [text[i : i + size] for i in range(0, len(text), size)] or [""]
+
+
+def _progress(data: dict[str, Any]) -> str:
+    keys = ("round", "key", "status", "jobs", "chunks")
+    return " ".join(f"{k}={data[k]}" for k in keys if k in data)
+
+
+def serve(
+    settings: Settings, host: str = "127.0.0.1", port: int = 8000, access_log: bool = False
+) -> None:
+    """Run the server in this process until interrupted. Every model call is in the
+    database already, so the per-request access log is off unless asked for."""
+    import uvicorn
+
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=access_log)

@@ -1,0 +1,212 @@
+"""Runs in the server: started in the background, their events fanned out to watchers.
+
+Each event a ``Swarm`` emits gets a sequence number, is kept in memory while the run is
+recent and written to the ``events`` table (batched, off the event loop), so a page can
+watch a live run and replay a finished one, even after a restart. Per-tenant slots bound
+how much one key can run at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from shoal.errors import ShoalError
+from shoal.server.errors import APIError
+from shoal.store import Store
+from shoal.swarm import Swarm
+from shoal.swarm.documents import Document
+from shoal.swarm.result import Answer, Event
+from shoal.swarm.swarm import new_run_id
+
+log = logging.getLogger(__name__)
+
+RECENT_RUNS = 200
+"""Finished runs whose events stay in memory; older ones are replayed from the database."""
+
+
+@dataclass
+class LiveRun:
+    id: str
+    tenant: str
+    events: list[dict[str, Any]] = field(default_factory=list)
+    done: bool = False
+    answer: Answer | None = None
+    error: str | None = None
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+    task: asyncio.Task[None] | None = None
+    swarm: Swarm | None = None
+    lease: Lease | None = None
+
+    def wake(self) -> None:
+        self.changed.set()
+        self.changed = asyncio.Event()
+
+
+class Lease:
+    """One slot held by a tenant; ``release`` is idempotent, so every exit path may call it."""
+
+    def __init__(self, slots: Slots, tenant: str):
+        self.slots, self.tenant, self.held = slots, tenant, True
+
+    def release(self) -> None:
+        if self.held:
+            self.held = False
+            self.slots.give(self.tenant)
+
+    def __enter__(self) -> Lease:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.release()
+
+
+class Slots:
+    """Concurrent work per tenant; the one over the limit is refused with 429."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.used: dict[str, int] = {}
+
+    def take(self, tenant: str) -> Lease:
+        if self.used.get(tenant, 0) >= self.limit:
+            raise APIError(
+                429,
+                f"this key already has {self.limit} runs or completions in flight; "
+                "wait for one to finish",
+                "too_many_concurrent_requests",
+            )
+        self.used[tenant] = self.used.get(tenant, 0) + 1
+        return Lease(self, tenant)
+
+    def give(self, tenant: str) -> None:
+        self.used[tenant] -= 1
+        if not self.used[tenant]:
+            del self.used[tenant]
+
+
+class RunHub:
+    def __init__(self, store: Store, slots: Slots, job_timeout: float = 300.0):
+        self.store = store
+        self.slots = slots
+        self.job_timeout = job_timeout
+        self.runs: OrderedDict[str, LiveRun] = OrderedDict()
+
+    def start(
+        self,
+        tenant: str,
+        docs: Sequence[Document],
+        question: str,
+        lead: str,
+        workers: list[str],
+        strategy: str = "swarm",
+    ) -> LiveRun:
+        """Start a run in the background (a slot is taken now, or 429) and return it.
+        Models are given as specs, which the run stores so it can be resumed."""
+        run = self._launch(LiveRun(new_run_id(), tenant), lead, workers)
+        assert run.task is None
+        run.task = asyncio.create_task(self._run(run, run.swarm, list(docs), question, strategy))
+        return run
+
+    def resume(self, tenant: str, run_id: str, lead: str, workers: list[str]) -> LiveRun:
+        """Carry on an interrupted run (server stopped, backend died): finished jobs are
+        read back, only the rest run. Its stored events are kept and new ones follow."""
+        live = self.runs.get(run_id)
+        if live is not None and not live.done:
+            raise APIError(409, f"run {run_id} is already running", "run_in_progress")
+        run = LiveRun(run_id, tenant)
+        for row in self.store.get_events(run_id):
+            run.events.append({"seq": row["seq"], "kind": row["kind"], "data": row["data"],
+                               "ts": row["ts"]})  # fmt: skip
+        run = self._launch(run, lead, workers)
+        run.task = asyncio.create_task(self._run(run, run.swarm, None, "", ""))
+        return run
+
+    def _launch(self, run: LiveRun, lead: str, workers: list[str]) -> LiveRun:
+        run.lease = self.slots.take(run.tenant)
+        run.swarm = Swarm(lead=lead, workers=workers, store=self.store,
+                          job_timeout=self.job_timeout,
+                          on_event=lambda event: self._on_event(run, event))  # fmt: skip
+        self.runs[run.id] = run
+        self.runs.move_to_end(run.id)
+        self._trim()
+        return run
+
+    async def _run(
+        self, run: LiveRun, swarm: Swarm | None, docs: list[Document] | None, question: str,
+        strategy: str,
+    ) -> None:  # fmt: skip
+        """``docs=None`` resumes the stored run ``run.id``."""
+        assert swarm is not None
+        try:
+            if docs is None:
+                run.answer = await swarm.aresume(run.id)
+            else:
+                run.answer = await swarm.aask(
+                    docs, question, strategy, tenant=run.tenant, run_id=run.id
+                )
+        except ShoalError as exc:
+            run.error = str(exc)  # the swarm has already stored the run and emitted "error"
+        except Exception as exc:
+            log.exception("run %s crashed", run.id)
+            run.error = f"internal error: {type(exc).__name__}: {exc}"
+            self._on_event(run, Event("error", {"run_id": run.id, "error": run.error}))
+        finally:
+            if run.lease is not None:
+                run.lease.release()
+            run.done = True
+            run.wake()
+            try:
+                await asyncio.to_thread(self.store.drain)  # events durable before "done"
+            except ShoalError as exc:
+                log.error("run %s: storing events failed: %s", run.id, exc)
+
+    def _on_event(self, run: LiveRun, event: Event) -> None:
+        seq = len(run.events)
+        item = {"seq": seq, "kind": event.kind, "data": event.data, "ts": time.time()}
+        run.events.append(item)
+        self.store.queue_event(run.id, seq, event.kind, event.data)
+        run.wake()
+
+    def _trim(self) -> None:
+        while len(self.runs) > RECENT_RUNS:
+            oldest_id, oldest = next(iter(self.runs.items()))
+            if not oldest.done:
+                break
+            del self.runs[oldest_id]
+
+    def visible(self, run_id: str, tenant: str) -> bool:
+        """Whether ``tenant`` may see the run (live in memory or stored)."""
+        run = self.runs.get(run_id)
+        if run is not None:
+            return run.tenant == tenant
+        return self.store.get_run(run_id, tenant=tenant) is not None
+
+    async def events(self, run_id: str, after: int = -1) -> AsyncIterator[dict]:
+        """Every event of the run after ``after``, then live ones until it ends. The caller
+        has checked that the tenant may see the run."""
+        run = self.runs.get(run_id)
+        if run is None:
+            for row in await asyncio.to_thread(self.store.get_events, run_id, after):
+                yield {"seq": row["seq"], "kind": row["kind"], "data": row["data"], "ts": row["ts"]}
+            return
+        while True:
+            changed = run.changed
+            while after + 1 < len(run.events):
+                after += 1
+                yield run.events[after]
+            if run.done:
+                return
+            await changed.wait()
+
+    async def shutdown(self) -> None:
+        """Cancel live runs (they are stored as interrupted and can be resumed)."""
+        tasks = [r.task for r in self.runs.values() if r.task is not None and not r.done]
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

@@ -1,0 +1,98 @@
+"""The live page in a real browser: Debian's Chromium, headless, driven by Playwright.
+
+A person's path: enter the key, paste a document, ask, watch jobs fill the grid, read the
+answer with its citation highlighted in the document, then replay the run from the list.
+A screenshot is kept in test-artifacts/ (CI keeps that directory).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from shoal.models import ScriptedModel, register
+from shoal.server import Settings
+from shoal.server.auth import create_key
+
+from .scripted_swarm import finder, lead
+from .serving import running
+from .test_server import CODE, QUESTION, document
+
+pytestmark = pytest.mark.server
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+def chromium() -> str:
+    if os.environ.get("SHOAL_SKIP_BROWSER") == "1":
+        pytest.skip("SHOAL_SKIP_BROWSER=1")
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        pytest.fail("Chromium is not installed: run `make setup` (apt-get install chromium)")
+    return found
+
+
+@pytest.fixture
+def browser_page() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    path = chromium()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        yield page
+        browser.close()
+
+
+def test_watch_a_run_and_replay_it(browser_page: object, tmp_path: Path) -> None:
+    from playwright.sync_api import Page, expect
+
+    page: Page = browser_page  # type: ignore[assignment]
+    register("scripted:lead", lead())
+    # slow enough workers that the grid visibly fills in
+    register(
+        "scripted:finder",
+        ScriptedModel(finder(r"code of the north vault is (\d+)"), name="finder", latency=0.25),
+    )
+    settings = Settings(
+        db=str(tmp_path / "page.db"), lead="scripted:lead", worker="scripted:finder"
+    )
+    with running(settings) as srv:
+        _, key = create_key(srv.store, "dana")
+        page.goto(srv.url + "/")
+        page.fill("#key", key)
+        page.dispatch_event("#key", "change")
+        expect(page.locator("#model option")).not_to_have_count(0)
+        page.fill("#doc", document(sentences=600, fact_at=500))
+        page.fill("#question", QUESTION)
+        page.click("#run")
+
+        # jobs appear while the run is live, then all are finished
+        expect(page.locator(".job.started").first).to_be_visible(timeout=20_000)
+        expect(page.locator("#answer")).to_have_text(CODE, timeout=60_000)
+        cells = page.locator(".job")
+        assert cells.count() > 1
+        assert page.locator(".job.started").count() == 0
+        supported = page.locator(".job.supported")
+        assert supported.count() >= 1
+        assert "quote: The access code" in (supported.first.get_attribute("title") or "")
+        assert page.locator(".job.rejected, .job.empty").count() >= 1
+        mark = page.locator("#docview mark.cite")
+        expect(mark).to_have_count(1)
+        assert CODE in mark.inner_text()
+        expect(page.locator("#cost-swarm")).to_contain_text("instead of")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "page-run.png"), full_page=True)
+
+        # replay: reload, pick the run from the list, see the same answer and highlight
+        page.reload()
+        page.fill("#key", key)
+        page.dispatch_event("#key", "change")
+        page.locator("#runs li").first.click()
+        expect(page.locator("#answer")).to_have_text(CODE, timeout=20_000)
+        expect(page.locator("#docview mark.cite")).to_contain_text(CODE)
+        assert page.locator(".job.supported").count() == supported.count()
+        page.screenshot(path=str(ARTIFACTS / "page-replay.png"), full_page=True)
