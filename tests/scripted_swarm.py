@@ -48,13 +48,19 @@ def lead(
     more: list[str] | None = None,
     bad_plan: bool = False,
     bad_decision: bool = False,
+    reword: list[str] | None = None,
 ) -> ScriptedModel:
     """A lead: plans ``tasks``; decides by picking the evidence whose context has ``choose``;
-    asks for one more round with ``more`` tasks the first time it decides."""
+    asks for one more round with ``more`` tasks the first time it decides; after a round
+    with no verified evidence, rewords the tasks as ``reword`` (or gives no valid JSON)."""
     state = {"decisions": 0}
 
     def respond(messages: list[Message]) -> str:
         system = messages[0]["content"]
+        if system == prompts.RETRY_SYSTEM:
+            if reword is None:
+                return "Let me think about other tasks."
+            return json.dumps({"tasks": [{"instruction": t, "advice": ""} for t in reword]})
         if system == prompts.PLAN_SYSTEM:
             if bad_plan:
                 return "I think we should read the document carefully."

@@ -15,9 +15,10 @@ from shoal.haystack import FACTS, build
 from shoal.models import ScriptedModel
 from shoal.store import Store
 from shoal.swarm import Document, Swarm, load_path
+from shoal.swarm.aggregate import RETRYING
 from shoal.swarm.chunk import chunk_document, coverage
 
-from .scripted_swarm import finder, lead
+from .scripted_swarm import finder, lead, task
 
 CODE = r"north vault of the Halvard (?:archive|annex) (?:is|was) (\d{5})"
 QUESTION = FACTS[0].question
@@ -124,6 +125,44 @@ def test_lead_can_ask_for_another_round_with_new_tasks() -> None:
     jobs = s.store.get_jobs(answer.run_id)
     assert {j["round"] for j in jobs} == {1, 2}
     assert answer.plan[1]["tasks"][0]["instruction"] == "look again for the north vault"
+
+
+def only_when_asked_about(word: str, pattern: str):  # type: ignore[no-untyped-def]
+    """A worker that finds the fact only when its task mentions ``word``."""
+    find = finder(pattern)
+    return lambda messages: (
+        find(messages)
+        if word in task(messages)
+        else json.dumps({"answer": "unclear", "quote": "something else", "confidence": 0.2})
+    )
+
+
+def test_a_round_with_nothing_verified_is_retried_with_the_question_itself() -> None:
+    worker = ScriptedModel(only_when_asked_about("vault", CODE), name="worker")
+    the_lead = lead(["first look"], choose="archive is")
+    s = swarm(the_lead, worker)
+    answer = s.ask(doc(), QUESTION)
+    assert answer.rounds == 2 and answer.answer == "48213" and answer.citations
+    assert answer.plan[1]["tasks"][0]["instruction"] == QUESTION
+    state = s.store.get_run(answer.run_id)["state"]
+    assert state["rounds"][0]["decision"]["answer"] == RETRYING
+    assert len(the_lead.calls) == 2  # plan and final decision: the retry cost no lead call
+
+
+def test_when_the_question_was_tried_the_lead_rewords_the_tasks() -> None:
+    worker = ScriptedModel(only_when_asked_about("sentence with", CODE), name="worker")
+    the_lead = lead([QUESTION], reword=["Copy the sentence with the north vault code"],
+                    choose="archive is")  # fmt: skip
+    answer = swarm(the_lead, worker).ask(doc(), QUESTION)
+    assert answer.rounds == 2 and answer.answer == "48213"
+    reworded = answer.plan[1]["tasks"][0]["instruction"]
+    assert reworded == "Copy the sentence with the north vault code"
+
+
+def test_with_nothing_new_to_try_the_answer_is_not_found() -> None:
+    worker = ScriptedModel(only_when_asked_about("sentence with", CODE), name="worker")
+    answer = swarm(lead([QUESTION], choose="archive is"), worker).ask(doc(), QUESTION)
+    assert answer.rounds == 1 and "does not appear" in answer.answer and not answer.citations
 
 
 def test_last_round_must_answer() -> None:
@@ -291,6 +330,19 @@ def test_a_lead_answer_with_no_verified_evidence_is_never_passed_on() -> None:
     assert answer.citations == []
 
 
+def test_unloop_drops_only_a_whole_repetition() -> None:
+    from shoal.swarm.check import unloop
+
+    assert unloop("The code is 7. The code is 7. The code") == "The code is 7."
+    assert unloop("a b c a b") == "a b c"
+    assert unloop("no no no") == "no no no"  # shorter than the minimum period
+    assert unloop("a b c d a b x") == "a b c d a b x"  # not wholly periodic
+    # answers: only when said (more than) twice over, so "the cat saw the cat" stays
+    assert unloop("the cat saw the cat", repeats=2) == "the cat saw the cat"
+    assert unloop("code 7 is it. code 7 is it. code 7", repeats=2) == "code 7 is it."
+    assert unloop("The vault code is 48213.") == "The vault code is 48213."
+
+
 def test_a_paraphrased_opening_is_trimmed_to_the_verbatim_part_but_inventions_are_not() -> None:
     from shoal.swarm.check import ChunkIndex, check
     from shoal.swarm.chunk import Chunk
@@ -310,6 +362,14 @@ def test_a_paraphrased_opening_is_trimmed_to_the_verbatim_part_but_inventions_ar
     )  # fmt: skip
     # the value is not in the verbatim part: rejected
     assert verdict("7-31-20", "The locker combination is 7-31-20.")[0] is False
+    # a greedy loop cut off by max_tokens: the repeated tail goes, the rest is checked as usual
+    assert verdict("7-31-19. 7-31-19.", "The locker combination is 7-31-19. The locker") == (
+        True, "locker combination is 7-31-19"
+    )  # fmt: skip
+    assert verdict("7-31-19", "my locker combination is 7-31-19. my locker combination is") == (
+        True, "my locker combination is 7-31-19"
+    )  # fmt: skip
+    assert verdict("7-31-20", "The locker combination is 7-31-20. The locker")[0] is False
     # too little of the quote is verbatim: rejected
     assert (
         verdict("7-31-19", "Your safe at the bank uses the number 7-31-19 since May.")[0] is False

@@ -154,6 +154,10 @@ async def decide(
 ) -> tuple[Decision, Evidence]:
     query = question + " " + " ".join(tasks)
     evidence = render(groups, query, lead.count_tokens, budget)
+    if not groups and may_continue:
+        # Nothing verified: a decision could only be "not found". Search again with
+        # reworded tasks instead; a greedy tiny worker answers a reworded task differently.
+        return await retry(lead, question, tasks, timeout), evidence
     if not groups and not may_continue:
         # Nothing verified and no round left: any answer would be the lead's own guess.
         return Decision("answer", NOT_FOUND, []), evidence
@@ -186,6 +190,37 @@ async def decide(
         # bookkeeping is shoal's job: cite the shown reports that carry the answer's facts.
         cited = match_evidence(answer, question, evidence.shown)
     return Decision("answer", answer, cited), evidence
+
+
+RETRYING = "No verified evidence yet: searching again with reworded tasks."
+RETRY_ADVICE = "Copy the exact sentence that answers it."
+
+
+async def retry(lead: Model, question: str, tried: list[str], timeout: float | None) -> Decision:
+    """Another round after one that verified nothing. The question itself is the first
+    retry task (free, and the most literal wording); if it was tried already, the lead
+    rewords the tasks. With nothing new to try, the answer is "not found"."""
+    if question not in tried:
+        return Decision("more", RETRYING, [], [{"instruction": question, "advice": RETRY_ADVICE}])
+    new: list[dict[str, str]] = []
+    try:
+        reply = await lead.complete(
+            prompts.retry_messages(question, tried),
+            schema=prompts.PLAN_SCHEMA,
+            max_tokens=300,
+            role="lead",
+            timeout=timeout,
+        )
+        new = [
+            {"instruction": t["instruction"].strip(), "advice": t.get("advice", "").strip()}
+            for t in reply.parsed["tasks"][:2]
+            if t["instruction"].strip() and t["instruction"].strip() not in tried
+        ]
+    except ShoalError as exc:
+        log.warning("lead could not reword the tasks: %s", exc)
+    if not new:
+        return Decision("answer", NOT_FOUND, [])
+    return Decision("more", RETRYING, [], new)
 
 
 _KEY = re.compile(r"\d[\d,.:/-]*\d|\d|[A-Z][a-zA-Z]+")

@@ -122,6 +122,8 @@ def check(
 ) -> Report:
     """Turn a worker's parsed JSON into a checked ``Report``."""
     answer, quote = _clean(raw.get("answer")), _clean(raw.get("quote"))
+    if answer is not None:
+        answer = unloop(answer, repeats=2)  # an answer said twice over is said once
     try:
         confidence = float(raw.get("confidence", 0.0))
     except (TypeError, ValueError):
@@ -141,12 +143,12 @@ def check(
     if len(stripped) < 2:
         report.reason = "quote too short to check"
         return report
-    # Fast path: most quotes that are right are verbatim; normalise only when needed.
-    pos = chunk.text.find(stripped)
-    if pos >= 0:
-        found: tuple[int, int] | None = (pos, pos + len(stripped))
-    else:
-        found = index.norm(chunk.index).find(normalise(stripped))
+    found = _locate(stripped, chunk, index)
+    looped = unloop(stripped).strip(_STRIP)
+    if found is None and looped != stripped:
+        stripped = looped
+        found = _locate(stripped, chunk, index)
+        report.reason = "quote's repeated tail dropped"
     if found is None:
         found = _verbatim_part(normalise(stripped), answer, index.norm(chunk.index))
         if found is None:
@@ -158,6 +160,30 @@ def check(
     source = index.source[chunk.doc_id]
     report.context = context_around(source, report.start, report.end)
     return report
+
+
+def _locate(quote: str, chunk: Chunk, index: ChunkIndex) -> tuple[int, int] | None:
+    # Fast path: most quotes that are right are verbatim; normalise only when needed.
+    pos = chunk.text.find(quote)
+    if pos >= 0:
+        return pos, pos + len(quote)
+    return index.norm(chunk.index).find(normalise(quote))
+
+
+def unloop(text: str, min_period: int = 3, repeats: float = 1.0) -> str:
+    """``text`` without a degenerate repetition of itself: "The code is 7. The code is 7.
+    The code" becomes "The code is 7.". Greedy decoding in tiny models falls into such loops
+    until max_tokens cuts them off, leaving a quote that is not in the source only because
+    of the repeated tail. Only a text made wholly of one period of at least ``min_period``
+    words and then more of the same (in all at least ``repeats`` periods plus two words)
+    is changed. A quote is unlooped only when it is not found as given."""
+    words = text.split()
+    keys = [w.strip(_STRIP).lower() for w in words]
+    for p in range(min_period, len(words) - 1):
+        long_enough = len(words) >= repeats * p + 2 if repeats > 1 else True
+        if long_enough and all(keys[k] == keys[k - p] for k in range(p, len(words))):
+            return " ".join(words[:p])
+    return text
 
 
 TRIM_MIN_WORDS = 4

@@ -58,6 +58,23 @@ def plan_messages(question: str, facts: str) -> list[Message]:
     ]
 
 
+RETRY_SYSTEM = (
+    PLAN_SYSTEM
+    + " The tasks below were already run over every excerpt and no assistant found a passage "
+    "that verifiably answers them. Write 1 or 2 new tasks in different words (never repeat "
+    "a task already run): more literal, naming the words the answer would sit next to in "
+    "the text."
+)
+
+
+def retry_messages(question: str, tried: list[str]) -> list[Message]:
+    done = "\n".join(f"- {t}" for t in tried)
+    return [
+        {"role": "system", "content": RETRY_SYSTEM},
+        {"role": "user", "content": f"Question: {question}\n\nTasks already run:\n{done}"},
+    ]
+
+
 # --- worker -------------------------------------------------------------------------------
 REPORT_SCHEMA: dict[str, Any] = {
     "type": "object",
