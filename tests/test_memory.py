@@ -4,6 +4,8 @@ models are in test_memory_real.py."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import io
 import itertools
 import json
@@ -12,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from shoal.errors import InputError
-from shoal.memory import History, Memory
+from shoal.memory import History, Memory, MemoryChunk
 from shoal.memory.context import STEP
 from shoal.models import ScriptedModel
 from shoal.models.kv_cache import PrefixCache
@@ -72,6 +74,33 @@ def test_prompt_of_each_turn_is_a_prefix_of_the_next(tmp_path: Path) -> None:
         assert after[len(before)] == {"role": "assistant", "content": f"reply {len(before) // 2}"}
     assert prompts[-1][0]["role"] == "system"
     assert len(prompts[-1]) == 1 + 2 * 5 + 1  # nothing dropped
+
+
+def test_a_streamed_turn_is_stored_like_a_said_one(tmp_path: Path) -> None:
+    model = ScriptedModel("one two three four", name="chat")
+    mem = Memory("alice", model=model, db=str(tmp_path / "m.db"), cache=False)
+
+    async def stream(text: str, stop_after: int | None = None) -> list[MemoryChunk]:
+        got = []
+        async with contextlib.aclosing(mem.astream(text)) as chunks:
+            async for chunk in chunks:
+                got.append(chunk)
+                if stop_after is not None and len(got) == stop_after:
+                    break  # the client went away
+        return got
+
+    chunks = asyncio.run(stream("hello"))
+    assert [c.text for c in chunks[:-1]] == ["one ", "two ", "three ", "four"]
+    final = chunks[-1].reply
+    assert final is not None and final.text == "one two three four" and final.history_messages == 0
+    assert [(t.role, t.content) for t in mem.turns()] == [
+        ("user", "hello"), ("assistant", "one two three four")
+    ]  # fmt: skip
+    # cut off after two pieces: what went out is kept, marked as interrupted
+    asyncio.run(stream("again", stop_after=2))
+    last = mem.turns()[-1]
+    assert (last.role, last.content) == ("assistant", "one two ")
+    assert last.meta is not None and last.meta["interrupted"] is True
 
 
 def test_users_and_threads_are_separate(tmp_path: Path) -> None:

@@ -342,6 +342,16 @@ def test_memory_over_the_api_is_per_tenant(server: tuple[Running, str, str]) -> 
     second = say(key_a, "what is my code?")
     assert second.choices[0].message.content == "my code is 1234 | what is my code?"
     assert second.model_extra["shoal"]["memory"]["history_messages"] == 2
+    # streamed: the reply comes in pieces, the memory facts ride on the last chunk
+    stream = client(srv, key_a).chat.completions.create(
+        model="scripted:echo", messages=[{"role": "user", "content": "and again?"}],
+        user="alice", extra_body={"memory": True}, stream=True,
+    )  # fmt: skip
+    chunks = list(stream)
+    pieces = [c.choices[0].delta.content for c in chunks if c.choices[0].delta.content]
+    assert len(pieces) > 3
+    assert "".join(pieces) == "my code is 1234 | what is my code? | and again?"
+    assert chunks[-1].model_extra["shoal"]["memory"]["history_messages"] == 4
     # the same user name under another key is another person
     other = say(key_b, "what is my code?")
     assert other.choices[0].message.content == "what is my code?"

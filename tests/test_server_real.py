@@ -124,6 +124,21 @@ def test_memory_through_the_server_reuses_the_prefix(served: tuple[str, str]) ->
     assert second.model_extra["shoal"]["memory"]["history_messages"] == 2
     assert second.usage.prompt_tokens > first.usage.prompt_tokens
     assert second.usage.prompt_tokens_details.cached_tokens >= first.usage.prompt_tokens - 1
+    # streamed: tokens arrive as generated, from the same cached prefix
+    chunks = list(
+        client.chat.completions.create(
+            model="smollm2-135m", messages=[{"role": "user", "content": "And what else?"}],
+            user="kim", max_tokens=12, extra_body={"memory": True}, stream=True,
+            stream_options={"include_usage": True},
+        )
+    )  # fmt: skip
+    pieces = [c.choices[0].delta.content for c in chunks if c.choices]
+    pieces = [p for p in pieces if p]
+    assert len(pieces) > 1
+    memory = next(c.model_extra["shoal"]["memory"] for c in chunks if c.model_extra.get("shoal"))
+    assert memory["history_messages"] == 4
+    assert chunks[-1].usage is not None
+    assert chunks[-1].usage.prompt_tokens_details.cached_tokens > second.usage.prompt_tokens - 2
 
 
 def test_client_side_memory_records_what_an_openai_compatible_server_caches(

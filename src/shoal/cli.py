@@ -230,9 +230,18 @@ def _chat_with_memory(
 
     mem = Memory(user, model=model, thread=thread, store=store_of(ctx), cache=not no_cache,
                  system=system or SYSTEM, reply_tokens=max_tokens)  # fmt: skip
+
+    async def go() -> Any:
+        final = None
+        async for chunk in mem.astream(prompt):
+            if chunk.reply is None:
+                out.out(chunk.text, end="")
+            final = chunk.reply or final
+        return final
+
     with recording(ctx):
-        reply = asyncio.run(mem.asay(prompt))
-    out.out(reply.text)
+        reply = asyncio.run(go())
+    out.out("")
     u, c = reply.usage, reply.cache
     line = (
         f"{model.name} · history {reply.history_messages} messages "

@@ -13,11 +13,14 @@ in scope (``models/kv_cache.py``) so only new tokens are computed, and the reply
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from shoal import config, ledger
+from shoal.errors import ModelCallError
 from shoal.memory import context
 from shoal.memory.history import History, Turn
 from shoal.models import DEFAULT_LEAD, DEFAULT_WORKER, get_model
@@ -27,7 +30,7 @@ from shoal.models.kv_cache import PrefixCache
 from shoal.store import Store
 from shoal.swarm import Document, Swarm
 from shoal.swarm.aggregate import NOT_FOUND
-from shoal.types import Usage
+from shoal.types import Reply, Usage
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +66,22 @@ class MemoryReply:
     cache: dict[str, Any] = field(default_factory=dict)
     overflow: dict[str, Any] | None = None
     """Set when older history was read by the swarm: run id, messages read, quotes used."""
+
+
+@dataclass
+class MemoryChunk:
+    """A piece of a streamed reply; the last one carries the whole ``MemoryReply``."""
+
+    text: str
+    reply: MemoryReply | None = None
+
+
+@dataclass
+class _Turn:
+    built: context.Assembly
+    overflow: dict[str, Any] | None
+    limit: int
+    history: int
 
 
 class Memory:
@@ -101,6 +120,58 @@ class Memory:
         return asyncio.run(self.asay(text, max_tokens))
 
     async def asay(self, text: str, max_tokens: int | None = None) -> MemoryReply:
+        turn = await self._begin(text, max_tokens)
+        try:
+            with self._calling():
+                reply = await self.model.complete(turn.built.messages, max_tokens=turn.limit)
+        finally:
+            self.book.flush()
+        return self._finish(turn, reply)
+
+    async def astream(self, text: str, max_tokens: int | None = None) -> AsyncIterator[MemoryChunk]:
+        """The reply as it is generated; the last chunk carries the ``MemoryReply``.
+
+        If the stream is closed early (a client went away), what was said so far is still
+        stored, marked ``interrupted``: the history keeps every message that went out."""
+        turn = await self._begin(text, max_tokens)
+        queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+        async def produce() -> Reply | None:
+            # A task of its own, so the ledger and cache scopes never span a yield.
+            final = None
+            with self._calling():
+                async for chunk in self.model.stream(turn.built.messages, max_tokens=turn.limit):
+                    if chunk.text:
+                        queue.put_nowait(chunk.text)
+                    final = chunk.reply or final
+            return final
+
+        task = asyncio.create_task(produce())
+        task.add_done_callback(lambda _t: queue.put_nowait(None))
+        said: list[str] = []
+        reply: Reply | None = None
+        try:
+            while (piece := await queue.get()) is not None:
+                said.append(piece)
+                yield MemoryChunk(piece)
+            reply = task.result()  # the model's error, if it failed
+        finally:
+            if not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            self.book.flush()
+            if reply is None and said:
+                self.history.append(
+                    "assistant", "".join(said), {"model": self.model.name, "interrupted": True}
+                )
+        if reply is None:
+            raise ModelCallError(f"{self.model.name}: the stream ended without a reply")
+        yield MemoryChunk("", self._finish(turn, reply))
+
+    async def _begin(self, text: str, max_tokens: int | None) -> _Turn:
+        """Assemble the prompt (reading overflowing history with the swarm) and store the
+        user's message before any model call: if the call fails, their words are kept."""
         if not text.strip():
             raise ValueError("the message is empty")
         limit = max_tokens or self.reply_tokens
@@ -109,17 +180,19 @@ class Memory:
         overflow = None
         if built.older:
             built, overflow = await self._read_older(built, text)
-        # stored before the call: if the model fails, the user's words are not lost
         self.history.append("user", text, {"tokens": self.model.count_tokens(text)})
-        try:
-            with ledger.scope(self.book, role="memory"):
-                if self.cache is not None:
-                    with kv.using(self.cache, owner=self.user):
-                        reply = await self.model.complete(built.messages, max_tokens=limit)
-                else:
-                    reply = await self.model.complete(built.messages, max_tokens=limit)
-        finally:
-            self.book.flush()
+        return _Turn(built, overflow, limit, len(past))
+
+    @contextlib.contextmanager
+    def _calling(self) -> Iterator[None]:
+        """Calls recorded in this memory's ledger, with this user's prefix cache in scope."""
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(ledger.scope(self.book, role="memory"))
+            if self.cache is not None:
+                stack.enter_context(kv.using(self.cache, owner=self.user))
+            yield
+
+    def _finish(self, turn: _Turn, reply: Reply) -> MemoryReply:
         self.history.append(
             "assistant",
             reply.text,
@@ -127,8 +200,8 @@ class Memory:
              "cached_tokens": reply.usage.cached_tokens},
         )  # fmt: skip
         return MemoryReply(
-            reply.text, reply.usage, reply.seconds, built.prompt_tokens, len(past),
-            built.recent, dict(reply.cache), overflow,
+            reply.text, reply.usage, reply.seconds, turn.built.prompt_tokens, turn.history,
+            turn.built.recent, dict(reply.cache), turn.overflow,
         )  # fmt: skip
 
     async def _read_older(

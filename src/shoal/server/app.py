@@ -29,7 +29,7 @@ from starlette.background import BackgroundTask
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shoal import ledger
-from shoal.errors import InputError
+from shoal.errors import InputError, ShoalError
 from shoal.server import chat, errors
 from shoal.server.auth import LOCAL, KeyRing, Tenant
 from shoal.server.errors import APIError
@@ -212,23 +212,37 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         mem = Memory(f"{who.id}:{req.user}", model=model, thread=req.thread, store=store,
                      cache=cache or False, system=system or SYSTEM, reply_tokens=limit,
                      lead=settings.lead, workers=settings.worker)  # fmt: skip
-        with slots.take(who.id):
-            reply = await mem.asay(last.text(), max_tokens=limit)
-        extra = {"memory": {"history_messages": reply.history_messages,
-                            "recent_messages": reply.recent_messages,
-                            "cache": reply.cache, "overflow": reply.overflow}}  # fmt: skip
         cid = chat.new_completion_id()
-        if not req.stream:
-            return chat.completion(cid, req.model, reply.text, reply.usage, extra)
 
-        async def whole() -> AsyncIterator[str]:
-            yield chat.chunk(cid, req.model, {"role": "assistant", "content": reply.text})
-            yield chat.chunk(cid, req.model, {}, finish="stop", extra=extra)
-            if req.stream_options is not None and req.stream_options.include_usage:
-                yield chat.chunk(cid, req.model, None, usage=reply.usage)
+        def extra(reply: Any) -> dict[str, Any]:
+            return {"memory": {"history_messages": reply.history_messages,
+                               "recent_messages": reply.recent_messages,
+                               "cache": reply.cache, "overflow": reply.overflow}}  # fmt: skip
+
+        if not req.stream:
+            with slots.take(who.id):
+                reply = await mem.asay(last.text(), max_tokens=limit)
+            return chat.completion(cid, req.model, reply.text, reply.usage, extra(reply))
+        lease = slots.take(who.id)
+
+        async def pieces() -> AsyncIterator[str]:
+            """Tokens as they come; the memory metadata rides on the finishing chunk."""
+            try:
+                yield chat.chunk(cid, req.model, {"role": "assistant", "content": ""})
+                async for piece in mem.astream(last.text(), max_tokens=limit):
+                    if piece.reply is None:
+                        yield chat.chunk(cid, req.model, {"content": piece.text})
+                        continue
+                    yield chat.chunk(cid, req.model, {}, finish="stop", extra=extra(piece.reply))
+                    if req.stream_options is not None and req.stream_options.include_usage:
+                        yield chat.chunk(cid, req.model, None, usage=piece.reply.usage)
+            except ShoalError as exc:
+                yield chat.error_data(exc)
+            finally:
+                lease.release()
             yield "[DONE]"
 
-        return EventSourceResponse(whole(), ping=10)
+        return EventSourceResponse(pieces(), ping=10, background=BackgroundTask(lease.release))
 
     def _swarm_completion(cid: str, model: str, answer: Answer) -> dict[str, Any]:
         return chat.completion(
