@@ -14,11 +14,11 @@ from shoal.errors import InputError, ShoalError
 from shoal.haystack import FACTS, build
 from shoal.models import ScriptedModel
 from shoal.store import Store
-from shoal.swarm import Document, Swarm, load_path
+from shoal.swarm import Document, Swarm, load_path, prompts
 from shoal.swarm.aggregate import RETRYING
 from shoal.swarm.chunk import chunk_document, coverage
 
-from .scripted_swarm import finder, lead, task
+from .scripted_swarm import excerpt, finder, lead, task
 
 CODE = r"north vault of the Halvard (?:archive|annex) (?:is|was) (\d{5})"
 QUESTION = FACTS[0].question
@@ -328,6 +328,56 @@ def test_a_lead_answer_with_no_verified_evidence_is_never_passed_on() -> None:
     answer = swarm(ScriptedModel(guesser, name="lead"), worker).ask(doc(2000), QUESTION)
     assert "1234567890" not in answer.answer and "does not appear" in answer.answer
     assert answer.citations == []
+
+
+def short_quoter(messages):  # type: ignore[no-untyped-def]
+    """A worker that quotes the words before the value, not the value itself."""
+    import re
+
+    for sentence in re.split(r"(?<=\.)\s+", excerpt(messages)):
+        m = re.search(CODE, sentence)
+        if m:
+            quote = sentence[: m.start(1)].strip()
+            return json.dumps({"answer": m.group(1), "quote": quote, "confidence": 0.8})
+    return json.dumps({"answer": None, "quote": None, "confidence": 0.1})
+
+
+@pytest.mark.parametrize("cites", [True, False])
+def test_a_quote_that_stops_short_of_the_value_is_widened_from_the_source(cites: bool) -> None:
+    d = doc(3000)
+    worker = ScriptedModel(short_quoter, name="worker")
+
+    def the_lead(messages):  # type: ignore[no-untyped-def]
+        if messages[0]["content"] == prompts.PLAN_SYSTEM:
+            return json.dumps({"tasks": [{"instruction": "Find the code", "advice": ""}]})
+        import re
+
+        eid = re.search(r"\[(E\d+)\] answer: \"48213\"", messages[-1]["content"]).group(1)
+        return json.dumps(
+            {"action": "answer", "answer": "48213", "evidence": [eid] if cites else []}
+        )
+
+    answer = swarm(ScriptedModel(the_lead, name="lead"), worker).ask(d, QUESTION)
+    (cite,) = answer.citations
+    assert cite.text == "The access code for the north vault of the Halvard archive is 48213."
+    assert d.text[cite.start : cite.end] == cite.text
+    assert any("widened" in n for n in answer.notes)
+    assert not any("unverified" in n for n in answer.notes)
+
+
+def test_widen_to_finds_the_value_near_the_span_or_gives_up() -> None:
+    from shoal.swarm.check import widen_to
+
+    text = "Intro. The revoked code was 31977. The code is 48213. Later text 99999 here."
+    start = text.index("The code is")
+    end = start + len("The code is")
+    assert text[slice(*widen_to(text, start, end, ["48213"]))] == "The code is 48213."
+    assert text[slice(*widen_to(text, start, end, ["31977"]))] == (
+        "The revoked code was 31977. The code is"
+    )  # fmt: skip
+    assert widen_to(text, start, end, ["12345"]) is None
+    assert widen_to(text, start, end, ["4821"]) is None  # whole tokens only
+    assert widen_to(text, start, end, ["99999"], chars=10) is None  # too far away
 
 
 def test_unloop_drops_only_a_whole_repetition() -> None:

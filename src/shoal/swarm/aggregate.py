@@ -226,11 +226,16 @@ async def retry(lead: Model, question: str, tried: list[str], timeout: float | N
 _KEY = re.compile(r"\d[\d,.:/-]*\d|\d|[A-Z][a-zA-Z]+")
 
 
+def answer_keys(answer: str, question: str) -> list[str]:
+    """The distinctive tokens (numbers, names) of ``answer`` the question does not hold."""
+    asked = set(_KEY.findall(question))
+    return list(dict.fromkeys(k for k in _KEY.findall(answer) if k not in asked))
+
+
 def match_evidence(answer: str, question: str, shown: list[Group]) -> list[Group]:
     """Reports whose quote holds every distinctive token (numbers, names) of ``answer``
     that the question itself does not already contain."""
-    asked = set(_KEY.findall(question))
-    keys = [k for k in _KEY.findall(answer) if k not in asked]
+    keys = answer_keys(answer, question)
     if not keys:
         return []
     return [g for g in shown if any(all(k in (r.quote or "") for k in keys) for r in g.reports)][:3]

@@ -111,6 +111,34 @@ def context_around(text: str, start: int, end: int, chars: int = 160) -> str:
     return ("…" if lo > 0 else "") + snippet + ("…" if hi < len(text) else "")
 
 
+def widen_to(
+    source: str, start: int, end: int, keys: list[str], chars: int = 160
+) -> tuple[int, int] | None:
+    """The span ``start:end`` grown to the sentence holding every one of ``keys`` (the
+    answer's numbers and names), if each is within ``chars`` of it; else None.
+
+    A worker often quotes the words before a value ("The access code ... is") and the lead
+    reads the value in the context shoal cut around the quote. The citation should show the
+    value: shoal finds it in the source itself, so the widened span is still verbatim."""
+    lo, hi = max(0, start - chars), min(len(source), end + chars)
+    s, e = start, end
+    for key in keys:
+        hits = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(key)}(?!\w)", source[lo:hi])]
+        if not hits:
+            return None
+        pos = lo + min(hits, key=lambda h: abs(lo + h - start))
+        s, e = min(s, pos), max(e, pos + len(key))
+    if s < start:  # back to the start of the sentence holding the key
+        while s > lo and source[s - 1] not in ".!?\n":
+            s -= 1
+    if e > end:  # on to the end of its sentence
+        while e < hi and source[e - 1] not in ".!?\n" and not source[e].isspace():
+            e += 1
+    while s < e and source[s].isspace():
+        s += 1
+    return s, e
+
+
 def check(
     raw: dict[str, Any],
     *,

@@ -27,15 +27,17 @@ from shoal.pricing import LOCAL_BACKENDS, cost_usd
 from shoal.store import Store
 from shoal.store.schema import LOCAL_TENANT
 from shoal.swarm import prompts
-from shoal.swarm.aggregate import NOT_FOUND, Decision, best_reports, decide
+from shoal.swarm.aggregate import NOT_FOUND, Decision, answer_keys, best_reports, decide
 from shoal.swarm.check import (
     ChunkIndex,
+    Group,
     Normalised,
     Report,
     check,
     context_around,
     group,
     normalise,
+    widen_to,
 )
 from shoal.swarm.chunk import Chunk, chunk_document, coverage
 from shoal.swarm.dispatch import DispatchAborted, Dispatcher, Job, JobResult
@@ -77,6 +79,16 @@ def _resolve(model: str | Model) -> tuple[Model, str]:
     if isinstance(model, Model):
         return model, model.name
     return get_model(model), model
+
+
+def shoal_span(report: Report, keys: list[str], source: dict[str, str]) -> tuple[int, int] | None:
+    """``report``'s span, widened to hold the answer's keys it lacks; None if it cannot."""
+    start, end = report.start or 0, report.end or 0
+    text = source[report.doc_id]
+    missing = [k for k in keys if k not in text[start:end]]
+    if not missing:
+        return start, end
+    return widen_to(text, start, end, missing)
 
 
 class Swarm:
@@ -396,9 +408,7 @@ class Swarm:
             notes.append(
                 f"{len(failed_chunks)} chunk(s) had failed jobs: {sorted(failed_chunks)[:20]}"
             )
-        cited = best_reports(decision)
-        if not cited and decision.answer != NOT_FOUND:
-            notes.append("unverified: the lead's answer cites no checked report")
+        spans = self._citations(decision, groups, question, source, notes)
         counts = {
             "supported": sum(1 for x in all_reports if x.supported),
             "rejected": sum(1 for x in all_reports if not x.supported and not x.empty),
@@ -408,14 +418,7 @@ class Swarm:
         return Answer(
             answer=decision.answer,
             citations=[
-                Citation(
-                    source[x.doc_id][x.start or 0 : x.end or 0],
-                    x.start or 0,
-                    x.end or 0,
-                    x.doc_name,
-                    x.context,
-                )
-                for x in cited
+                Citation(source[x.doc_id][a:b], a, b, x.doc_name, x.context) for x, a, b in spans
             ],
             strategy="swarm",
             run_id=run_id,
@@ -427,6 +430,40 @@ class Swarm:
             plan=[rd["plan"] for rd in rounds],
             notes=notes,
         )
+
+    @staticmethod
+    def _citations(
+        decision: Decision, groups: list[Group], question: str, source: dict[str, str],
+        notes: list[str],
+    ) -> list[tuple[Report, int, int]]:  # fmt: skip
+        """The verified spans behind the answer. A cited quote that stops short of the
+        answer's value ("The code is") is widened to the sentence in the source that holds
+        it; with no cited report, a verified report whose context holds the value is used
+        the same way. Otherwise the answer is flagged unverified."""
+        if decision.answer == NOT_FOUND:
+            return []
+        keys = answer_keys(decision.answer, question)
+        out: list[tuple[Report, int, int]] = []
+        widened = 0
+        cited = best_reports(decision)
+        if not cited and keys:
+            cited = [r for g in groups for r in g.reports if all(k in r.context for k in keys)]
+            cited = [r for r in cited if shoal_span(r, keys, source) is not None][:1]
+        for r in cited:
+            span = shoal_span(r, keys, source)
+            if span is None:
+                span = (r.start or 0, r.end or 0)
+            elif span != (r.start, r.end):
+                widened += 1
+            out.append((r, *span))
+        if not out:
+            notes.append("unverified: the lead's answer cites no checked report")
+        elif widened:
+            notes.append(
+                f"{widened} citation(s) widened by shoal from the verified quote to the "
+                "sentence in the source that holds the answer"
+            )
+        return out
 
     def _job_started(self, job: Job) -> None:
         self._emit("job", key=job.key, round=job.round, task=job.task_index,
