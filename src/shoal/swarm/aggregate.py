@@ -226,9 +226,17 @@ async def retry(lead: Model, question: str, tried: list[str], timeout: float | N
 _KEY = re.compile(r"\d[\d,.:/-]*\d|\d|[A-Z][a-zA-Z]+")
 
 
+# Capitalised only because they open a sentence: not names.
+_COMMON = frozenset({
+    "The", "A", "An", "It", "Its", "This", "That", "These", "Those", "There", "In", "On",
+    "At", "Of", "For", "From", "To", "And", "But", "Or", "Is", "Was", "Are", "Were", "Yes",
+    "No", "Not", "Your", "My", "Our",
+})  # fmt: skip
+
+
 def answer_keys(answer: str, question: str) -> list[str]:
     """The distinctive tokens (numbers, names) of ``answer`` the question does not hold."""
-    asked = set(_KEY.findall(question))
+    asked = set(_KEY.findall(question)) | _COMMON
     return list(dict.fromkeys(k for k in _KEY.findall(answer) if k not in asked))
 
 
