@@ -172,8 +172,7 @@ def check(
         report.reason = "quote too short to check"
         return report
     found = _locate(stripped, chunk, index)
-    looped = unloop(stripped).strip(_STRIP)
-    if found is None and looped != stripped:
+    if found is None and (looped := unloop(stripped).strip(_STRIP)) != stripped:
         stripped = looped
         found = _locate(stripped, chunk, index)
         report.reason = "quote's repeated tail dropped"

@@ -444,18 +444,14 @@ class Swarm:
             return []
         keys = answer_keys(decision.answer, question)
         out: list[tuple[Report, int, int]] = []
-        widened = 0
-        cited = best_reports(decision)
-        if not cited and keys:
-            cited = [r for g in groups for r in g.reports if all(k in r.context for k in keys)]
-            cited = [r for r in cited if shoal_span(r, keys, source) is not None][:1]
-        for r in cited:
+        for r in best_reports(decision):
             span = shoal_span(r, keys, source)
-            if span is None:
-                span = (r.start or 0, r.end or 0)
-            elif span != (r.start, r.end):
-                widened += 1
-            out.append((r, *span))
+            out.append((r, *(span or (r.start or 0, r.end or 0))))
+        if not out and keys:
+            near = (r for g in groups for r in g.reports if all(k in r.context for k in keys))
+            spans = ((r, shoal_span(r, keys, source)) for r in near)
+            out = [(r, *span) for r, span in spans if span is not None][:1]
+        widened = sum((a, b) != (r.start, r.end) for r, a, b in out)
         if not out:
             notes.append("unverified: the lead's answer cites no checked report")
         elif widened:
