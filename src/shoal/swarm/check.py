@@ -114,8 +114,10 @@ def context_around(text: str, start: int, end: int, chars: int = 160) -> str:
 def widen_to(
     source: str, start: int, end: int, keys: list[str], chars: int = 160
 ) -> tuple[int, int] | None:
-    """The span ``start:end`` grown to the sentence holding every one of ``keys`` (the
-    answer's numbers and names), if each is within ``chars`` of it; else None.
+    """The span ``start:end`` grown to take in every one of ``keys`` (the answer's numbers
+    and names), if each is within ``chars`` of it; else None. A key before the span pulls
+    the start back to its sentence's start; a key after it pulls the end on through the
+    key's word and trailing punctuation ("48213.").
 
     A worker often quotes the words before a value ("The access code ... is") and the lead
     reads the value in the context shoal cut around the quote. The citation should show the
@@ -131,7 +133,7 @@ def widen_to(
     if s < start:  # back to the start of the sentence holding the key
         while s > lo and source[s - 1] not in ".!?\n":
             s -= 1
-    if e > end:  # on to the end of its sentence
+    if e > end:  # on through the rest of the key's word ("48213." keeps its full stop)
         while e < hi and source[e - 1] not in ".!?\n" and not source[e].isspace():
             e += 1
     while s < e and source[s].isspace():
