@@ -437,9 +437,9 @@ class Swarm:
         notes: list[str],
     ) -> list[tuple[Report, int, int]]:  # fmt: skip
         """The verified spans behind the answer. A cited quote that stops short of the
-        answer's value ("The code is") is widened to the sentence in the source that holds
-        it; with no cited report, a verified report whose context holds the value is used
-        the same way. Otherwise the answer is flagged unverified."""
+        answer's value ("The code is") is widened, in the source, to take the value in;
+        with no cited report, a verified report whose context holds the value is used the
+        same way. Otherwise the answer is flagged unverified."""
         if decision.answer == NOT_FOUND:
             return []
         keys = answer_keys(decision.answer, question)
@@ -456,8 +456,8 @@ class Swarm:
             notes.append("unverified: the lead's answer cites no checked report")
         elif widened:
             notes.append(
-                f"{widened} citation(s) widened by shoal from the verified quote to the "
-                "sentence in the source that holds the answer"
+                f"{widened} citation(s) widened by shoal from the verified quote, in the "
+                "source, to take in the answer's value"
             )
         return out
 
