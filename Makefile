@@ -22,6 +22,7 @@ demo: models
 lint: setup
 	$(PY) -m ruff check src tests benchmarks
 	$(PY) -m ruff format --check src tests benchmarks
+	$(PY) -m mypy
 
 test-deps:
 	bash scripts/test-deps.sh
@@ -30,7 +31,7 @@ test: models lint test-deps
 	$(PY) -m pytest
 
 bench: models
-	$(PY) benchmarks/models.py
+	$(PY) -m benchmarks.models
 
 clean:
 	rm -rf .venv .pytest_cache .ruff_cache build src/*.egg-info

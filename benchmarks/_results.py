@@ -26,3 +26,10 @@ def table(rows: list[dict[str, Any]], cols: list[str]) -> None:
     print("|" + "---|" * len(cols))
     for r in rows:
         print("| " + " | ".join(str(r.get(c, "")) for c in cols) + " |")
+
+
+def markdown(headers: list[str], lines: list[list[str]]) -> str:
+    """A Markdown table from already formatted cells."""
+    out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    out += ["| " + " | ".join(line) + " |" for line in lines]
+    return "\n".join(out)

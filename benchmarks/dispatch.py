@@ -6,7 +6,7 @@ in the ledger. shoal's side adds what a real run does per job: building the prom
 checking the quote against the chunk, and storing the job and report (SQLite, on the
 background writer). Scripted model: this measures the protocol machinery, not a model.
 
-Usage: python benchmarks/dispatch.py
+Usage: python -m benchmarks.dispatch
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import time
 import tracemalloc
 from typing import Any
 
-from _results import write
+from benchmarks._results import write
 from shoal import ledger
 from shoal.models import ScriptedModel
 from shoal.store import Store

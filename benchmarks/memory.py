@@ -11,7 +11,7 @@ through ``Memory.asay(..., max_tokens=1)`` (assembly, restore, prefill, one toke
   apart: they are per process, not per user.
 All in one run. Also reported: bytes per cached user in memory and on disk, and RSS.
 
-Usage: python benchmarks/memory.py [--sizes 1000,3000,6000]
+Usage: python -m benchmarks.memory [--sizes 1000,3000,6000]
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _results import table, write
+from benchmarks._results import table, write
 from shoal.memory import History, Memory
 from shoal.models import get_model
 from shoal.models.kv_cache import PrefixCache

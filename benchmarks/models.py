@@ -10,7 +10,7 @@ Prefill: a ~1,500-token prompt, 1 output token, with a unique first line so no K
 prefix beyond the chat template's header is reused. Generation: a short prompt and
 up to 200 tokens, greedy (both sides produce the same tokens).
 
-Usage: python benchmarks/models.py [--model smollm2-135m] [--repeats 5]
+Usage: python -m benchmarks.models [--model smollm2-135m] [--repeats 5]
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import statistics
 import tempfile
 import time
 
-from _results import write
+from benchmarks._results import write
 from shoal import ledger
 from shoal.models import get_model
 from shoal.models.llama import LlamaModel

@@ -4,7 +4,7 @@ Fits the Chinchilla form with Hoffmann et al.'s full grid (4,500 L-BFGS starts) 
 synthetic runs generated from known parameters (Hoffmann's published values) with 1%
 noise, and on Epoch AI's extraction of the Chinchilla data when ../shared is present.
 
-Usage: python benchmarks/scaling.py
+Usage: python -m benchmarks.scaling
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from _results import write
+from benchmarks._results import write
 from shoal.scaling import fit_chinchilla
 
 TRUE = {"E": 1.69, "A": 406.4, "B": 410.7, "alpha": 0.34, "beta": 0.28}

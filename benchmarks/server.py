@@ -8,7 +8,7 @@ this measures the HTTP/auth/validation/ledger path, not a model. Client and serv
 the machine's 2 cores, so the client's own cost is inside the latency figures; the server's
 own cost is its CPU time per request (from /proc), which the client does not touch.
 
-Usage: python benchmarks/server.py [--concurrency 200] [--waves 3] [--latency 0.05]
+Usage: python -m benchmarks.server [--concurrency 200] [--waves 3] [--latency 0.05]
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import openai
 
-from _results import table, write
+from benchmarks._results import table, write
 from shoal.server.auth import create_key
 from shoal.store import Store
 

@@ -10,6 +10,13 @@ from shoal.models import ScriptedModel
 from shoal.swarm import prompts
 from shoal.types import Message
 
+CODE = r"north vault of the Halvard (?:archive|annex) (?:is|was) (\d{5})"
+
+
+def passage(messages: list[Message]) -> str:
+    m = re.search(r"Passage:\n<<<\n(.*)\n>>>", messages[-1]["content"], re.DOTALL)
+    return m.group(1) if m else ""
+
 
 def excerpt(messages: list[Message]) -> str:
     m = re.search(r"Excerpt:\n<<<\n(.*)\n>>>", messages[-1]["content"], re.DOTALL)
@@ -49,14 +56,27 @@ def lead(
     bad_plan: bool = False,
     bad_decision: bool = False,
     reword: list[str] | None = None,
+    finds: str = CODE,
+    bad_read: bool = False,
 ) -> ScriptedModel:
-    """A lead: plans ``tasks``; decides by picking the evidence whose context has ``choose``;
-    asks for one more round with ``more`` tasks the first time it decides; after a round
-    with no verified evidence, rewords the tasks as ``reword`` (or gives no valid JSON)."""
+    """A lead: plans ``tasks``; re-reads a passage by reporting the sentence that matches
+    ``finds`` and holds ``choose`` (null if none does); decides by picking the evidence
+    whose context has ``choose``; asks for one more round with ``more`` tasks the first
+    time it decides; after a round with no verified evidence, rewords the tasks as
+    ``reword`` (or gives no valid JSON)."""
     state = {"decisions": 0}
+    regex = re.compile(finds)
 
     def respond(messages: list[Message]) -> str:
         system = messages[0]["content"]
+        if system == prompts.READ_SYSTEM:
+            if bad_read:
+                return "{not json"
+            for sentence in re.split(r"(?<=\.)\s+", passage(messages)):
+                m = regex.search(sentence)
+                if m and (choose is None or choose in sentence):
+                    return json.dumps({"answer": m.group(1), "quote": sentence})
+            return json.dumps({"answer": None, "quote": None})
         if system == prompts.RETRY_SYSTEM:
             if reword is None:
                 return "Let me think about other tasks."

@@ -34,7 +34,26 @@ def test_models_lists_bundled_models_with_window_and_price() -> None:
     rows = {r["name"]: r for r in json.loads(result.stdout)}
     assert rows["smollm2-135m"]["context_window"] == 8192
     assert rows["gemma3-270m"]["chat"] is False
-    assert rows["qwen2.5-coder-1.5b"]["usd_per_million_tokens"] == 0.0
+    assert rows["qwen2.5-coder-1.5b"]["priced_by"] == "machine time, $0.1/hour"
+
+
+def test_local_calls_are_priced_by_machine_time(monkeypatch: object) -> None:
+    import pytest
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SHOAL_MACHINE_USD_PER_HOUR", "3600")  # a dollar a second
+    try:
+        runner = CliRunner()
+        r = runner.invoke(cli, ["chat", "scripted?latency=0.2", "hello"])
+        assert r.exit_code == 0, r.output
+        (row,) = json.loads(runner.invoke(cli, ["calls", "--json"]).stdout)
+        assert row["cost_usd"] == pytest.approx(row["seconds"], rel=1e-6)
+        assert row["seconds"] >= 0.2
+        mp.setenv("SHOAL_MACHINE_USD_PER_HOUR", "lots")
+        bad = runner.invoke(cli, ["chat", "scripted", "hello"])
+        assert bad.exit_code == 1 and "SHOAL_MACHINE_USD_PER_HOUR must be a number" in bad.stderr
+    finally:
+        mp.undo()
 
 
 def test_prompt_too_long_for_the_window_says_tokens_and_window() -> None:

@@ -43,7 +43,7 @@ def test_history_survives_restarts_byte_for_byte(tmp_path: Path) -> None:
     for text in AWKWARD[:-1]:
         mem.say(text)
     again = Memory("alice", model=model, store=Store(db), cache=False)
-    turns = again.turns()
+    turns = again.messages()
     assert [t.content for t in turns if t.role == "user"] == AWKWARD[:-1]
     assert [t.role for t in turns] == ["user", "assistant"] * 4
     # export -> import into another user -> identical
@@ -51,7 +51,7 @@ def test_history_survives_restarts_byte_for_byte(tmp_path: Path) -> None:
     assert again.export(buf) == 8
     copy = History(Store(db), "alice-copy")
     assert copy.import_(io.StringIO(buf.getvalue())) == 8
-    assert [(t.role, t.content, t.ts) for t in copy.turns()] == [
+    assert [(t.role, t.content, t.ts) for t in copy.messages()] == [
         (t.role, t.content, t.ts) for t in turns
     ]
 
@@ -61,7 +61,7 @@ def test_empty_message_is_refused_and_stores_nothing(tmp_path: Path) -> None:
     mem = Memory("alice", model=model, db=str(tmp_path / "m.db"), cache=False)
     with pytest.raises(ValueError):
         mem.say("   ")
-    assert mem.turns() == []
+    assert mem.messages() == []
 
 
 def test_prompt_of_each_turn_is_a_prefix_of_the_next(tmp_path: Path) -> None:
@@ -93,12 +93,12 @@ def test_a_streamed_turn_is_stored_like_a_said_one(tmp_path: Path) -> None:
     assert [c.text for c in chunks[:-1]] == ["one ", "two ", "three ", "four"]
     final = chunks[-1].reply
     assert final is not None and final.text == "one two three four" and final.history_messages == 0
-    assert [(t.role, t.content) for t in mem.turns()] == [
+    assert [(t.role, t.content) for t in mem.messages()] == [
         ("user", "hello"), ("assistant", "one two three four")
     ]  # fmt: skip
     # cut off after two pieces: what went out is kept, marked as interrupted
     asyncio.run(stream("again", stop_after=2))
-    last = mem.turns()[-1]
+    last = mem.messages()[-1]
     assert (last.role, last.content) == ("assistant", "one two ")
     assert last.meta is not None and last.meta["interrupted"] is True
 
@@ -144,7 +144,7 @@ def test_import_checks_every_line_first(tmp_path: Path) -> None:
     ]:
         with pytest.raises(InputError, match=msg):
             h.import_(io.StringIO(good + "\n" + bad + "\n"), "line.jsonl")
-        assert h.turns() == []
+        assert h.messages() == []
 
 
 def test_overflowing_history_is_read_by_the_swarm_and_cited(tmp_path: Path) -> None:
@@ -154,7 +154,7 @@ def test_overflowing_history_is_read_by_the_swarm_and_cited(tmp_path: Path) -> N
     model, prompts = recording_model(window=700)
     worker = ScriptedModel(finder(r"locker combination is (\S+?)\."), name="finder")
     mem = Memory("dana", model=model, db=db, cache=False, reply_tokens=40,
-                 lead=lead(), workers=worker)  # fmt: skip
+                 lead=lead(finds=r"locker combination is (\S+?)\."), workers=worker)  # fmt: skip
     mem.say("Please remember that my locker combination is 7-31-19.")
     for i in range(40):
         mem.say(f"Filler message {i} about the weather, the harbour and the trains today.")
@@ -166,7 +166,7 @@ def test_overflowing_history_is_read_by_the_swarm_and_cited(tmp_path: Path) -> N
     assert "7-31-19" in last[-1]["content"] and "quoted exactly" in last[-1]["content"]
     assert last[-1]["content"].endswith("What is my locker combination?")
     # the stored message is the user's own words, not the augmented prompt
-    assert mem.turns()[-2].content == "What is my locker combination?"
+    assert mem.messages()[-2].content == "What is my locker combination?"
     # the run is recorded like any swarm run
     run = Store(db).get_run(reply.overflow["run_id"])
     assert run is not None and run["status"] == "done"
@@ -176,7 +176,7 @@ def test_overflow_boundary_moves_in_steps_so_the_prefix_stays_cacheable(tmp_path
     model, prompts = recording_model(window=700)
     worker = ScriptedModel(finder(r"nothing (\d+) here"), name="finder")
     mem = Memory("erin", model=model, db=str(tmp_path / "m.db"), cache=False, reply_tokens=40,
-                 lead=lead(), workers=worker)  # fmt: skip
+                 lead=lead(finds=r"locker combination is (\S+?)\."), workers=worker)  # fmt: skip
     starts = []
     for i in range(40):
         mem.say(f"Message {i}: a sentence about trains and harbours and the weather.")

@@ -51,7 +51,7 @@ def test_watch_a_run_and_replay_it(browser_page: object, tmp_path: Path) -> None
     from playwright.sync_api import Page, expect
 
     page: Page = browser_page  # type: ignore[assignment]
-    register("scripted:lead", lead())
+    register("scripted:lead", lead(finds=r"code of the north vault is (\d+)"))
     # slow enough workers that the grid visibly fills in
     register(
         "scripted:finder",

@@ -13,7 +13,7 @@ from pathlib import Path
 import openai
 import pytest
 
-from shoal.haystack import FACTS, build, is_correct
+from benchmarks.corpus.haystack import FACTS, build, is_correct
 from shoal.models import get_model
 from shoal.store import Store
 

@@ -10,17 +10,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from benchmarks.corpus.haystack import FACTS, build
 from shoal.errors import InputError, ShoalError
-from shoal.haystack import FACTS, build
 from shoal.models import ScriptedModel
 from shoal.store import Store
 from shoal.swarm import Document, Swarm, load_path, prompts
-from shoal.swarm.aggregate import RETRYING
+from shoal.swarm.aggregate import NOT_FOUND, UNSURE
+from shoal.swarm.check import REJECT_NO_VALUE, REJECT_NOT_FOUND, REJECT_RESTATES
 from shoal.swarm.chunk import chunk_document, coverage
+from shoal.swarm.find import RETRYING
 
-from .scripted_swarm import excerpt, finder, lead, task
+from .scripted_swarm import CODE, excerpt, finder, lead, task
 
-CODE = r"north vault of the Halvard (?:archive|annex) (?:is|was) (\d{5})"
 QUESTION = FACTS[0].question
 
 
@@ -67,36 +68,149 @@ def test_any_text_is_fully_covered(text: str, budget: int, overlap: int) -> None
 
 
 # --- the protocol ----------------------------------------------------------------------------
-def test_swarm_finds_the_fact_with_a_verified_citation_and_skips_the_near_miss() -> None:
+def lead_calls(the_lead: ScriptedModel, system: str) -> int:
+    return sum(1 for c in the_lead.calls if c[0]["content"] == system)
+
+
+def test_a_fact_is_found_confirmed_by_the_lead_and_the_near_miss_refuted() -> None:
     d = doc(4000)
     worker = ScriptedModel(finder(CODE), name="worker")
-    answer = swarm(lead(["Find the north vault code"], choose="archive is"), worker).ask(
-        d, QUESTION
-    )
+    the_lead = lead(["Find the north vault code"], choose="archive is")
+    answer = swarm(the_lead, worker).ask(d, QUESTION)
     assert answer.answer == "48213"
     (cite,) = answer.citations
     assert d.text[cite.start : cite.end] == cite.text
     assert "48213" in cite.text and cite.document == "report.md"
     assert answer.coverage == 1.0
-    assert answer.reports["supported"] >= 2  # the real code and the revoked one both verified
+    assert answer.reports["supported"] >= 2  # the real code and the revoked one both verbatim
+    # the lead re-read both candidates' passages: it confirmed one and refuted the other
+    assert answer.escalation["reads"] == 2 and answer.escalation["confirmed"] == 1
+    assert answer.confidence >= 0.8
     assert answer.usage["worker"].calls == answer.jobs
-    assert answer.usage["lead"].calls == 2  # plan + decision
+    # plan + two re-reads; one value confirmed, so no choosing call
+    assert answer.usage["lead"].calls == 3
+    assert lead_calls(the_lead, prompts.READ_SYSTEM) == 2
     assert answer.lead_alone_tokens > 4000
     assert answer.usage["lead"].prompt_tokens < answer.lead_alone_tokens / 3
 
 
-def test_invented_quotes_are_rejected_recorded_and_never_shown_to_the_lead() -> None:
+def test_invented_quotes_are_rejected_and_the_lead_finds_the_fact_by_relevance() -> None:
+    """Every worker invents: nothing they say is shown to the lead. BM25 points the lead
+    at the passages most like the question, and its verified re-read answers."""
     worker = ScriptedModel(finder(CODE, invent=True), name="worker")
-    the_lead = lead()
+    the_lead = lead(choose="archive is")
     s = swarm(the_lead, worker)
     answer = s.ask(doc(2000), QUESTION)
     assert answer.reports["supported"] == 0
     assert answer.reports["rejected"] == answer.jobs
-    assert "99999" not in the_lead.calls[-1][-1]["content"]
-    jobs = s.store.get_jobs(answer.run_id)
+    assert all("99999" not in m["content"] for call in the_lead.calls for m in call)
+    jobs = [j for j in s.store.get_jobs(answer.run_id) if j["kind"] == "worker"]
     assert jobs and all(j["supported"] is False for j in jobs)
-    assert {j["reason"] for j in jobs} == {"quote not found in the chunk"}
-    assert answer.citations == []
+    assert {j["reason"] for j in jobs} == {REJECT_NOT_FOUND}
+    assert answer.answer == "48213" and answer.citations
+    # found by the lead alone (no worker corroboration): less sure than a confirmed find
+    assert 0.5 <= answer.confidence < 0.8
+    reads = [j for j in s.store.get_jobs(answer.run_id) if j["kind"] == "read"]
+    assert reads and all(j["model"] == "lead" for j in reads)
+
+
+def test_a_quote_without_the_value_is_no_evidence_but_points_the_lead_to_it() -> None:
+    d = doc(3000)
+    worker = ScriptedModel(short_quoter, name="worker")
+    the_lead = lead(choose="archive is")
+    s = swarm(the_lead, worker)
+    answer = s.ask(d, QUESTION)
+    jobs = [j for j in s.store.get_jobs(answer.run_id) if j["kind"] == "worker"]
+    assert any(j["reason"] == REJECT_NO_VALUE for j in jobs)
+    assert answer.reports["supported"] == 0
+    (cite,) = answer.citations  # the lead's own verified quote, not a widened fragment
+    assert cite.text == "The access code for the north vault of the Halvard archive is 48213"
+    assert d.text[cite.start : cite.end] == cite.text
+    assert not any("widened" in n for n in answer.notes)
+
+
+def test_an_answer_that_restates_the_question_is_never_evidence() -> None:
+    def restating(messages):  # type: ignore[no-untyped-def]
+        quote = "The access code for the north vault of the Halvard archive"
+        if quote in excerpt(messages):
+            return json.dumps({"answer": "north vault of the Halvard archive", "quote": quote,
+                               "confidence": 0.9})  # fmt: skip
+        return json.dumps({"answer": None, "quote": None, "confidence": 0.0})
+
+    s = swarm(lead(choose="archive is", bad_read=True), ScriptedModel(restating, name="w"))
+    answer = s.ask(doc(3000), QUESTION)
+    reasons = {j["reason"] for j in s.store.get_jobs(answer.run_id) if j["answer"]}
+    assert REJECT_RESTATES in reasons
+    assert "Halvard archive" not in answer.answer and not answer.citations
+
+
+def test_a_worker_fooled_by_the_near_miss_is_overruled_on_re_reading() -> None:
+    """Workers report only the revoked code; the lead's re-read refutes it and BM25's
+    passages give the real one."""
+    revoked = r"north vault of the Halvard annex was (\d{5})"
+    worker = ScriptedModel(finder(revoked), name="worker")
+    answer = swarm(lead(choose="archive is"), worker).ask(doc(4000), QUESTION)
+    assert answer.answer == "48213"
+    assert "31977" not in answer.answer
+    assert all("48213" in c.text for c in answer.citations)
+
+
+def test_a_document_without_the_fact_gets_not_found_not_a_near_miss() -> None:
+    from benchmarks.corpus.haystack import Fact
+
+    only_misses = Fact(QUESTION, "48213", FACTS[0].distractors[1], FACTS[0].distractors,
+                       FACTS[0].wrong)  # fmt: skip
+    text = build(3000, [only_misses], seed=4, count=count).text
+    assert "48213" not in text
+    worker = ScriptedModel(finder(CODE), name="worker")
+    answer = swarm(lead(choose="archive is"), worker).ask(text, QUESTION)
+    assert answer.answer == NOT_FOUND and not answer.citations
+    assert answer.confidence == 0.0
+    assert "31977" not in answer.answer
+
+
+def test_several_verified_values_are_chosen_between_by_the_lead() -> None:
+    """Two values survive re-reading (a lead that confirms whatever it reads): the lead
+    chooses by context, and the answer is less sure than an uncontested one."""
+    worker = ScriptedModel(finder(CODE), name="worker")
+    the_lead = lead(choose="archive is", finds=CODE)
+    gullible = lead(choose=None)  # confirms the annex code too
+
+    def both(messages):  # type: ignore[no-untyped-def]
+        if messages[0]["content"] == prompts.READ_SYSTEM:
+            return gullible._respond(messages)
+        return the_lead._respond(messages)
+
+    answer = swarm(ScriptedModel(both, name="lead"), worker).ask(doc(4000), QUESTION)
+    assert answer.answer == "48213"
+    assert answer.confidence < 0.8 and answer.confidence >= 0.5
+    assert answer.confidence_basis and answer.confidence_basis["rivals"] == 1
+
+
+def test_when_the_lead_cannot_choose_shoal_says_it_cannot_tell() -> None:
+    worker = ScriptedModel(finder(CODE), name="worker")
+    gullible = lead(choose=None, bad_decision=True)
+    answer = swarm(gullible, worker).ask(doc(4000), QUESTION)
+    assert answer.answer == UNSURE and not answer.citations
+    assert any("48213" in n and "31977" in n for n in answer.notes)
+    # asked to accept weaker answers, it gives the best-supported value, flagged
+    looser = swarm(lead(choose=None, bad_decision=True), worker, min_confidence=0.3)
+    answer2 = looser.ask(doc(4000), QUESTION)
+    assert answer2.answer in {"48213", "31977"} and 0.3 <= answer2.confidence < 0.5
+
+
+def test_a_lead_that_guesses_when_choosing_is_not_passed_on() -> None:
+    worker = ScriptedModel(finder(CODE), name="worker")
+    gullible = lead(choose=None)
+
+    def guesser(messages):  # type: ignore[no-untyped-def]
+        if messages[0]["content"] in (prompts.READ_SYSTEM, prompts.PLAN_SYSTEM):
+            return gullible._respond(messages)
+        return json.dumps({"action": "answer", "answer": "1234567890", "evidence": []})
+
+    answer = swarm(ScriptedModel(guesser, name="lead"), worker).ask(doc(4000), QUESTION)
+    assert "1234567890" not in answer.answer
+    assert answer.answer == UNSURE
 
 
 def test_unusable_plan_falls_back_to_the_question_and_says_so() -> None:
@@ -105,26 +219,8 @@ def test_unusable_plan_falls_back_to_the_question_and_says_so() -> None:
     answer = s.ask(doc(), QUESTION)
     assert answer.plan[0]["tasks"] == [{"instruction": QUESTION, "advice": ""}]
     assert answer.plan[0]["fallback"]
-    assert any("only task" in n for n in answer.notes)
+    assert any("was the task" in n for n in answer.notes)
     assert answer.answer == "48213"
-
-
-def test_unusable_decision_falls_back_to_the_best_supported_answer() -> None:
-    worker = ScriptedModel(finder(CODE), name="worker")
-    answer = swarm(lead(bad_decision=True), worker).ask(doc(), QUESTION)
-    assert answer.answer in {"48213", "31977"}
-    assert answer.citations and any("best-supported" in n for n in answer.notes)
-
-
-def test_lead_can_ask_for_another_round_with_new_tasks() -> None:
-    worker = ScriptedModel(finder(CODE), name="worker")
-    the_lead = lead(["first look"], more=["look again for the north vault"], choose="archive is")
-    s = swarm(the_lead, worker, max_rounds=3)
-    answer = s.ask(doc(), QUESTION)
-    assert answer.rounds == 2 and answer.answer == "48213"
-    jobs = s.store.get_jobs(answer.run_id)
-    assert {j["round"] for j in jobs} == {1, 2}
-    assert answer.plan[1]["tasks"][0]["instruction"] == "look again for the north vault"
 
 
 def only_when_asked_about(word: str, pattern: str):  # type: ignore[no-untyped-def]
@@ -139,38 +235,52 @@ def only_when_asked_about(word: str, pattern: str):  # type: ignore[no-untyped-d
 
 def test_a_round_with_nothing_verified_is_retried_with_the_question_itself() -> None:
     worker = ScriptedModel(only_when_asked_about("vault", CODE), name="worker")
-    the_lead = lead(["first look"], choose="archive is")
-    s = swarm(the_lead, worker)
+    the_lead = lead(["first look"], choose="archive is", finds=r"(\d{9})")  # reads find nothing
+    s = swarm(the_lead, worker, min_confidence=0.3)
     answer = s.ask(doc(), QUESTION)
-    assert answer.rounds == 2 and answer.answer == "48213" and answer.citations
+    assert answer.rounds == 2
     assert answer.plan[1]["tasks"][0]["instruction"] == QUESTION
     state = s.store.get_run(answer.run_id)["state"]
     assert state["rounds"][0]["decision"]["answer"] == RETRYING
-    assert len(the_lead.calls) == 2  # plan and final decision: the retry cost no lead call
+    assert lead_calls(the_lead, prompts.RETRY_SYSTEM) == 0  # the retry cost no lead call
 
 
 def test_when_the_question_was_tried_the_lead_rewords_the_tasks() -> None:
     worker = ScriptedModel(only_when_asked_about("sentence with", CODE), name="worker")
     the_lead = lead([QUESTION], reword=["Copy the sentence with the north vault code"],
-                    choose="archive is")  # fmt: skip
+                    choose="archive is", finds=r"(\d{9})")  # fmt: skip
     answer = swarm(the_lead, worker).ask(doc(), QUESTION)
-    assert answer.rounds == 2 and answer.answer == "48213"
+    assert answer.rounds == 2
     reworded = answer.plan[1]["tasks"][0]["instruction"]
     assert reworded == "Copy the sentence with the north vault code"
 
 
 def test_with_nothing_new_to_try_the_answer_is_not_found() -> None:
     worker = ScriptedModel(only_when_asked_about("sentence with", CODE), name="worker")
-    answer = swarm(lead([QUESTION], choose="archive is"), worker).ask(doc(), QUESTION)
-    assert answer.rounds == 1 and "does not appear" in answer.answer and not answer.citations
+    the_lead = lead([QUESTION], choose="archive is", finds=r"(\d{9})")
+    answer = swarm(the_lead, worker).ask(doc(), QUESTION)
+    assert answer.rounds == 1 and answer.answer == NOT_FOUND and not answer.citations
 
 
-def test_last_round_must_answer() -> None:
+def test_the_escalation_budget_bounds_the_lead_and_is_reported() -> None:
+    worker = ScriptedModel(finder(CODE, invent=True), name="worker")
+    s = swarm(lead(choose="archive is"), worker, escalation_tokens=150)
+    answer = s.ask(doc(3000), QUESTION)
+    assert answer.escalation["budget_tokens"] == 150
+    assert answer.escalation["spent_tokens"] <= 150
+    assert answer.answer == NOT_FOUND  # nothing affordable was read
+
+
+def test_a_named_escalation_model_does_the_re_reading() -> None:
     worker = ScriptedModel(finder(CODE), name="worker")
-    the_lead = lead(["first"], more=["again"], choose="archive is")
-    answer = swarm(the_lead, worker, max_rounds=1).ask(doc(), QUESTION)
-    assert answer.rounds == 1
-    assert "more" not in json.dumps(the_lead.options[-1].schema["properties"]["action"])
+    the_lead = lead(choose="archive is", bad_read=True)
+    checker = lead(choose="archive is")
+    checker.info.name = "checker"
+    s = swarm(the_lead, worker, escalation=checker)
+    answer = s.ask(doc(3000), QUESTION)
+    assert answer.answer == "48213" and answer.escalation["model"] == "checker"
+    assert lead_calls(the_lead, prompts.READ_SYSTEM) == 0
+    assert set(answer.usage) == {"lead", "worker", "escalation"}
 
 
 def test_failed_calls_are_retried_and_a_hopeless_job_is_reported() -> None:
@@ -189,7 +299,6 @@ def test_failed_calls_are_retried_and_a_hopeless_job_is_reported() -> None:
 def test_dead_backend_interrupts_the_run_and_resume_skips_finished_jobs() -> None:
     d = doc(4000)
     store = Store()
-    broken = ScriptedModel(finder(CODE), name="worker", faults=[*["ok"] * 0])
     healthy_jobs = 5
     calls = {"n": 0}
     base = finder(CODE)
@@ -213,13 +322,63 @@ def test_dead_backend_interrupts_the_run_and_resume_skips_finished_jobs() -> Non
     assert len(finished) == healthy_jobs
 
     healthy = ScriptedModel(finder(CODE), name="worker")
-    s2 = Swarm(lead=lead(choose="archive is"), workers=healthy, store=store, chunk_tokens=300)
+    again = lead(choose="archive is")
+    s2 = Swarm(lead=again, workers=healthy, store=store, chunk_tokens=300)
     answer = s2.resume(run["id"])
     assert answer.answer == "48213"
     assert len(healthy.calls) == answer.jobs - healthy_jobs
     assert store.get_run(run["id"])["status"] == "done"
-    # the plan was not made again
-    assert answer.usage["lead"].calls == 2
+    assert lead_calls(again, prompts.PLAN_SYSTEM) == 0  # the plan was not made again
+
+
+def test_resume_uses_the_runs_own_models_unless_told_otherwise() -> None:
+    from shoal.models import register
+
+    store = Store()
+    worker = ScriptedModel(finder(CODE), name="w-own", faults=["unavailable"] * 20)
+    register("scripted:w-own", worker)
+    register("scripted:lead-own", lead(choose="archive is"))
+    s = Swarm(lead="scripted:lead-own", workers="scripted:w-own", store=store, retries=0,
+              chunk_tokens=300)  # fmt: skip
+    with pytest.raises(ShoalError):
+        s.ask(doc(2000), QUESTION)
+    run_id = store.list_runs(1)[0]["id"]
+    worker.faults.clear()
+    # a default Swarm resumes with the run's own models, not the defaults
+    answer = Swarm(store=store).resume(run_id)
+    assert answer.answer == "48213" and worker.calls
+    assert not any("instead of" in n for n in answer.notes)
+
+
+def test_two_processes_cannot_work_on_one_run() -> None:
+    from shoal.errors import RunBusyError
+
+    store = Store()
+    slow = ScriptedModel(finder(CODE), name="worker", latency=0.02)
+    s = Swarm(lead=lead(choose="archive is"), workers=slow, store=store, chunk_tokens=300,
+              concurrency=1)  # fmt: skip
+    import threading
+
+    t = threading.Thread(target=lambda: s.ask(doc(4000), QUESTION))
+    t.start()
+    while not store.list_runs(1):
+        pass
+    run_id = store.list_runs(1)[0]["id"]
+    with pytest.raises(RunBusyError, match="another process"):
+        Swarm(lead=lead(choose="archive is"), workers=slow, store=store).resume(run_id)
+    t.join()
+    assert store.get_run(run_id)["status"] == "done"
+    assert store.get_run(run_id)["lease_owner"] is None
+
+
+def test_ask_works_inside_a_running_event_loop() -> None:
+    import asyncio
+
+    async def notebook_cell() -> str:
+        worker = ScriptedModel(finder(CODE), name="worker")
+        return swarm(lead(choose="archive is"), worker).ask(doc(2000), QUESTION).answer
+
+    assert asyncio.run(notebook_cell()) == "48213"
 
 
 # --- inputs -----------------------------------------------------------------------------------
@@ -300,34 +459,8 @@ def test_a_run_killed_with_sigkill_resumes_without_redoing_finished_jobs(tmp_pat
                    chunk_tokens=300).resume(run["id"])  # fmt: skip
     assert answer.answer == "48213"
     assert len(healthy.calls) == answer.jobs - len(before)
-    redone = {j["key"] for j in store.get_jobs(run["id"])} - before
+    redone = {j["key"] for j in store.get_jobs(run["id"]) if j["kind"] == "worker"} - before
     assert len(redone) == len(healthy.calls)
-
-
-def test_a_lead_that_answers_right_but_cites_badly_still_gets_a_verified_citation() -> None:
-    worker = ScriptedModel(finder(CODE), name="worker")
-
-    def sloppy(messages):  # type: ignore[no-untyped-def]
-        if "Break the question" in messages[0]["content"]:
-            return json.dumps({"tasks": [{"instruction": "Find the code", "advice": ""}]})
-        return json.dumps({"action": "answer", "answer": "The code is 48213.", "evidence": ["[1]"]})
-
-    answer = swarm(ScriptedModel(sloppy, name="lead"), worker).ask(doc(4000), QUESTION)
-    assert answer.citations and all("48213" in c.text for c in answer.citations)
-    assert not any("unverified" in n for n in answer.notes)
-
-
-def test_a_lead_answer_with_no_verified_evidence_is_never_passed_on() -> None:
-    worker = ScriptedModel(finder(CODE, invent=True), name="worker")
-
-    def guesser(messages):  # type: ignore[no-untyped-def]
-        if "Break the question" in messages[0]["content"]:
-            return json.dumps({"tasks": [{"instruction": "Find the code", "advice": ""}]})
-        return json.dumps({"action": "answer", "answer": "1234567890", "evidence": []})
-
-    answer = swarm(ScriptedModel(guesser, name="lead"), worker).ask(doc(2000), QUESTION)
-    assert "1234567890" not in answer.answer and "does not appear" in answer.answer
-    assert answer.citations == []
 
 
 def short_quoter(messages):  # type: ignore[no-untyped-def]
@@ -340,44 +473,6 @@ def short_quoter(messages):  # type: ignore[no-untyped-def]
             quote = sentence[: m.start(1)].strip()
             return json.dumps({"answer": m.group(1), "quote": quote, "confidence": 0.8})
     return json.dumps({"answer": None, "quote": None, "confidence": 0.1})
-
-
-@pytest.mark.parametrize("cites", [True, False])
-def test_a_quote_that_stops_short_of_the_value_is_widened_from_the_source(cites: bool) -> None:
-    d = doc(3000)
-    worker = ScriptedModel(short_quoter, name="worker")
-
-    def the_lead(messages):  # type: ignore[no-untyped-def]
-        if messages[0]["content"] == prompts.PLAN_SYSTEM:
-            return json.dumps({"tasks": [{"instruction": "Find the code", "advice": ""}]})
-        import re
-
-        eid = re.search(r"\[(E\d+)\] answer: \"48213\"", messages[-1]["content"]).group(1)
-        return json.dumps(
-            {"action": "answer", "answer": "48213", "evidence": [eid] if cites else []}
-        )
-
-    answer = swarm(ScriptedModel(the_lead, name="lead"), worker).ask(d, QUESTION)
-    (cite,) = answer.citations
-    assert cite.text == "The access code for the north vault of the Halvard archive is 48213."
-    assert d.text[cite.start : cite.end] == cite.text
-    assert any("widened" in n for n in answer.notes)
-    assert not any("unverified" in n for n in answer.notes)
-
-
-def test_widen_to_finds_the_value_near_the_span_or_gives_up() -> None:
-    from shoal.swarm.check import widen_to
-
-    text = "Intro. The revoked code was 31977. The code is 48213. Later text 99999 here."
-    start = text.index("The code is")
-    end = start + len("The code is")
-    assert text[slice(*widen_to(text, start, end, ["48213"]))] == "The code is 48213."
-    assert text[slice(*widen_to(text, start, end, ["31977"]))] == (
-        "The revoked code was 31977. The code is"
-    )  # fmt: skip
-    assert widen_to(text, start, end, ["12345"]) is None
-    assert widen_to(text, start, end, ["4821"]) is None  # whole tokens only
-    assert widen_to(text, start, end, ["99999"], chars=10) is None  # too far away
 
 
 def test_unloop_drops_only_a_whole_repetition() -> None:
@@ -394,16 +489,17 @@ def test_unloop_drops_only_a_whole_repetition() -> None:
 
 
 def test_a_paraphrased_opening_is_trimmed_to_the_verbatim_part_but_inventions_are_not() -> None:
-    from shoal.swarm.check import ChunkIndex, check
+    from shoal.swarm.check import SourceIndex, check
     from shoal.swarm.chunk import Chunk
 
     text = "Please remember: my locker combination is 7-31-19. The weather was fine."
     chunk = Chunk(0, "d", "d.txt", 0, len(text), text, 20)
-    index = ChunkIndex([chunk], {"d": text})
+    index = SourceIndex({"d": text})
 
     def verdict(answer: str, quote: str) -> tuple[bool, str]:
         r = check({"answer": answer, "quote": quote, "confidence": 0.9}, job_key="k", round_=1,
-                  task_index=0, chunk=chunk, index=index)  # fmt: skip
+                  task_index=0, chunk=chunk, index=index,
+                  question="What is my locker combination?")  # fmt: skip
         cited = text[r.start : r.end] if r.supported else ""
         return r.supported, cited
 
@@ -424,3 +520,33 @@ def test_a_paraphrased_opening_is_trimmed_to_the_verbatim_part_but_inventions_ar
     assert (
         verdict("7-31-19", "Your safe at the bank uses the number 7-31-19 since May.")[0] is False
     )
+
+
+def test_a_quote_carries_an_answer_only_if_it_states_its_value() -> None:
+    from shoal.swarm.check import carries, restates, terms
+
+    assert terms("The code is 48,213.") == ["code", "48213"]
+    assert carries("48213", "The access code for the north vault is 48213.")
+    assert carries("14 March 2031", "It will launch on March 14, 2031.")
+    assert not carries("48213", "The access code for the north vault")
+    assert not carries("48213", "The access code was 48214.")
+    assert not carries("Ilse Varga", "The chief archivist is Mara Quint.")
+    assert carries("version 2.4.1 of the parser", "the parser moved to version 2.4.1 in May")
+    q = "What is the access code assigned to Vault Meridian?"
+    assert restates("Vault Meridian", q) and restates("access code", q)
+    assert not restates("69267", q) and not restates("Vault Meridian: 69267", q)
+
+
+def test_a_path_given_as_a_string_is_read_or_refused_never_taken_as_text(tmp_path: Path) -> None:
+    from shoal.swarm.swarm import as_documents
+
+    report = tmp_path / "report.md"
+    report.write_text("The access code is 48213.\n")
+    (doc_,) = as_documents(str(report))
+    assert doc_.name == "report.md" and "48213" in doc_.text
+    with pytest.raises(InputError, match="looks like a path"):
+        as_documents(str(tmp_path / "missing.md"))
+    with pytest.raises(InputError, match="looks like a path"):
+        as_documents("report.md")
+    assert as_documents("The access code is 48213.")[0].text == "The access code is 48213."
+    assert len(as_documents([str(report), Document("b", "text b")])) == 2

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from benchmarks.corpus.haystack import FACTS, build, is_correct
 from shoal.cli import cli
-from shoal.haystack import FACTS, build, is_correct
 from shoal.models import get_model
 from shoal.store import Store
 from shoal.swarm import Document, Swarm

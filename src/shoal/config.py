@@ -3,7 +3,10 @@
 - ``SHOAL_HOME``: data directory (model files, the default database). Default: the
   platform's user data dir (``~/.local/share/shoal`` on Linux).
 - ``SHOAL_DB``: a database URL (``sqlite:///path``, ``postgresql://...``) or a plain path.
-- ``SHOAL_LOCAL_PRICE``: USD per million tokens charged for local models (default 0).
+- ``SHOAL_MACHINE_USD_PER_HOUR``: what an hour of this machine costs, used to price local
+  model calls by the time they take (default 0.10, an on-demand 2-vCPU cloud VM).
+- ``SHOAL_LOCAL_PRICE``: if set, USD per million tokens for local models instead.
+- ``SHOAL_PRICES``: a JSON price table overriding the built-in one.
 - ``SHOAL_KV_CACHE_DIR``: where the prefix cache keeps KV states (default SHOAL_HOME/kv-cache);
   ``SHOAL_KV_CACHE_GB``: its disk budget (default 8).
 """
@@ -41,12 +44,35 @@ def db_url(override: str | None = None) -> str:
     return f"sqlite:///{Path(value).expanduser().resolve()}"
 
 
-def local_price_per_million() -> float:
-    raw = os.environ.get("SHOAL_LOCAL_PRICE", "0")
+DEFAULT_MACHINE_USD_PER_HOUR = 0.10
+
+
+def _number(name: str, default: float | None) -> float | None:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
     try:
-        return float(raw)
-    except ValueError:
-        return 0.0
+        value = float(raw)
+    except ValueError as exc:
+        raise ShoalError(f"{name} must be a number, not {raw!r}") from exc
+    if not value >= 0 or value == float("inf"):  # also refuses NaN
+        raise ShoalError(f"{name} must be a finite number >= 0, not {raw!r}")
+    return value
+
+
+def machine_usd_per_hour() -> float:
+    """USD per hour of this machine (SHOAL_MACHINE_USD_PER_HOUR, default 0.10)."""
+    value = _number("SHOAL_MACHINE_USD_PER_HOUR", DEFAULT_MACHINE_USD_PER_HOUR)
+    return DEFAULT_MACHINE_USD_PER_HOUR if value is None else value
+
+
+def local_price_per_million() -> float | None:
+    """SHOAL_LOCAL_PRICE: a per-token price for local models, or None (machine time)."""
+    return _number("SHOAL_LOCAL_PRICE", None)
+
+
+def prices_file() -> str | None:
+    return os.environ.get("SHOAL_PRICES") or None
 
 
 def kv_cache_dir() -> Path:
@@ -55,9 +81,5 @@ def kv_cache_dir() -> Path:
 
 def kv_cache_gb() -> float:
     """Disk budget of the prefix cache (SHOAL_KV_CACHE_GB, default 8)."""
-    raw = os.environ.get("SHOAL_KV_CACHE_GB", "8")
-    try:
-        value = float(raw)
-    except ValueError as exc:
-        raise ShoalError(f"SHOAL_KV_CACHE_GB must be a number of GB, not {raw!r}") from exc
-    return max(0.0, value)
+    value = _number("SHOAL_KV_CACHE_GB", 8.0)
+    return 8.0 if value is None else value

@@ -62,3 +62,34 @@ class InputError(ShoalError):
 
 class IntegrityError(ShoalError):
     """A downloaded or cached file did not match its pinned checksum."""
+
+
+class StoreError(ShoalError):
+    """The database could not be opened or written."""
+
+
+class DiskFullError(StoreError):
+    """A write failed because the disk (or the database's quota) is full. Work done before it
+    is kept; the run can be resumed once there is room."""
+
+
+class RunBusyError(ShoalError):
+    """Another live process holds the run (its lease has not expired)."""
+
+
+class DispatchAborted(ShoalError):
+    """A backend stayed unreachable; finished jobs are kept and the run can be resumed."""
+
+
+class APIError(ShoalError):
+    """An error the HTTP API answers with: a status code and OpenAI's error fields.
+    Raised by the server's handlers; ``server/errors.py`` turns it into a response."""
+
+    def __init__(
+        self, status: int, message: str, code: str | None = None, param: str | None = None
+    ):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.code = code
+        self.param = param

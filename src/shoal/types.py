@@ -70,14 +70,20 @@ class Reply:
     finish_reason: str | None = None
     attempts: int = 1
     """How many calls it took to get a valid structured reply."""
+    cost_usd: float = 0.0
+    """What the call(s) cost, priced once by ``pricing`` when the call is made: list prices
+    for API models, machine time for local ones."""
     cache: dict[str, Any] = field(default_factory=dict)
     """Prefix-cache facts when a cache was in use: where the reused prefix came from
     (live/memory/disk/none), seconds spent restoring, estimated prefill seconds saved."""
 
 
 @dataclass
-class Chunk:
-    """A piece of a streamed reply. The last chunk carries the complete ``Reply``."""
+class Delta:
+    """A piece of a streamed reply. The last delta carries the complete ``Reply``.
+
+    (Called ``Chunk`` before 0.2; a *chunk* is now only ever a slice of a document.)
+    """
 
     text: str
     reply: Reply | None = None
@@ -94,3 +100,19 @@ class ModelInfo:
     ready: bool = True
     note: str = ""
     params: dict[str, Any] = field(default_factory=dict)
+    local: bool = False
+    """Runs on this machine (embedded, scripted): its calls are priced by the machine time
+    they take, not by a provider's list price. The one place this is decided."""
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Chunk":
+        import warnings
+
+        warnings.warn(
+            "shoal.types.Chunk is now shoal.types.Delta (a piece of a streamed reply)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return Delta
+    raise AttributeError(name)

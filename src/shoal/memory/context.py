@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from shoal.memory.history import Turn
+from shoal.memory.history import StoredMessage
 from shoal.models.base import Model
 from shoal.types import Message
 
@@ -34,7 +34,7 @@ class Assembly:
     prompt_tokens: int
     recent: int
     """History messages included verbatim."""
-    older: list[Turn] = field(default_factory=list)
+    older: list[StoredMessage] = field(default_factory=list)
     """History messages that did not fit (to be read by the swarm)."""
 
 
@@ -44,7 +44,7 @@ def fits(model: Model, messages: list[Message], reply_tokens: int) -> tuple[bool
 
 
 def assemble(
-    model: Model, system: str, history: list[Turn], new: str, reply_tokens: int
+    model: Model, system: str, history: list[StoredMessage], new: str, reply_tokens: int
 ) -> Assembly:
     head: list[Message] = [{"role": "system", "content": system}]
     tail: list[Message] = [{"role": "user", "content": new}]
@@ -74,7 +74,7 @@ def assemble(
     return Assembly(messages, n, len(history) - k, older=history[:k])
 
 
-def as_document(turns: list[Turn]) -> str:
+def as_document(turns: list[StoredMessage]) -> str:
     """Older history as a plain document for the swarm: one block per message, with when
     and who, so quotes can be traced back to a turn."""
     blocks = []

@@ -20,8 +20,8 @@ ROLES = ("system", "user", "assistant")
 
 
 @dataclass(frozen=True)
-class Turn:
-    """One stored message."""
+class StoredMessage:
+    """One message of a user's history, as stored (``StoredMessage`` before 0.2)."""
 
     role: str
     content: str
@@ -41,18 +41,25 @@ class History:
             raise InputError("a thread name must be 1 to 200 characters")
         self.store, self.user, self.thread = store, user, thread
 
-    def turns(self, all_threads: bool = False) -> list[Turn]:
+    def messages(self, all_threads: bool = False) -> list[StoredMessage]:
         rows = self.store.get_messages(self.user, None if all_threads else self.thread)
-        return [Turn(r["role"], r["content"], r["ts"], r["thread"], r["meta"]) for r in rows]
+        return [
+            StoredMessage(r["role"], r["content"], r["ts"], r["thread"], r["meta"]) for r in rows
+        ]
 
-    def append(self, role: str, content: str, meta: dict[str, Any] | None = None) -> Turn:
+    def turns(self, all_threads: bool = False) -> list[StoredMessage]:
+        """Deprecated: ``messages()``."""
+        _deprecated("History.turns()", "History.messages()")
+        return self.messages(all_threads)
+
+    def append(self, role: str, content: str, meta: dict[str, Any] | None = None) -> StoredMessage:
         if role not in ROLES:
             raise InputError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
-        turn = Turn(role, content, time.time(), self.thread, meta)
+        turn = StoredMessage(role, content, time.time(), self.thread, meta)
         self._write([turn])
         return turn
 
-    def _write(self, turns: Iterable[Turn]) -> None:
+    def _write(self, turns: Iterable[StoredMessage]) -> None:
         self.store.append_messages([
             {"user": self.user, "thread": t.thread, "ts": t.ts, "role": t.role,
              "content": t.content, "meta": t.meta}
@@ -66,7 +73,7 @@ class History:
     # --- JSONL ------------------------------------------------------------------------
     def export(self, out: TextIO, all_threads: bool = True) -> int:
         n = 0
-        for t in self.turns(all_threads):
+        for t in self.messages(all_threads):
             row = {"thread": t.thread, "ts": t.ts, "role": t.role, "content": t.content,
                    "meta": t.meta}  # fmt: skip
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -98,7 +105,22 @@ class History:
                 raise InputError(f"{name}:{lineno}: thread must be a string")
             meta = raw.get("meta")
             turns.append(
-                Turn(role, content, float(ts), thread, meta if isinstance(meta, dict) else None)
+                StoredMessage(
+                    role, content, float(ts), thread, meta if isinstance(meta, dict) else None
+                )
             )
         self._write(turns)
         return len(turns)
+
+
+def _deprecated(old: str, new: str) -> None:
+    import warnings
+
+    warnings.warn(f"{old} is deprecated; use {new}", DeprecationWarning, stacklevel=3)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Turn":
+        _deprecated("shoal.memory.Turn", "shoal.memory.StoredMessage")
+        return StoredMessage
+    raise AttributeError(name)

@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from shoal import config, ledger
+from shoal._sync import run_sync
 from shoal.errors import ModelCallError
 from shoal.memory import context
-from shoal.memory.history import History, Turn
+from shoal.memory.history import History, StoredMessage, _deprecated
 from shoal.models import DEFAULT_LEAD, DEFAULT_WORKER, get_model
 from shoal.models import kv_cache as kv
 from shoal.models.base import Model
@@ -54,6 +55,31 @@ def default_cache() -> PrefixCache:
 
 
 @dataclass
+class Forgotten:
+    """What ``forget`` deleted."""
+
+    messages: int
+    chars: int
+    cached_prefixes: int
+    notes: list[str] = field(default_factory=list)
+
+
+def forget(store: Store, user: str, thread: str | None = None) -> Forgotten:
+    """Really delete a user's messages (one thread, or all) and every cached prefix of
+    theirs. The cache is opened first: if it cannot be, nothing is deleted and the error
+    says why, so a second try is never needed to finish the job."""
+    directory = config.kv_cache_dir()
+    cache = default_cache() if directory.exists() else None
+    history = History(store, user, thread or "default")
+    n, chars = history.forget(all_threads=thread is None)
+    notes = []
+    if thread is not None and cache is not None:
+        notes.append("cached prefixes are per user, not per thread: all of this user's went")
+    cached = cache.forget(user) if cache is not None else 0
+    return Forgotten(n, chars, cached, notes)
+
+
+@dataclass
 class MemoryReply:
     text: str
     usage: Usage
@@ -77,7 +103,9 @@ class MemoryChunk:
 
 
 @dataclass
-class _Turn:
+class _Prepared:
+    """A turn ready for the model call: its prompt, what overflow found, its reply room."""
+
     built: context.Assembly
     overflow: dict[str, Any] | None
     limit: int
@@ -117,7 +145,7 @@ class Memory:
 
     # --- a turn ----------------------------------------------------------------------------
     def say(self, text: str, max_tokens: int | None = None) -> MemoryReply:
-        return asyncio.run(self.asay(text, max_tokens))
+        return run_sync(self.asay(text, max_tokens))
 
     async def asay(self, text: str, max_tokens: int | None = None) -> MemoryReply:
         turn = await self._begin(text, max_tokens)
@@ -169,19 +197,19 @@ class Memory:
             raise ModelCallError(f"{self.model.name}: the stream ended without a reply")
         yield MemoryChunk("", self._finish(turn, reply))
 
-    async def _begin(self, text: str, max_tokens: int | None) -> _Turn:
+    async def _begin(self, text: str, max_tokens: int | None) -> _Prepared:
         """Assemble the prompt (reading overflowing history with the swarm) and store the
         user's message before any model call: if the call fails, their words are kept."""
         if not text.strip():
             raise ValueError("the message is empty")
         limit = max_tokens or self.reply_tokens
-        past = self.history.turns()
+        past = self.history.messages()
         built = context.assemble(self.model, self.system, past, text, limit)
         overflow = None
         if built.older:
             built, overflow = await self._read_older(built, text)
         self.history.append("user", text, {"tokens": self.model.count_tokens(text)})
-        return _Turn(built, overflow, limit, len(past))
+        return _Prepared(built, overflow, limit, len(past))
 
     @contextlib.contextmanager
     def _calling(self) -> Iterator[None]:
@@ -192,7 +220,7 @@ class Memory:
                 stack.enter_context(kv.using(self.cache, owner=self.user))
             yield
 
-    def _finish(self, turn: _Turn, reply: Reply) -> MemoryReply:
+    def _finish(self, turn: _Prepared, reply: Reply) -> MemoryReply:
         self.history.append(
             "assistant",
             reply.text,
@@ -226,8 +254,13 @@ class Memory:
         return context.Assembly(messages, tokens, built.recent, built.older), info
 
     # --- the rest of the API -------------------------------------------------------------
-    def turns(self, all_threads: bool = False) -> list[Turn]:
-        return self.history.turns(all_threads)
+    def messages(self, all_threads: bool = False) -> list[StoredMessage]:
+        return self.history.messages(all_threads)
+
+    def turns(self, all_threads: bool = False) -> list[StoredMessage]:
+        """Deprecated: ``messages()``."""
+        _deprecated("Memory.turns()", "Memory.messages()")
+        return self.history.messages(all_threads)
 
     def forget(self, all_threads: bool = True) -> dict[str, int]:
         """Delete the user's messages and their cached prefixes; say how much went."""

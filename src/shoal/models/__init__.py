@@ -52,7 +52,9 @@ def _bundled(entry: Bundled, params: dict[str, str], spec: str) -> Model:
     n_ctx = _int_param(params, "ctx", entry.default_ctx, spec)
     if not 256 <= n_ctx <= entry.context_window:
         raise ShoalError(f"{entry.name} supports ctx from 256 to {entry.context_window}")
-    return LlamaModel(entry.name, require(entry.name), n_ctx=n_ctx, chat=entry.chat)
+    return LlamaModel(
+        entry.name, require(entry.name), n_ctx=n_ctx, chat=entry.chat, throughput=entry.throughput
+    )
 
 
 def get_model(spec: str) -> Model:
@@ -119,6 +121,7 @@ def available() -> list[ModelInfo]:
                 ready=ready,
                 note=entry.description,
                 params={"license": entry.license, "path": str(model_path(entry))},
+                local=True,
             )
         )
     return out

@@ -8,6 +8,7 @@ implemented once, here, on top of that:
   reply is parsed leniently and validated; on failure the error is fed back and the
   call retried a bounded number of times, then ``StructuredOutputError``;
 - deadlines: a call that exceeds ``timeout`` raises ``ModelTimeoutError``;
+- cost: every reply is priced once (``pricing.call_cost``) into ``reply.cost_usd``;
 - the ledger: every attempt, successful or not, is recorded with its role and run.
 """
 
@@ -19,7 +20,7 @@ from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
 from typing import Any
 
-from shoal import ledger
+from shoal import ledger, pricing
 from shoal.errors import (
     ContextOverflowError,
     ModelTimeoutError,
@@ -27,7 +28,7 @@ from shoal.errors import (
     StructuredOutputError,
 )
 from shoal.models.structured import parse_json, retry_message
-from shoal.types import Chunk, Message, ModelInfo, Options, Reply, Usage
+from shoal.types import Delta, Message, ModelInfo, Options, Reply, Usage
 
 
 class Model(ABC):
@@ -48,10 +49,10 @@ class Model(ABC):
     async def _generate(self, messages: list[Message], options: Options) -> Reply:
         """One raw call. Must raise a ``ShoalError`` subclass on failure."""
 
-    async def _stream(self, messages: list[Message], options: Options) -> AsyncIterator[Chunk]:
+    async def _stream(self, messages: list[Message], options: Options) -> AsyncIterator[Delta]:
         """Stream a reply; the default yields the whole reply as one chunk."""
         reply = await self._generate(messages, options)
-        yield Chunk(reply.text, reply)
+        yield Delta(reply.text, reply)
 
     def count_tokens(self, text: str) -> int:
         """Tokens ``text`` takes for this model. Exact where the backend has a tokenizer."""
@@ -60,6 +61,11 @@ class Model(ABC):
     def count_message_tokens(self, messages: list[Message]) -> int:
         """Tokens a chat prompt takes, including a small per-message template overhead."""
         return sum(self.count_tokens(m["content"]) + 6 for m in messages) + 3
+
+    def throughput(self) -> tuple[float, float] | None:
+        """(prefill, decode) tokens per second, if known: used to estimate how long a call
+        would take (e.g. the lead reading a whole document alone). None: unknown."""
+        return None
 
     # --- what callers use ------------------------------------------------------------
     def check_fits(self, messages: list[Message], max_tokens: int) -> int:
@@ -88,13 +94,14 @@ class Model(ABC):
         if schema is None:
             return await self._recorded(msgs, options, role, timeout)
         total = Usage()
-        seconds = 0.0
+        seconds = cost = 0.0
         attempt_msgs = list(msgs)
         last_text, last_error = "", ""
         for attempt in range(1, retries + 2):
             reply = await self._recorded(attempt_msgs, options, role, timeout)
             total += reply.usage
             seconds += reply.seconds
+            cost += reply.cost_usd
             try:
                 reply.parsed = parse_json(reply.text, schema)
             except ValueError as exc:
@@ -106,6 +113,7 @@ class Model(ABC):
                 ]
                 continue
             reply.usage, reply.seconds, reply.attempts = total, seconds, attempt
+            reply.cost_usd = cost
             return reply
         raise StructuredOutputError(
             f"{self.name} gave no valid JSON in {retries + 1} attempts: {last_error}",
@@ -121,7 +129,7 @@ class Model(ABC):
         temperature: float = 0.0,
         stop: list[str] | None = None,
         role: str | None = None,
-    ) -> AsyncIterator[Chunk]:
+    ) -> AsyncIterator[Delta]:
         """Stream text chunks; the last chunk's ``reply`` has usage and timing."""
         msgs = [{"role": "user", "content": messages}] if isinstance(messages, str) else messages
         options = Options(max_tokens, temperature, stop)
@@ -129,6 +137,7 @@ class Model(ABC):
         try:
             async for chunk in self._stream(msgs, options):
                 if chunk.reply is not None:
+                    self.price(chunk.reply)
                     ledger.record(self, chunk.reply, role=role)
                 yield chunk
         except ShoalError as exc:
@@ -154,7 +163,13 @@ class Model(ABC):
         except ShoalError as exc:
             ledger.record_failure(self, time.perf_counter() - start, exc, role=role)
             raise
+        self.price(reply)
         ledger.record(self, reply, role=role)
+        return reply
+
+    def price(self, reply: Reply) -> Reply:
+        """Set ``reply.cost_usd`` from its usage and seconds (``pricing`` decides how)."""
+        reply.cost_usd = pricing.call_cost(self.info, reply.usage, reply.seconds)
         return reply
 
     async def aclose(self) -> None:  # noqa: B027 - optional hook, most backends hold nothing

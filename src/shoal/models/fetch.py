@@ -47,7 +47,7 @@ def is_ready(entry: Bundled) -> bool:
     except (OSError, json.JSONDecodeError):
         return False
     stat = path.stat()
-    return (
+    return bool(
         info.get("sha256") == entry.sha256
         and info.get("size") == stat.st_size
         and info.get("mtime_ns") == stat.st_mtime_ns

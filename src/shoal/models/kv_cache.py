@@ -31,8 +31,11 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+
+from shoal.errors import ShoalError
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +98,18 @@ class PrefixCache:
         self._lock = threading.Lock()
         self.stats = Stats()
         if self.directory is not None:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            try:
+                self.directory.mkdir(parents=True, exist_ok=True)
+            except (FileExistsError, NotADirectoryError) as exc:
+                raise ShoalError(
+                    f"the prefix cache directory {self.directory} is not a directory "
+                    "(a file is in the way); remove it or set SHOAL_KV_CACHE_DIR"
+                ) from exc
+            except OSError as exc:
+                raise ShoalError(
+                    f"cannot use {self.directory} for the prefix cache: {exc.strerror}; "
+                    "set SHOAL_KV_CACHE_DIR"
+                ) from exc
             self._scan()
 
     # --- keys ----------------------------------------------------------------------------
@@ -214,7 +228,7 @@ class PrefixCache:
                 self._disk.pop(k, None)
                 total -= d.size
 
-    def _header(self, path: Path) -> tuple[dict, int] | None:
+    def _header(self, path: Path) -> tuple[dict[str, Any], int] | None:
         """The header and the offset of the token array, or None if unreadable."""
         try:
             with open(path, "rb") as f:

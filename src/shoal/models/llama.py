@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from shoal.errors import ChatUnsupportedError, ContextOverflowError, ModelCallError, ShoalError
-from shoal.types import Chunk, Message, ModelInfo, Options, Reply, Usage
+from shoal.types import Delta, Message, ModelInfo, Options, Reply, Usage
 
 from . import kv_cache
 from .base import Model
@@ -47,6 +47,8 @@ class _Loaded:
     load_seconds: float
     prefill_tps: float = 0.0
     """Measured prompt tokens per second (llama.cpp's own timings), to price a cache hit."""
+    decode_tps: float = 0.0
+    """Measured generated tokens per second."""
 
 
 _LOADED: dict[tuple[str, int], _Loaded] = {}
@@ -110,11 +112,22 @@ def _load(path: Path, n_ctx: int, chat: bool) -> _Loaded:
 class LlamaModel(Model):
     """A GGUF file run in-process. ``chat=False`` marks base models (completion only)."""
 
-    def __init__(self, name: str, path: Path, *, n_ctx: int, chat: bool = True):
+    def __init__(
+        self,
+        name: str,
+        path: Path,
+        *,
+        n_ctx: int,
+        chat: bool = True,
+        throughput: tuple[float, float] | None = None,
+    ):
         self.path = path
+        self.nominal_throughput = throughput
         self.n_ctx = n_ctx
         self.chat = chat
-        self.info = ModelInfo(name=name, backend="llama", context_window=n_ctx, chat=chat)
+        self.info = ModelInfo(
+            name=name, backend="llama", context_window=n_ctx, chat=chat, local=True
+        )
         self._loaded: _Loaded | None = None
 
     # --- loading and tokens ----------------------------------------------------------
@@ -125,7 +138,10 @@ class LlamaModel(Model):
         return self._loaded
 
     def tokenize(self, text: str, special: bool = False) -> list[int]:
-        return self.loaded.llm.tokenize(text.encode("utf-8"), add_bos=False, special=special)
+        tokens: list[int] = self.loaded.llm.tokenize(
+            text.encode("utf-8"), add_bos=False, special=special
+        )
+        return tokens
 
     def count_tokens(self, text: str) -> int:
         return len(self.tokenize(text))
@@ -162,7 +178,7 @@ class LlamaModel(Model):
         if options.seed is not None:
             kwargs["seed"] = options.seed
         if options.schema is not None:
-            from llama_cpp import LlamaGrammar
+            from llama_cpp.llama_grammar import LlamaGrammar
 
             kwargs["grammar"] = LlamaGrammar.from_json_schema(
                 json.dumps(options.schema), verbose=False
@@ -172,7 +188,7 @@ class LlamaModel(Model):
     def _cached_prefix(self, tokens: list[int]) -> int:
         llm = self.loaded.llm
         n = llm.n_tokens
-        prefix = llm.longest_token_prefix(llm._input_ids[:n].tolist(), tokens)
+        prefix: int = llm.longest_token_prefix(llm._input_ids[:n].tolist(), tokens)
         return min(prefix, max(0, len(tokens) - 1))
 
     def _run(
@@ -233,7 +249,7 @@ class LlamaModel(Model):
             log.warning("llama.cpp refused a cached prefix for %s; discarding it", self.name)
             llama_cpp.llama_memory_clear(llama_cpp.llama_get_memory(ctx), True)
             llm.n_tokens = 0
-            cache.discard_entry(self.cache_key, entry.tokens)
+            cache.discard_entry(self.cache_key, entry.tokens.tolist())
             return {"source": "none", "restore_seconds": time.perf_counter() - t0}
         n = len(entry.tokens)
         llm.input_ids[:n] = entry.tokens
@@ -271,18 +287,31 @@ class LlamaModel(Model):
             return
         cache.put(self.cache_key, llm._input_ids[:n].tolist(), state, owner)
 
-    def _perf(self) -> tuple[float, int]:
+    def _perf(self) -> tuple[float, int, float, int]:
         llama_cpp = _import_llama()
         data = llama_cpp.llama_perf_context(self.loaded.llm._ctx.ctx)
-        return data.t_p_eval_ms, data.n_p_eval
+        return data.t_p_eval_ms, data.n_p_eval, data.t_eval_ms, data.n_eval
 
-    def _learn_prefill_rate(self, before: tuple[float, int]) -> None:
-        ms, n = self._perf()
-        ms, n = ms - before[0], n - before[1]
-        if n >= 64 and ms > 0:  # short prefills are dominated by fixed costs
-            rate = n / (ms / 1000)
-            old = self.loaded.prefill_tps
-            self.loaded.prefill_tps = rate if old == 0 else 0.7 * old + 0.3 * rate
+    def _learn_prefill_rate(self, before: tuple[float, int, float, int]) -> None:
+        """Learn prefill and decode speed from llama.cpp's own timings of the last call."""
+        after = self._perf()
+        loaded = self.loaded
+        for (ms, n), attr, least in (
+            ((after[0] - before[0], after[1] - before[1]), "prefill_tps", 64),
+            ((after[2] - before[2], after[3] - before[3]), "decode_tps", 16),
+        ):
+            if n >= least and ms > 0:  # short runs are dominated by fixed costs
+                rate = n / (ms / 1000)
+                old = getattr(loaded, attr)
+                setattr(loaded, attr, rate if old == 0 else 0.7 * old + 0.3 * rate)
+
+    def throughput(self) -> tuple[float, float] | None:
+        """(prefill, decode) tokens per second: measured in this process once the model has
+        worked, else the catalog's figures for a 2-core machine."""
+        loaded = self._loaded
+        if loaded is not None and loaded.prefill_tps and loaded.decode_tps:
+            return loaded.prefill_tps, loaded.decode_tps
+        return self.nominal_throughput
 
     def _cache_facts(self, facts: dict[str, Any], cached: int) -> dict[str, Any]:
         rate = self.loaded.prefill_tps
@@ -311,11 +340,11 @@ class LlamaModel(Model):
 
         tokens = self.loaded.llm.tokenize(prompt.encode("utf-8"), add_bos=True, special=False)
         kwargs = self._kwargs(tokens, [], Options(max_tokens=max_tokens, **options))
-        reply = await self._submit(lambda cancel: self._run(tokens, kwargs, cancel))
+        reply = self.price(await self._submit(lambda cancel: self._run(tokens, kwargs, cancel)))
         ledger.record(self, reply)
         return reply
 
-    async def _stream(self, messages: list[Message], options: Options) -> AsyncIterator[Chunk]:
+    async def _stream(self, messages: list[Message], options: Options) -> AsyncIterator[Delta]:
         tokens, stops = await asyncio.to_thread(self.render, messages)
         kwargs = self._kwargs(tokens, stops, options)
         loop = asyncio.get_running_loop()
@@ -361,9 +390,9 @@ class LlamaModel(Model):
             while True:
                 kind, value = await queue.get()
                 if kind == "text":
-                    yield Chunk(value)
+                    yield Delta(value)
                 elif kind == "done":
-                    yield Chunk("", value)
+                    yield Delta("", value)
                     break
                 else:
                     raise value

@@ -17,7 +17,7 @@ from typing import Any
 import openai
 
 from shoal.errors import BackendUnavailableError, ModelCallError, ModelTimeoutError
-from shoal.types import Chunk, Message, ModelInfo, Options, Reply, Usage
+from shoal.types import Delta, Message, ModelInfo, Options, Reply, Usage
 
 from .base import Model
 
@@ -62,8 +62,8 @@ class OpenAIModel(Model):
         and sync callers (``Swarm.ask``, ``Memory.say``) run a new loop per call."""
         loop = asyncio.get_running_loop()
         if self._client is None or self._client_loop is None or self._client_loop() is not loop:
-            self._client = openai.AsyncOpenAI(**self._client_args)  # the old pool died with
-            self._client_loop = weakref.ref(loop)  # its loop
+            self._client = openai.AsyncOpenAI(**self._client_args)  # type: ignore[arg-type]
+            self._client_loop = weakref.ref(loop)  # (the old pool died with its loop)
         return self._client
 
     def _kwargs(self, messages: list[Message], options: Options) -> dict[str, Any]:
@@ -131,7 +131,7 @@ class OpenAIModel(Model):
             finish_reason=choice.finish_reason,
         )
 
-    async def _stream(self, messages: list[Message], options: Options) -> AsyncIterator[Chunk]:
+    async def _stream(self, messages: list[Message], options: Options) -> AsyncIterator[Delta]:
         start = time.perf_counter()
         stream = await self._create(
             messages, options, stream=True, stream_options={"include_usage": True}
@@ -147,7 +147,7 @@ class OpenAIModel(Model):
                     finish = choice.finish_reason or finish
                     if choice.delta and choice.delta.content:
                         parts.append(choice.delta.content)
-                        yield Chunk(choice.delta.content)
+                        yield Delta(choice.delta.content)
         except openai.OpenAIError as exc:
             raise self._error(exc) from exc
         if usage is None:
@@ -155,7 +155,7 @@ class OpenAIModel(Model):
             # servers send one delta per generated token; the prompt is counted locally.
             usage = Usage(self.count_message_tokens(messages), len(parts), 0, 1)
         reply = Reply("".join(parts), self.name, usage, time.perf_counter() - start, None, finish)
-        yield Chunk("", reply)
+        yield Delta("", reply)
 
     async def aclose(self) -> None:
         if self._client is not None and self._client_loop is not None:

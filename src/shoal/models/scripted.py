@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Literal
 
 from shoal.errors import BackendUnavailableError, ModelCallError
-from shoal.types import Chunk, Message, ModelInfo, Options, Reply, Usage
+from shoal.types import Delta, Message, ModelInfo, Options, Reply, Usage
 
 from .base import Model
 
@@ -40,7 +40,9 @@ class ScriptedModel(Model):
         context_window: int = 8192,
         faults: list[Fault] | None = None,
     ):
-        self.info = ModelInfo(name=name, backend="scripted", context_window=context_window)
+        self.info = ModelInfo(
+            name=name, backend="scripted", context_window=context_window, local=True
+        )
         self._respond: Responder = (lambda _m: respond) if isinstance(respond, str) else respond
         self.latency = latency
         self.faults: deque[Fault] = deque(faults or [])
@@ -80,9 +82,9 @@ class ScriptedModel(Model):
         )
         return Reply(text, self.name, usage, time.perf_counter() - start, finish_reason="stop")
 
-    async def _stream(self, messages: list[Message], options: Options) -> AsyncIterator[Chunk]:
+    async def _stream(self, messages: list[Message], options: Options) -> AsyncIterator[Delta]:
         reply = await self._generate(messages, options)
         pieces = re.findall(r"\S+\s*", reply.text) or [""]
         for piece in pieces[:-1]:
-            yield Chunk(piece)
-        yield Chunk(pieces[-1], reply)
+            yield Delta(piece)
+        yield Delta(pieces[-1], reply)

@@ -240,7 +240,7 @@ class Estimate:
     lo: float | None = None
     hi: float | None = None
 
-    def to_dict(self) -> dict[str, float | None]:
+    def to_dict(self) -> dict[str, Any]:
         return {"estimate": self.value, "se": self.se, "ci95": [self.lo, self.hi]}
 
 
@@ -261,6 +261,33 @@ class Fit:
 
     def value(self, name: str) -> float:
         return (self.params.get(name) or self.derived[name]).value
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Fit:
+        """A fit read back from ``to_dict`` (e.g. ``shoal fit --json`` output)."""
+
+        def estimates(d: dict[str, Any]) -> dict[str, Estimate]:
+            out = {}
+            for k, v in d.items():
+                lo, hi = (v.get("ci95") or [None, None]) if isinstance(v, dict) else (None, None)
+                value = v["estimate"] if isinstance(v, dict) else v
+                se = v.get("se") if isinstance(v, dict) else None
+                out[k] = Estimate(float(value), se, lo, hi)
+            return out
+
+        return cls(
+            form=str(raw.get("form", "chinchilla")),
+            params=estimates(raw.get("params") or {}),
+            objective=float(raw.get("objective") or 0.0),
+            n_points=int(raw.get("n_points") or 0),
+            derived=estimates(raw.get("derived") or {}),
+            columns=dict(raw.get("columns") or {}),
+            bootstrap=int(raw.get("bootstrap") or 0),
+            seed=raw.get("seed"),
+            theta=[float(t) for t in raw["theta"]],
+            samples=[[float(t) for t in s] for s in raw.get("samples") or []],
+            notes=list(raw.get("notes") or []),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -8,6 +8,7 @@ vector of integer weights on the runs), which is what makes 1,000 resamples chea
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from typing import Any
@@ -62,12 +63,12 @@ def _loss_fit(
     fit = Fit(form=form, params={}, objective=objective, n_points=n, bootstrap=bootstrap, seed=seed)
     fit.theta = theta.tolist()
     fit.samples = samples.tolist()
-    pieces = {"E": (lambda t: np.exp(t[..., 2 * k]))}
+    pieces: dict[str, Callable[[np.ndarray], np.ndarray]] = {"E": lambda t: np.exp(t[..., 2 * k])}
     for i in range(len(names)):
         big = "A" if i == 0 else "B"
         small = "alpha" if i == 0 else "beta"
-        pieces[big] = lambda t, i=i: np.exp(t[..., i])
-        pieces[small] = lambda t, i=i: t[..., k + i]
+        pieces[big] = functools.partial(_exp_at, i=i)
+        pieces[small] = functools.partial(_at, i=k + i)
     for key, fn in pieces.items():
         fit.params[key] = summarise(float(fn(theta)), fn(samples) if bootstrap else np.array([]))
     if k == 2:
@@ -81,6 +82,14 @@ def _loss_fit(
     return fit
 
 
+def _exp_at(t: np.ndarray, i: int) -> np.ndarray:
+    return np.exp(t[..., i])
+
+
+def _at(t: np.ndarray, i: int) -> np.ndarray:
+    return t[..., i]
+
+
 def _chinchilla_derived() -> dict[str, Any]:
     def a_exp(t: np.ndarray) -> np.ndarray:
         return t[..., 3] / (t[..., 2] + t[..., 3])
@@ -90,6 +99,25 @@ def _chinchilla_derived() -> dict[str, Any]:
         return (alpha * np.exp(t[..., 0]) / (beta * np.exp(t[..., 1]))) ** (1 / (alpha + beta))
 
     return {"a": a_exp, "b": lambda t: 1 - a_exp(t), "G": g}
+
+
+def chinchilla_from_params(a: float, b: float, e: float, alpha: float, beta: float) -> Fit:
+    """A chinchilla law from its published parameters (no data, no intervals). The
+    internal parameter vector is (log A, log B, alpha, beta, log E): only this module
+    knows that order."""
+    if min(a, b, e, alpha, beta) <= 0:
+        raise InputError("A, B, E, alpha and beta must all be positive")
+    theta = [math.log(a), math.log(b), alpha, beta, math.log(e)]
+    params = {k: Estimate(v) for k, v in {"A": a, "B": b, "E": e, "alpha": alpha,
+                                          "beta": beta}.items()}  # fmt: skip
+    return Fit("chinchilla", params, 0.0, 0, theta=theta)
+
+
+def optimal_n_d(theta: np.ndarray, compute: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Compute-optimal (N, D) of a chinchilla ``theta`` for budgets ``compute`` (C = 6ND)."""
+    derived = _chinchilla_derived()
+    n = derived["G"](theta) * (compute / 6) ** derived["a"](theta)
+    return n, (compute / 6) ** derived["b"](theta) / derived["G"](theta)
 
 
 def fit_chinchilla(
@@ -123,13 +151,12 @@ def allocate(fit: Fit, compute: float) -> dict[str, Estimate]:
     if compute <= 0:
         raise InputError("compute must be positive")
     theta, samples = _theta_rows(fit)
-    derived = _chinchilla_derived()
 
     def n_opt(t: np.ndarray) -> np.ndarray:
-        return derived["G"](t) * (compute / 6) ** derived["a"](t)
+        return optimal_n_d(t, np.asarray(compute))[0]
 
     def d_opt(t: np.ndarray) -> np.ndarray:
-        return (compute / 6) ** derived["b"](t) / derived["G"](t)
+        return optimal_n_d(t, np.asarray(compute))[1]
 
     def loss_at(t: np.ndarray) -> np.ndarray:
         n, d = n_opt(t), d_opt(t)

@@ -9,8 +9,9 @@ from typing import Any
 import numpy as np
 
 from shoal.errors import ShoalError
-from shoal.scaling import data
 from shoal.scaling.fit import predict_log, sigmoid
+from shoal.scaling.laws import optimal_n_d
+from shoal.scaling.table import FitReport
 
 
 def _plt() -> Any:
@@ -24,36 +25,27 @@ def _plt() -> Any:
     return plt
 
 
-def plot_fit(
-    out: Path,
-    form: str,
-    fits: list[tuple[str, Any]],
-    rows: list[dict[str, str]],
-    columns: list[str],
-    path: Path,
-    forecast: dict[str, Any] | None,
-    **cols: Any,
-) -> None:
+def plot_fit(out: Path, report: FitReport) -> None:
+    """Data with the fitted curve and residuals (loss laws: also iso-loss contours with the
+    compute-optimal frontier, and forecast bands), from the arrays the fit was made on."""
     plt = _plt()
-    name, fit = fits[0]
+    form = report.request.form
+    _name, fit = report.fits[0]
+    inputs = report.inputs[0]
     theta = np.asarray(fit.theta)
     if form in ("chinchilla", "power"):
-        loss = data.column(rows, cols["loss_col"], columns, path)
+        loss = inputs.y
         fig, axes = plt.subplots(1, 3 if form == "chinchilla" else 2, figsize=(15, 4.5))
         if form == "power":
-            x = data.column(rows, cols["x_col"], columns, path)
+            (x,) = inputs.xs
             logx = np.log(x)[None]
             grid = np.linspace(np.log(x).min(), np.log(x).max() + 1, 200)
             axes[0].scatter(x, loss, s=12, label="runs")
             axes[0].plot(np.exp(grid), np.exp(predict_log(theta, grid[None])), "r-", label="fit")
             axes[0].set_xscale("log")
-            axes[0].set_xlabel(cols["x_col"])
+            axes[0].set_xlabel(report.request.x_col)
         else:
-            n = data.column(rows, name, columns, path)
-            if cols.get("d_col"):
-                d = data.column(rows, cols["d_col"], columns, path)
-            else:
-                d = data.column(rows, cols["c_col"], columns, path, scale=cols["c_scale"]) / (6 * n)
+            n, d = inputs.xs
             logx = np.log(np.vstack([n, d]))
             c = 6 * n * d
             sc = axes[0].scatter(c, loss, c=np.log10(n), s=12, cmap="viridis")
@@ -72,17 +64,9 @@ def plot_fit(
             gn, gd = np.meshgrid(ln, ld)
             z = np.exp(predict_log(theta, np.vstack([gn.ravel(), gd.ravel()]))).reshape(gn.shape)
             axes[2].contour(np.exp(gn), np.exp(gd), z, levels=12, cmap="magma")
-            a_exp = theta[3] / (theta[2] + theta[3])
-            g = (theta[2] * np.exp(theta[0]) / (theta[3] * np.exp(theta[1]))) ** (
-                1 / (theta[2] + theta[3])
-            )
             budgets = np.logspace(np.log10(c.min()), np.log10(c.max()) + 3, 50)
-            axes[2].plot(
-                g * (budgets / 6) ** a_exp,
-                (budgets / 6) ** (1 - a_exp) / g,
-                "b-",
-                label="compute-optimal",
-            )
+            n_opt, d_opt = optimal_n_d(theta, budgets)
+            axes[2].plot(n_opt, d_opt, "b-", label="compute-optimal")
             axes[2].set_xscale("log")
             axes[2].set_yscale("log")
             axes[2].set_xlabel("N")
@@ -91,8 +75,8 @@ def plot_fit(
             axes[2].legend()
         axes[0].set_ylabel("loss")
         axes[0].set_title(f"{form} fit")
-        if forecast:
-            preds = forecast["predictions"]
+        if report.forecast:
+            preds = report.forecast["predictions"]
             xs = [np.prod(p["x"]) * (6 if form == "chinchilla" else 1) for p in preds]
             mid = [p["predicted"] for p in preds]
             below = [p["predicted"] - p["lo95"] for p in preds]
@@ -108,31 +92,26 @@ def plot_fit(
         axes[1].set_xscale("log")
         axes[1].set_title("residuals (log loss)")
     elif form == "sigmoid":
-        x = data.column(
-            rows, cols["x_col"], columns, path, scale=cols["c_scale"], skip_missing=True
-        )
-        y = data.column(rows, cols["score_col"], columns, path, positive=False, skip_missing=True)
-        ok = np.isfinite(x) & np.isfinite(y)
+        (x,), y = inputs.xs, inputs.y
         fig, ax = plt.subplots(figsize=(7, 4.5))
-        ax.scatter(np.log10(x[ok]), y[ok], s=12)
-        grid = np.linspace(np.log10(x[ok]).min() - 0.5, np.log10(x[ok]).max() + 1, 200)
+        ax.scatter(np.log10(x), y, s=12)
+        grid = np.linspace(np.log10(x).min() - 0.5, np.log10(x).max() + 1, 200)
         ax.plot(grid, sigmoid(grid, *theta), "r-")
         if fit.samples:
             sims = np.array([sigmoid(grid, *s) for s in fit.samples])
             lo, hi = np.percentile(sims, [2.5, 97.5], axis=0)
             ax.fill_between(grid, lo, hi, color="r", alpha=0.15, label="95% band")
         ax.set_xlabel("log10 compute")
-        ax.set_ylabel(cols["score_col"])
+        ax.set_ylabel(report.request.score_col)
     else:
-        years = data.dates(rows, cols["date_col"], columns, path)
-        y = data.column(rows, cols["y_col"], columns, path)
+        (years,), y = inputs.xs, inputs.y
         fig, ax = plt.subplots(figsize=(7, 4.5))
         ax.scatter(years, y, s=12)
         grid = np.linspace(years.min(), years.max() + 1, 100)
         ax.plot(grid, np.exp(theta[0] + theta[1] * grid), "r-")
         ax.set_yscale("log")
         ax.set_xlabel("year")
-        ax.set_ylabel(cols["y_col"])
+        ax.set_ylabel(report.request.y_col)
     fig.tight_layout()
     fig.savefig(out, dpi=110)
     plt.close(fig)

@@ -14,7 +14,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from shoal.errors import ContextOverflowError, InputError, ShoalError, UnknownModelError
+from shoal.errors import (
+    APIError,
+    ContextOverflowError,
+    InputError,
+    ShoalError,
+    UnknownModelError,
+)
+
+__all__ = ["APIError", "body", "from_shoal", "install", "respond"]
 
 log = logging.getLogger(__name__)
 
@@ -31,20 +39,9 @@ TYPES = {
 }
 
 
-class APIError(Exception):
-    """Raised by handlers; becomes one OpenAI-shaped JSON error."""
-
-    def __init__(
-        self, status: int, message: str, code: str | None = None, param: str | None = None
-    ):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.code = code
-        self.param = param
-
-
-def body(status: int, message: str, code: str | None = None, param: str | None = None) -> dict:
+def body(
+    status: int, message: str, code: str | None = None, param: str | None = None
+) -> dict[str, Any]:
     return {
         "error": {
             "message": message,
@@ -67,6 +64,8 @@ def respond(
 
 def from_shoal(exc: ShoalError) -> APIError:
     """Map library errors to HTTP: the client's fault is 4xx, a backend's is 5xx."""
+    if isinstance(exc, APIError):
+        return exc
     if isinstance(exc, UnknownModelError):
         return APIError(404, str(exc), "model_not_found", "model")
     if isinstance(exc, ContextOverflowError):

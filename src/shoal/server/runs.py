@@ -187,7 +187,7 @@ class RunHub:
             return run.tenant == tenant
         return self.store.get_run(run_id, tenant=tenant) is not None
 
-    async def events(self, run_id: str, after: int = -1) -> AsyncIterator[dict]:
+    async def events(self, run_id: str, after: int = -1) -> AsyncIterator[dict[str, Any]]:
         """Every event of the run after ``after``, then live ones until it ends. The caller
         has checked that the tenant may see the run."""
         run = self.runs.get(run_id)

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, create_engine, event, func, insert, select, updat
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from shoal.config import db_url
-from shoal.errors import ShoalError
+from shoal.errors import StoreError
 from shoal.store import schema
 from shoal.store.schema import (
     LOCAL_TENANT,
@@ -33,10 +33,6 @@ from shoal.store.schema import (
 )
 
 log = logging.getLogger(__name__)
-
-
-class StoreError(ShoalError):
-    """The database could not be opened or written."""
 
 
 class Writer:
@@ -90,8 +86,14 @@ class Store:
 
     def __init__(self, url: str | None = None):
         self.url = db_url(url)
+        kwargs: dict[str, Any] = {}
+        if self.url in ("sqlite://", "sqlite:///:memory:"):
+            # One in-memory database shared by every thread (the writer's included).
+            from sqlalchemy.pool import StaticPool
+
+            kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
         try:
-            self.engine: Engine = create_engine(self.url, future=True)
+            self.engine: Engine = create_engine(self.url, future=True, **kwargs)
         except (SQLAlchemyError, ImportError) as exc:
             raise StoreError(f"cannot open database {self.url}: {exc}") from exc
         if self.engine.dialect.name == "sqlite":
@@ -234,18 +236,15 @@ class Store:
             rows = conn.execute(select(api_keys).order_by(api_keys.c.created))
             return [dict(r._mapping) for r in rows]
 
-    def revoke_key(self, name_or_id: str) -> int:
-        """Revoke live keys with this id or name; returns how many."""
+    def revoke_key_id(self, key_id: str) -> bool:
+        """Revoke the live key with this id; whether there was one."""
         with self.engine.begin() as conn:
             result = conn.execute(
                 update(api_keys)
-                .where(
-                    (api_keys.c.id == name_or_id) | (api_keys.c.name == name_or_id),
-                    api_keys.c.revoked.is_(None),
-                )
+                .where(api_keys.c.id == key_id, api_keys.c.revoked.is_(None))
                 .values(revoked=time.time())
             )
-            return result.rowcount or 0
+            return bool(result.rowcount)
 
     # --- runs ----------------------------------------------------------------------
     def create_run(self, **values: Any) -> None:
@@ -257,6 +256,70 @@ class Store:
         with self.engine.begin() as conn:
             conn.execute(
                 update(runs).where(runs.c.id == run_id).values(updated=time.time(), **values)
+            )
+
+    # --- leases: one process at a time works on a run -------------------------------------
+    def take_lease(self, run_id: str, owner: str, ttl: float) -> dict[str, Any] | None:
+        """Make ``owner`` the run's worker for ``ttl`` seconds, if nobody else holds a live
+        lease. Returns None on success, else the run row of the holder (to say who)."""
+        now = time.time()
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                update(runs)
+                .where(
+                    runs.c.id == run_id,
+                    (runs.c.lease_owner.is_(None))
+                    | (runs.c.lease_expires < now)
+                    | (runs.c.lease_owner == owner),
+                )
+                .values(lease_owner=owner, lease_expires=now + ttl)
+            ).rowcount
+            if done:
+                return None
+            row = conn.execute(select(runs).where(runs.c.id == run_id)).first()
+            return dict(row._mapping) if row else {}
+
+    def renew_lease(self, run_id: str, owner: str, ttl: float) -> bool:
+        """Extend ``owner``'s lease; False if it was lost (it expired and was taken)."""
+        with self.engine.begin() as conn:
+            return bool(
+                conn.execute(
+                    update(runs)
+                    .where(runs.c.id == run_id, runs.c.lease_owner == owner)
+                    .values(lease_expires=time.time() + ttl)
+                ).rowcount
+            )
+
+    def release_lease(self, run_id: str, owner: str, **values: Any) -> None:
+        """Give the run up (with its final status and state, in the same transaction)."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(runs)
+                .where(runs.c.id == run_id, runs.c.lease_owner == owner)
+                .values(lease_owner=None, lease_expires=None, updated=time.time(), **values)
+            )
+
+    def mark_orphans(self) -> int:
+        """Runs still 'running' whose process died (lease expired, or none held): marked
+        'interrupted', so nobody waits on them and ``resume`` says what happened."""
+        now = time.time()
+        with self.engine.begin() as conn:
+            return int(
+                conn.execute(
+                    update(runs)
+                    .where(
+                        runs.c.status == "running",
+                        runs.c.lease_expires.is_not(None),
+                        runs.c.lease_expires < now,
+                    )
+                    .values(
+                        status="interrupted",
+                        error="the process working on it stopped (its lease expired)",
+                        lease_owner=None,
+                        lease_expires=None,
+                    )
+                ).rowcount
+                or 0
             )
 
     def get_run(self, run_id: str, tenant: str | None = None) -> dict[str, Any] | None:
@@ -317,7 +380,7 @@ class Store:
 
     # --- run events (for live pages and replay) ----------------------------------------
     def queue_event(self, run_id: str, seq: int, kind: str, data: dict[str, Any]) -> None:
-        self._queue_row("events", {"run_id": run_id, "seq": seq, "ts": time.time(),
+        self.queue_row("events", {"run_id": run_id, "seq": seq, "ts": time.time(),
                                    "kind": kind, "data": data})  # fmt: skip
 
     def get_events(self, run_id: str, after: int = -1) -> list[dict[str, Any]]:
@@ -348,9 +411,9 @@ class Store:
 
     def queue_job(self, row: dict[str, Any]) -> None:
         """Store a finished job soon, on the writer thread."""
-        self._queue_row("jobs", row)
+        self.queue_row("jobs", row)
 
-    def _queue_row(self, table: str, row: dict[str, Any]) -> None:
+    def queue_row(self, table: str, row: dict[str, Any]) -> None:
         """Rows that arrive while a write of their table is pending join it, so a fast
         dispatch costs one transaction per batch, not per row."""
         with self._writer_lock:

@@ -81,6 +81,9 @@ runs = Table(
     Column("result", JSON),
     Column("error", Text),
     Column("tenant", String(64), index=True),  # added in v3
+    # v5: a lease, so one process at a time owns a running run
+    Column("lease_owner", String(64)),
+    Column("lease_expires", Float),
 )
 
 jobs = Table(
@@ -105,6 +108,17 @@ jobs = Table(
     Column("start", Integer),
     Column("end", Integer),
     Column("finished", Float, nullable=False),
+    # v5: who read what. kind: worker (a worker read a chunk), read (a stronger model
+    # re-read a passage), extract (records from a unit), note (a summary note); NULL in
+    # older rows means worker. served_by: where the job ran (this process, a Ray node, an
+    # endpoint of a fleet). lo/hi: the source span the job read (a chunk, a passage, a
+    # unit). payload: structured output beyond one answer and quote (records, judgements).
+    Column("kind", String(16)),
+    Column("model", String(200)),
+    Column("served_by", String(200)),
+    Column("lo", Integer),
+    Column("hi", Integer),
+    Column("payload", JSON),
 )
 
 
@@ -188,6 +202,22 @@ def _v4(conn: Connection) -> None:
     metadata.create_all(conn, tables=[messages])
 
 
+def _add_missing(conn: Connection, table: Table, names: list[str]) -> None:
+    """Add ``names`` columns to an older ``table`` (a fresh database already has them)."""
+    have = {c["name"] for c in inspect(conn).get_columns(table.name)}
+    for name in names:
+        if name in have:
+            continue
+        column = table.c[name]
+        kind = column.type.compile(dialect=conn.dialect)
+        conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{name}" {kind}'))
+
+
+def _v5(conn: Connection) -> None:
+    _add_missing(conn, jobs, ["kind", "model", "served_by", "lo", "hi", "payload"])
+    _add_missing(conn, runs, ["lease_owner", "lease_expires"])
+
+
 MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
-    (1, _v1), (2, _v2), (3, _v3), (4, _v4),
+    (1, _v1), (2, _v2), (3, _v3), (4, _v4), (5, _v5),
 ]  # fmt: skip

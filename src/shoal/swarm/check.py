@@ -1,10 +1,19 @@
-"""Checking worker reports against the source, and merging what survives.
+"""Checking reports against the source: the rules every piece of evidence must pass.
 
-A report is *supported* only if its quote occurs in the chunk the worker read, after
-normalising whitespace, typographic quotes and enclosing punctuation (formatting, not
-content). Its source offsets are then exact, and shoal, not the worker, cuts the
-surrounding context the lead will judge it by: small workers are easily fooled by
-near-misses, and the neighbouring words ("revoked", "Falcone") are what give those away.
+A report is *supported* only if
+1. its quote occurs in the text the model read (after normalising whitespace, typographic
+   quotes and enclosing punctuation: formatting, not content), and
+2. the quote *carries the answer*: every number in the answer, and its words, occur in
+   the quote. A quote that only repeats the question's words ("the access code") is not
+   evidence of any value, and
+3. the answer is not the question restated ("Vault Meridian" for "What is the code of
+   Vault Meridian?").
+
+A verbatim quote that fails 2 or 3 is still a useful pointer: the report is rejected as
+evidence, keeps its offsets, and its passage is one the stronger model may re-read
+(``escalate.py``). Supported reports get exact source offsets, and shoal, not the
+worker, cuts the surrounding context the lead judges them by: small workers are easily
+fooled by near misses, and the neighbouring words ("revoked", "Falcone") give those away.
 """
 
 from __future__ import annotations
@@ -12,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any
 
@@ -22,12 +31,20 @@ _SPACE = re.compile(r"\s+")
 _WORDS = re.compile(r"\S+")
 _TRANSLATE = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _STRIP = " \t\n\"'`.,;:!?…-*>«»()[]"
-_NULLISH = {"", "null", "none", "n/a", "na", "unknown", "not found", "not mentioned", "no"}
+_NULLISH = {
+    "", "null", "none", "n/a", "na", "unknown", "not found", "not mentioned", "no",
+    "not stated", "not given", "not specified", "nothing", "no answer", "not available",
+}  # fmt: skip
+
+REJECT_NOT_FOUND = "quote not found in the text read"
+REJECT_NO_VALUE = "the quote does not contain the answer"
+REJECT_RESTATES = "the answer only restates the question"
 
 
 @dataclass
 class Report:
-    """One worker's answer for one (task, chunk) job, with the check's verdict."""
+    """One model's answer from one piece of text (a chunk or a passage), with the check's
+    verdict on it."""
 
     job_key: str
     round: int
@@ -43,10 +60,18 @@ class Report:
     start: int | None = None
     end: int | None = None
     context: str = ""
+    kind: str = "worker"
+    """``worker`` (a worker read a chunk) or ``read`` (a stronger model re-read a passage)."""
+    model: str = ""
 
     @property
     def empty(self) -> bool:
         return self.answer is None
+
+    @property
+    def located(self) -> bool:
+        """The quote was found in the source, whether or not it carries an answer."""
+        return self.start is not None and self.end is not None
 
 
 class Normalised:
@@ -79,68 +104,81 @@ def normalise(text: str) -> str:
     return " ".join(_WORDS.findall(text.translate(_TRANSLATE)))
 
 
-def _clean(value: Any) -> str | None:
+def clean(value: Any) -> str | None:
+    """A model's string field, or None when it is missing or says "nothing"."""
     if not isinstance(value, str):
         return None
     value = value.strip()
     return None if value.lower().strip(_STRIP) in _NULLISH else value
 
 
-class ChunkIndex:
-    """Normalised chunk texts, computed once per chunk, not once per report."""
+class SourceIndex:
+    """The documents of a run and the normalised text of each span read, computed once per
+    span, not once per report."""
 
-    def __init__(self, chunks: list[Chunk], source: dict[str, str]):
-        self.chunks = {c.index: c for c in chunks}
+    def __init__(self, source: dict[str, str]):
         self.source = source
-        self._norm: dict[int, Normalised] = {}
+        self._norm: dict[tuple[str, int, int], Normalised] = {}
 
-    def norm(self, chunk_index: int) -> Normalised:
-        if chunk_index not in self._norm:
-            self._norm[chunk_index] = Normalised(self.chunks[chunk_index].text)
-        return self._norm[chunk_index]
-
-
-def context_around(text: str, start: int, end: int, chars: int = 160) -> str:
-    """The quote with ``chars`` of source either side, trimmed to word boundaries."""
-    lo, hi = max(0, start - chars), min(len(text), end + chars)
-    while lo > 0 and not text[lo - 1].isspace() and start - lo < chars + 30:
-        lo -= 1
-    while hi < len(text) and not text[hi].isspace() and hi - end < chars + 30:
-        hi += 1
-    snippet = _SPACE.sub(" ", text[lo:hi]).strip()
-    return ("…" if lo > 0 else "") + snippet + ("…" if hi < len(text) else "")
+    def norm(self, chunk: Chunk) -> Normalised:
+        key = (chunk.doc_id, chunk.start, chunk.end)
+        if key not in self._norm:
+            self._norm[key] = Normalised(chunk.text)
+        return self._norm[key]
 
 
-def widen_to(
-    source: str, start: int, end: int, keys: list[str], chars: int = 160
-) -> tuple[int, int] | None:
-    """The span ``start:end`` grown to take in every one of ``keys`` (the answer's numbers
-    and names), if each is within ``chars`` of it; else None. A key before the span pulls
-    the start back to its sentence's start; a key after it pulls the end on through the
-    key's word and trailing punctuation ("48213.").
-
-    A worker often quotes the words before a value ("The access code ... is") and the lead
-    reads the value in the context shoal cut around the quote. The citation should show the
-    value: shoal finds it in the source itself, so the widened span is still verbatim."""
-    lo, hi = max(0, start - chars), min(len(source), end + chars)
-    s, e = start, end
-    for key in keys:
-        hits = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(key)}(?!\w)", source[lo:hi])]
-        if not hits:
-            return None
-        pos = lo + min(hits, key=lambda h: abs(lo + h - start))
-        s, e = min(s, pos), max(e, pos + len(key))
-    if s < start:  # back to the start of the sentence holding the key
-        while s > lo and source[s - 1] not in ".!?\n":
-            s -= 1
-    if e > end:  # on through the rest of the key's word ("48213." keeps its full stop)
-        while e < hi and source[e - 1] not in ".!?\n" and not source[e].isspace():
-            e += 1
-    while s < e and source[s].isspace():
-        s += 1
-    return s, e
+# --- does a quote carry an answer? --------------------------------------------------------
+_TERM = re.compile(r"\d[\d,.:/-]*\d|\d|[^\W\d_]+(?:'[^\W\d_]+)?")
+STOPWORDS = frozenset({
+    "a", "an", "the", "of", "to", "in", "on", "for", "is", "are", "was", "were", "be", "been",
+    "being", "by", "with", "and", "or", "nor", "what", "which", "who", "whom", "whose", "when",
+    "where", "why", "how", "does", "do", "did", "this", "that", "these", "those", "it", "its",
+    "from", "at", "as", "into", "onto", "than", "then", "there", "here", "has", "have", "had",
+    "will", "would", "shall", "should", "can", "could", "may", "might", "must", "not", "no",
+    "yes", "any", "all", "some", "each", "per", "about", "after", "before", "under", "over",
+    "between", "document", "text", "excerpt", "passage", "find", "copy", "exact", "answer",
+    "question", "value", "named", "called", "given", "said", "says", "stated", "listed"
+})  # fmt: skip
 
 
+def terms(text: str) -> list[str]:
+    """Content terms: words (case-folded) and numbers (thousands separators dropped),
+    without stopwords."""
+    out = []
+    for t in _TERM.findall(text.casefold()):
+        if t[0].isdigit():
+            t = t.replace(",", "")
+            if t.endswith((".", ":", "/", "-")):
+                t = t.rstrip(".:/-")
+        if t and t not in STOPWORDS:
+            out.append(t)
+    return out
+
+
+def _numeric(term: str) -> bool:
+    return term[0].isdigit()
+
+
+def carries(answer: str, quote: str) -> bool:
+    """Whether ``quote`` states ``answer``: every number of the answer is in the quote, and
+    so are its words (all of them for a short answer, four in five for a long one)."""
+    want = set(terms(answer))
+    if not want:
+        return False
+    have = set(terms(quote))
+    if not all(t in have for t in want if _numeric(t)):
+        return False
+    hits = sum(t in have for t in want)
+    return hits == len(want) if len(want) <= 3 else hits >= 0.8 * len(want)
+
+
+def restates(answer: str, question: str) -> bool:
+    """Whether ``answer`` says nothing the question does not already say."""
+    said = set(terms(answer))
+    return not said or said <= set(terms(question))
+
+
+# --- the check -----------------------------------------------------------------------------
 def check(
     raw: dict[str, Any],
     *,
@@ -148,23 +186,30 @@ def check(
     round_: int,
     task_index: int,
     chunk: Chunk,
-    index: ChunkIndex,
+    index: SourceIndex,
+    question: str = "",
+    kind: str = "worker",
+    model: str = "",
 ) -> Report:
-    """Turn a worker's parsed JSON into a checked ``Report``."""
-    answer, quote = _clean(raw.get("answer")), _clean(raw.get("quote"))
+    """Turn a model's parsed JSON reply about ``chunk`` into a checked ``Report``."""
+    answer, quote = clean(raw.get("answer")), clean(raw.get("quote"))
     if answer is not None:
         answer = unloop(answer, repeats=2)  # an answer said twice over is said once
     try:
         confidence = float(raw.get("confidence", 0.0))
     except (TypeError, ValueError):
         confidence = 0.0
+    if not math.isfinite(confidence):
+        confidence = 0.0
     if 1.0 < confidence <= 100.0:
         confidence /= 100.0  # a percentage
     confidence = min(1.0, max(0.0, confidence))
     report = Report(job_key, round_, task_index, chunk.index, answer, quote, confidence)
-    report.doc_id, report.doc_name = chunk.doc_id, chunk.doc_name
+    report.doc_id, report.doc_name, report.kind, report.model = (
+        chunk.doc_id, chunk.doc_name, kind, model
+    )  # fmt: skip
     if answer is None:
-        report.reason = "nothing in this chunk"
+        report.reason = "nothing in this text"
         return report
     if quote is None:
         report.reason = "no quote given"
@@ -179,24 +224,49 @@ def check(
         found = _locate(stripped, chunk, index)
         report.reason = "quote's repeated tail dropped"
     if found is None:
-        found = _verbatim_part(normalise(stripped), answer, index.norm(chunk.index))
+        found = _verbatim_part(normalise(stripped), answer, index.norm(chunk))
         if found is None:
-            report.reason = "quote not found in the chunk"
+            report.reason = REJECT_NOT_FOUND
             return report
         report.reason = "quote trimmed to its verbatim part"
-    report.supported = True
     report.start, report.end = chunk.start + found[0], chunk.start + found[1]
     source = index.source[chunk.doc_id]
+    cited = source[report.start : report.end]
+    if restates(answer, question):
+        report.reason = REJECT_RESTATES
+    elif not carries(answer, cited):
+        report.reason = REJECT_NO_VALUE
+    else:
+        report.supported = True
     report.context = context_around(source, report.start, report.end)
     return report
 
 
-def _locate(quote: str, chunk: Chunk, index: ChunkIndex) -> tuple[int, int] | None:
+def context_around(text: str, start: int, end: int, chars: int = 160) -> str:
+    """The quote with ``chars`` of source either side, trimmed to word boundaries."""
+    lo, hi = max(0, start - chars), min(len(text), end + chars)
+    while lo > 0 and not text[lo - 1].isspace() and start - lo < chars + 30:
+        lo -= 1
+    while hi < len(text) and not text[hi].isspace() and hi - end < chars + 30:
+        hi += 1
+    snippet = _SPACE.sub(" ", text[lo:hi]).strip()
+    return ("…" if lo > 0 else "") + snippet + ("…" if hi < len(text) else "")
+
+
+def _locate(quote: str, chunk: Chunk, index: SourceIndex) -> tuple[int, int] | None:
     # Fast path: most quotes that are right are verbatim; normalise only when needed.
     pos = chunk.text.find(quote)
     if pos >= 0:
         return pos, pos + len(quote)
-    return index.norm(chunk.index).find(normalise(quote))
+    return index.norm(chunk).find(normalise(quote))
+
+
+def locate(quote: str, text: str) -> tuple[int, int] | None:
+    """Offsets of ``quote`` in ``text``, forgiving only formatting (whitespace, quotes)."""
+    needle = normalise(quote.strip(_STRIP))
+    if len(needle) < 2:
+        return None
+    return Normalised(text).find(needle)
 
 
 def unloop(text: str, min_period: int = 3, repeats: float = 1.0) -> str:
@@ -248,44 +318,18 @@ def _verbatim_part(quote: str, answer: str, norm: Normalised) -> tuple[int, int]
 
 
 def malformed(
-    text: str, error: str, *, job_key: str, round_: int, task_index: int, chunk: Chunk
-) -> Report:
-    """A reply that never became valid JSON: the chunk was read, the report is rejected."""
+    text: str, error: str, *, job_key: str, round_: int, task_index: int, chunk: Chunk,
+    kind: str = "worker", model: str = "",
+) -> Report:  # fmt: skip
+    """A reply that never became valid JSON: the text was read, the report is rejected."""
     report = Report(job_key, round_, task_index, chunk.index, text[:80] or "(empty)", None, 0.0)
-    report.doc_id, report.doc_name = chunk.doc_id, chunk.doc_name
+    report.doc_id, report.doc_name, report.kind, report.model = (
+        chunk.doc_id, chunk.doc_name, kind, model
+    )  # fmt: skip
     report.reason = f"malformed reply: {error}"[:300]
     return report
 
 
-@dataclass
-class Group:
-    """Supported reports that give the same answer, merged."""
-
-    id: str
-    answer: str
-    reports: list[Report] = field(default_factory=list)
-
-    @property
-    def count(self) -> int:
-        return len({r.chunk_index for r in self.reports})
-
-    @property
-    def confidence(self) -> float:
-        return max(r.confidence for r in self.reports)
-
-
 def answer_key(answer: str) -> str:
-    return _SPACE.sub(" ", answer.lower()).strip(_STRIP)
-
-
-def group(reports: list[Report]) -> list[Group]:
-    """Merge supported reports by normalised answer, keeping every distinct quote."""
-    groups: dict[str, Group] = {}
-    for r in reports:
-        if not r.supported or r.answer is None:
-            continue
-        key = answer_key(r.answer)
-        if key not in groups:
-            groups[key] = Group(id=f"E{len(groups) + 1}", answer=r.answer)
-        groups[key].reports.append(r)
-    return list(groups.values())
+    """The form two answers are compared in: the same value written the same way."""
+    return " ".join(terms(answer)) or _SPACE.sub(" ", answer.lower()).strip(_STRIP)

@@ -19,7 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from shoal.errors import BackendUnavailableError, ShoalError, StructuredOutputError
+from shoal.errors import (
+    BackendUnavailableError,
+    DispatchAborted,
+    ShoalError,
+    StructuredOutputError,
+)
 from shoal.models.base import Model
 from shoal.swarm import prompts
 from shoal.swarm.check import Report, malformed
@@ -48,10 +53,10 @@ class JobResult:
     seconds: float
     report: Report | None = None
     error: str | None = None
-
-
-class DispatchAborted(ShoalError):
-    """A backend stayed unreachable; finished jobs are kept and the run can be resumed."""
+    served_by: str | None = None
+    """Where the job ran, when that is not this process (a Ray node, a fleet endpoint)."""
+    payload: Any = None
+    """Structured output beyond one answer and quote (extracted records)."""
 
 
 Checker = Callable[[Job, dict[str, Any]], Report]

@@ -65,3 +65,10 @@ def _read(path: Path, name: str) -> Document:
     if not text.strip():
         raise InputError(f"{name}: the file is empty")
     return Document(name, text)
+
+
+def joined(docs: list[Document]) -> str:
+    """Several documents as one text, each under a header line with its name."""
+    if len(docs) == 1:
+        return docs[0].text
+    return "\n\n".join(f"=== {d.name} ===\n{d.text}" for d in docs)

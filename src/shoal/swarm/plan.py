@@ -10,6 +10,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from shoal.errors import ShoalError
 from shoal.models.base import Model
@@ -33,13 +34,13 @@ class Plan:
     fallback: str | None = None
     """Why the question itself was used as the only task, when it was."""
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, Any]:
         return {"tasks": [asdict(t) for t in self.tasks], "fallback": self.fallback}
 
     @classmethod
-    def from_dict(cls, raw: dict[str, object]) -> Plan:
-        tasks = [Task(**t) for t in raw["tasks"]]  # type: ignore[union-attr]
-        return cls(tasks, raw.get("fallback"))  # type: ignore[arg-type]
+    def from_dict(cls, raw: dict[str, Any]) -> Plan:
+        tasks = [Task(str(t["instruction"]), str(t.get("advice") or "")) for t in raw["tasks"]]
+        return cls(tasks, raw.get("fallback"))
 
 
 def document_facts(docs: list[Document], count: Callable[[str], int], head_chars: int = 500) -> str:

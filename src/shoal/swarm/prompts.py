@@ -107,6 +107,32 @@ def worker_messages(chunk_text: str, instruction: str, advice: str) -> list[Mess
     ]
 
 
+# --- escalation: a stronger model re-reads a passage ------------------------------------------
+READ_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"answer": _nullable(120), "quote": _nullable(300)},
+    "required": ["answer", "quote"],
+}
+
+READ_SYSTEM = (
+    "You answer a question from one passage of a long document. Use only the passage. Reply "
+    "with JSON: answer (the value that answers the question, copied as it is written in the "
+    "passage, or null if the passage does not answer it) and quote (the sentence of the "
+    "passage that states the answer, copied exactly, or null). Passages often hold "
+    "look-alikes: a similar name, another place, person or project, an old, revoked, planned "
+    "or superseded value, another unit. A look-alike is not the answer: give null unless the "
+    "passage answers exactly what is asked."
+)
+
+
+def read_messages(question: str, passage: str) -> list[Message]:
+    # The question comes before the passage: consecutive reads share the prefix.
+    return [
+        {"role": "system", "content": READ_SYSTEM},
+        {"role": "user", "content": f"Question: {question}\n\nPassage:\n<<<\n{passage}\n>>>"},
+    ]
+
+
 # --- aggregate ------------------------------------------------------------------------------
 def decision_schema(may_continue: bool) -> dict[str, Any]:
     actions = ["answer", "more"] if may_continue else ["answer"]

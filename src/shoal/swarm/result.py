@@ -40,6 +40,8 @@ class Answer:
     seconds: float = 0.0
     lead_alone_tokens: int = 0
     lead_alone_cost_usd: float = 0.0
+    lead_alone_seconds: float | None = None
+    """Estimated from the lead's measured speed; None when unknown (API models)."""
     reports: dict[str, int] = field(default_factory=dict)
     """Counts: supported, rejected, empty, failed."""
     chunks: int = 0
@@ -47,6 +49,18 @@ class Answer:
     plan: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """Everything the user should know: fallbacks, truncation, failed jobs."""
+    confidence: float = 0.0
+    """How likely the answer is right, from how it was reached (``confidence.py``); 0 for
+    "not found"."""
+    confidence_basis: dict[str, Any] | None = None
+    escalation: dict[str, Any] = field(default_factory=dict)
+    """What the stronger model re-read: model, budget and spent tokens, reads, confirmed."""
+    operation: str = "find"
+    """find, count, list, ... (what the plan asked shoal to do)."""
+    items: list[dict[str, Any]] = field(default_factory=list)
+    """For lists, counts, screenings: each item with its fields and citations."""
+    result: dict[str, Any] | None = None
+    """The value shoal computed (a count, a sum, a table), for operations that compute."""
 
     @property
     def lead_tokens(self) -> int:
@@ -75,12 +89,19 @@ class Answer:
             "lead_alone": {
                 "prompt_tokens": self.lead_alone_tokens,
                 "cost_usd": self.lead_alone_cost_usd,
+                "seconds": self.lead_alone_seconds,
             },
             "reports": self.reports,
             "chunks": self.chunks,
             "jobs": self.jobs,
             "plan": self.plan,
             "notes": self.notes,
+            "confidence": self.confidence,
+            "confidence_basis": self.confidence_basis,
+            "escalation": self.escalation,
+            "operation": self.operation,
+            "items": self.items,
+            "result": self.result,
         }
 
     @classmethod
@@ -102,9 +123,16 @@ class Answer:
             seconds=raw["seconds"],
             lead_alone_tokens=raw["lead_alone"]["prompt_tokens"],
             lead_alone_cost_usd=raw["lead_alone"]["cost_usd"],
+            lead_alone_seconds=raw["lead_alone"].get("seconds"),
             reports=raw["reports"],
             chunks=raw["chunks"],
             jobs=raw["jobs"],
             plan=raw["plan"],
             notes=raw["notes"],
+            confidence=float(raw.get("confidence") or 0.0),
+            confidence_basis=raw.get("confidence_basis"),
+            escalation=raw.get("escalation") or {},
+            operation=raw.get("operation") or "find",
+            items=raw.get("items") or [],
+            result=raw.get("result"),
         )

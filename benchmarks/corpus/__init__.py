@@ -1,0 +1,1 @@
+"""Generated and real documents for tests and benchmarks (not shipped in the wheel)."""

@@ -1,0 +1,24 @@
+"""The ``shoal`` command line: one module per command group, each command thin.
+
+- ``ask.py``: ask, resume, runs, show (the swarm)
+- ``models.py``: models, models prepare, chat, calls
+- ``memory.py``: memory show/export/import/forget
+- ``scaling.py``: fit, allocate
+- ``serve.py``: serve, keys
+- ``common.py``: the group itself, error handling, output helpers
+"""
+
+from __future__ import annotations
+
+from shoal.cli import ask, memory, models, scaling, serve  # noqa: F401 - registers commands
+from shoal.cli.common import cli
+
+
+def main() -> None:
+    cli(prog_name="shoal")
+
+
+__all__ = ["cli", "main"]
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,307 @@
+"""``shoal ask``, ``resume``, ``runs`` and ``show``: the swarm from the terminal."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.progress import BarColumn, Progress, TimeRemainingColumn
+from rich.table import Table
+
+from shoal.cli.common import cli, emit_json, err, money, out, store_of
+from shoal.errors import InputError, ShoalError
+from shoal.swarm import Answer, Document, Event
+from shoal.swarm.state import RunState
+
+
+class LiveProgress:
+    """A progress bar fed by swarm events: jobs done / total, round, supported vs rejected."""
+
+    def __init__(self) -> None:
+        self.bar = Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            "{task.completed}/{task.total} jobs",
+            "[green]{task.fields[ok]} supported[/] [red]{task.fields[bad]} rejected[/] "
+            "[dim]{task.fields[empty]} empty[/]",
+            TimeRemainingColumn(),
+            console=err,
+            transient=False,
+        )
+        self.task: Any = None
+        self.counts: dict[str, Any] = {"ok": 0, "bad": 0, "empty": 0}
+
+    def __call__(self, event: Event) -> None:
+        d = event.data
+        if event.kind == "plan":
+            tasks = "; ".join(d["tasks"])
+            err.print(
+                f"[bold]round {d['round']} plan:[/] {tasks}"
+                + (" [yellow](fallback)[/]" if d.get("fallback") else "")
+            )
+        elif event.kind == "chunks":
+            err.print(
+                f"{d['chunks']} chunks, {d['tokens']:,} worker tokens, coverage {d['coverage']:.0%}"
+            )
+        elif event.kind == "round":
+            if self.task is None:
+                self.bar.start()
+            else:
+                self.bar.remove_task(self.task)
+            self.task = self.bar.add_task(
+                f"round {d['round']}", total=d["jobs"], completed=d["done"], **self.counts
+            )
+        elif event.kind == "job" and self.task is not None and d["status"] != "started":
+            if d.get("kind") == "read":
+                return
+            key = "ok" if d["supported"] else "empty" if d["empty"] else "bad"
+            self.counts[key] += 1
+            self.bar.update(self.task, advance=1, **self.counts)
+        elif event.kind == "escalate":
+            err.print(f"[dim]{d['model']} re-reads {d['document']} {d['start']}-{d['end']} "
+                      f"({d['why']})[/]")  # fmt: skip
+        elif event.kind == "decision":
+            err.print(
+                f"lead: {d['action']}"
+                + (f" [yellow]({d['fallback']})[/]" if d.get("fallback") else "")
+            )
+        elif event.kind in ("answer", "error"):
+            self.stop()
+
+    def stop(self) -> None:
+        if self.task is not None:
+            self.bar.stop()
+
+
+def print_answer(answer: Answer) -> None:
+    out.print(f"\n[bold]{answer.answer}[/]")
+    if answer.strategy == "swarm" and answer.citations:
+        out.print(f"[dim]confidence {answer.confidence:.2f}[/]")
+    out.print("")
+    for i, c in enumerate(answer.citations, 1):
+        out.print(f'  [{i}] {c.document} chars {c.start}-{c.end}: [cyan]"{c.text}"[/]')
+        if c.context:
+            out.print(f"      [dim]{c.context}[/]")
+    if not answer.citations and not answer.items:
+        out.print("  [yellow](no verified citation)[/]")
+    for note in answer.notes:
+        out.print(f"  [yellow]note:[/] {note}")
+    parts = []
+    for role, u in sorted(answer.usage.items()):
+        parts.append(
+            f"{role}: {u.prompt_tokens:,} in ({u.cached_tokens:,} cached) + "
+            f"{u.completion_tokens:,} out, {u.calls} calls"
+        )
+    rep = answer.reports
+    esc = answer.escalation
+    reread = (
+        f" · re-read {esc.get('reads', 0)} passage(s), {esc.get('spent_tokens', 0):,} of "
+        f"{esc.get('budget_tokens', 0):,} escalation tokens"
+        if esc
+        else ""
+    )
+    alone = (
+        f"the lead alone would have read {answer.lead_alone_tokens:,} tokens "
+        f"({money(answer.lead_alone_cost_usd)}"
+        + (f", ~{answer.lead_alone_seconds:.0f} s" if answer.lead_alone_seconds else "")
+        + ")"
+    )
+    out.print(
+        f"\n[dim]{answer.strategy} · run {answer.run_id} · {answer.rounds} round(s) · "
+        f"{answer.chunks} chunks, {answer.jobs} jobs · coverage {answer.coverage:.0%} · "
+        f"reports {rep.get('supported', 0)} supported / {rep.get('rejected', 0)} rejected"
+        f"{reread}\n{' · '.join(parts)}\n"
+        f"{answer.seconds:.1f} s · {money(answer.cost_usd)} · {alone}[/]"
+    )
+
+
+def read_input(source: str) -> list[Document] | Path:
+    """A path, or ``-`` for standard input (which must not be empty)."""
+    from shoal.swarm.documents import decode
+
+    if source == "-":
+        text = decode(sys.stdin.buffer.read(), "stdin")
+        if not text.strip():
+            raise InputError("standard input is empty: pipe a document in, or give a path")
+        return [Document("stdin", text)]
+    return Path(source)
+
+
+@cli.command()
+@click.argument("source")
+@click.argument("question")
+@click.option(
+    "--strategy", type=click.Choice(["swarm", "lead", "worker"]), default="swarm", show_default=True
+)
+@click.option("--lead", default=None, help="Lead model spec (default qwen2.5-coder-1.5b).")
+@click.option("--worker", "workers", multiple=True, help="Worker model spec; repeat for several.")
+@click.option(
+    "--escalation",
+    default=None,
+    help="Model that re-reads passages when evidence is weak (default: the lead).",
+)
+@click.option("--chunk-tokens", type=click.IntRange(64, 1_000_000), default=None,
+              help="Worker tokens per chunk (default 1500).")  # fmt: skip
+@click.option("--rounds", type=click.IntRange(1, 10), default=2, show_default=True,
+              help="Most rounds of reading.")  # fmt: skip
+@click.option("--concurrency", type=click.IntRange(1, 10_000), default=None,
+              help="Jobs in flight per worker backend.")  # fmt: skip
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.5, show_default=True,
+              help="Answers less sure than this are reported as not settled.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+def ask(
+    ctx: click.Context, source: str, question: str, strategy: str, lead: str | None,
+    workers: tuple[str, ...], escalation: str | None, chunk_tokens: int | None, rounds: int,
+    concurrency: int | None, min_confidence: float, as_json: bool,
+) -> None:  # fmt: skip
+    """Answer QUESTION from SOURCE (a .txt/.md file, a directory of them, or - for stdin)."""
+    from shoal.models import DEFAULT_LEAD, DEFAULT_WORKER
+    from shoal.swarm import Swarm
+
+    docs = read_input(source)
+    progress = LiveProgress()
+    swarm = Swarm(
+        lead=lead or DEFAULT_LEAD,
+        workers=list(workers) or DEFAULT_WORKER,
+        escalation=escalation,
+        store=store_of(ctx),
+        chunk_tokens=chunk_tokens,
+        max_rounds=rounds,
+        concurrency=concurrency,
+        min_confidence=min_confidence,
+        on_event=progress,
+    )
+    try:
+        answer = swarm.ask(docs, question, strategy)
+    finally:
+        progress.stop()
+    emit_json(answer.to_dict()) if as_json else print_answer(answer)
+
+
+@cli.command()
+@click.argument("run_id")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def resume(ctx: click.Context, run_id: str, as_json: bool) -> None:
+    """Finish a run that was interrupted, without redoing finished jobs."""
+    from shoal.swarm import Swarm
+    from shoal.swarm.run import RunConfig
+
+    store = store_of(ctx)
+    store.mark_orphans()
+    run = store.get_run(run_id)
+    if run is None:
+        raise ShoalError(f"no run {run_id!r}")
+    config = RunConfig.from_dict(run["config"])
+    progress = LiveProgress()
+    swarm = Swarm(lead=config.lead_spec, workers=config.worker_specs,
+                  escalation=config.escalation_spec, store=store,
+                  on_event=progress)  # fmt: skip
+    try:
+        answer = swarm.resume(run_id)
+    finally:
+        progress.stop()
+    emit_json(answer.to_dict()) if as_json else print_answer(answer)
+
+
+@cli.command()
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def runs(ctx: click.Context, limit: int, as_json: bool) -> None:
+    """Recent runs."""
+    store = store_of(ctx)
+    store.mark_orphans()
+    rows = store.list_runs(limit)
+    if as_json:
+        emit_json(
+            [
+                {
+                    k: r[k]
+                    for k in ("id", "created", "status", "strategy", "question", "lead", "workers")
+                }
+                | {"answer": (r["result"] or {}).get("answer")}
+                for r in rows
+            ]
+        )
+        return
+    table = Table("run", "when", "status", "strategy", "question", "answer", "s")
+    for r in rows:
+        result = r["result"] or {}
+        elapsed = result.get("seconds") or RunState.from_dict(r["state"]).elapsed
+        table.add_row(
+            r["id"],
+            datetime.fromtimestamp(r["created"]).strftime("%m-%d %H:%M"),
+            r["status"],
+            r["strategy"],
+            r["question"][:50],
+            (result.get("answer") or r["error"] or "")[:50],
+            f"{elapsed:.0f}",
+        )
+    out.print(table)
+
+
+@cli.command()
+@click.argument("run_id")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def show(ctx: click.Context, run_id: str, as_json: bool) -> None:
+    """Replay a run: plan, every job's report and verdict, re-reads, decisions, answer."""
+    store = store_of(ctx)
+    store.mark_orphans()
+    run = store.get_run(run_id)
+    if run is None:
+        raise ShoalError(f"no run {run_id!r}")
+    jobs = store.get_jobs(run_id)
+    if as_json:
+        emit_json({"run": run, "jobs": jobs})
+        return
+    out.print(
+        f"[bold]run {run_id}[/] · {run['status']} · {run['strategy']} · "
+        f"lead {run['lead']} · workers {run['workers']}"
+    )
+    out.print(f"question: {run['question']}")
+    state = RunState.from_dict(run["state"])
+    for i, rd in enumerate(state.rounds, 1):
+        out.print(f"\n[bold]round {i}[/] plan" + (" (fallback)" if rd.plan.fallback else "") + ":")
+        for t in rd.plan.tasks:
+            out.print(f"  - {t.instruction}" + (f" [dim]({t.advice})[/]" if t.advice else ""))
+        rows = [j for j in jobs if j["round"] == i]
+        table = Table("job", "by", "verdict", "answer", "quote / reason")
+        for j in rows:
+            if j["status"] != "done":
+                table.add_row(j["key"], j.get("model") or "", "[red]failed[/]", "",
+                              (j["error"] or "")[:60])  # fmt: skip
+            elif j["answer"] is None:
+                continue
+            else:
+                verdict = "[green]supported[/]" if j["supported"] else "[red]rejected[/]"
+                table.add_row(
+                    j["key"],
+                    (j.get("model") or "")[:24],
+                    verdict,
+                    (j["answer"] or "")[:40],
+                    (j["quote"] if j["supported"] else j["reason"] or "")[:70],
+                )
+        empty = sum(1 for j in rows if j["status"] == "done" and j["answer"] is None)
+        out.print(table)
+        out.print(f"  [dim]{len(rows)} jobs, {empty} found nothing in their text[/]")
+        if rd.escalation is not None:
+            e = rd.escalation
+            out.print(f"  re-read by {e.model}: {e.reads} passage(s), {e.confirmed} confirmed, "
+                      f"{e.spent_tokens:,} of {e.budget_tokens:,} tokens")  # fmt: skip
+        if rd.decision is not None:
+            d = rd.decision
+            out.print(
+                f"  decision: {d.action}: {d.answer}"
+                + (f" (confidence {d.confidence:.2f})" if d.action == "answer" else "")
+                + (f" [yellow]({d.fallback})[/]" if d.fallback else "")
+            )
+    if run["result"]:
+        print_answer(Answer.from_dict(run["result"]))
+    elif run["error"]:
+        out.print(f"[red]{run['status']}:[/] {run['error']} — `shoal resume {run_id}`")

@@ -1,0 +1,70 @@
+"""How sure an answer is, from how it was reached: a few rules, measured, not guessed.
+
+The rules score what shoal can observe about the evidence behind an answer: whether the
+stronger model verified the value on re-reading the passage, whether workers reading the
+whole input independently found the same value, whether another value was also verified,
+and whether re-reads of the candidate's passage contradicted it. The constants were set
+once by reasoning about these cases, then measured on the long-document benchmark
+(``benchmarks/longdoc.py`` reports, per confidence bin, the share of answers that were
+right), never fitted to it. Below ``ABSTAIN_BELOW`` shoal says it could not tell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shoal.swarm.aggregate import Candidate
+
+ABSTAIN_BELOW = 0.5
+
+CONFIRMED_AND_FOUND = 0.9
+"""The stronger model verified a value a worker had found on its own."""
+CONFIRMED_ONLY = 0.75
+"""Only the stronger model found it (escalation): one reader, no corroboration."""
+UNCONFIRMED = 0.4
+"""Workers alone: the stronger model could not check it (its calls failed)."""
+CONFLICT_CHOSEN = 0.7
+"""Several values were verified and the lead chose this one: scaled by this."""
+CONFLICT_FALLBACK = 0.5
+"""Several values were verified and the lead could not choose: scaled by this."""
+REFUTED = 0.15
+"""Taken off for each re-read of this candidate's passage that did not confirm it."""
+CORROBORATED = 0.03
+"""Added when workers found it in two or more places."""
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What a confidence was computed from (kept with the answer, so it can be audited)."""
+
+    confirmed: bool
+    workers: int
+    rivals: int
+    """Other verified values."""
+    lead_chose: bool
+    refuted: int
+
+    def to_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+def basis(chosen: Candidate, confirmed: list[Candidate], lead_chose: bool) -> Basis:
+    return Basis(
+        chosen.confirmed,
+        chosen.workers,
+        sum(1 for c in confirmed if c is not chosen),
+        lead_chose,
+        chosen.refuted,
+    )
+
+
+def score(b: Basis) -> float:
+    c = UNCONFIRMED
+    if b.confirmed:
+        c = CONFIRMED_AND_FOUND if b.workers else CONFIRMED_ONLY
+    if b.rivals:
+        c *= CONFLICT_CHOSEN if b.lead_chose else CONFLICT_FALLBACK
+    c -= REFUTED * b.refuted
+    if b.workers >= 2:
+        c += CORROBORATED
+    return round(min(0.99, max(0.05, c)), 3)

@@ -1,0 +1,400 @@
+"""A lookup: one fact, somewhere in the input, answered with verified evidence or not at all.
+
+Each round:
+
+1. **plan**: the lead's tasks (round 1), or the question itself / the lead's rewording
+   after a round in which no worker verified anything;
+2. **dispatch**: every (task, chunk) job on the workers, so every token is read;
+3. **check**: a report is evidence only if its quote is verbatim and carries its value;
+4. **escalate**: the stronger model re-reads the passages around the workers' candidates,
+   then (if none is confirmed) around their value-less quotes, then the passages BM25
+   ranks highest, within a token budget;
+5. **decide**: one confirmed value is the answer; several, and the lead chooses by their
+   context; none, and shoal says the document does not show it. Every answer carries a
+   confidence (``confidence.py``); below the run's threshold shoal says it cannot tell.
+
+Every job, re-read and decision is stored as it happens; a resumed run repeats none.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from shoal.errors import ShoalError
+from shoal.swarm import confidence, prompts
+from shoal.swarm.aggregate import NOT_FOUND, UNSURE, Candidate, candidates, choose, rank
+from shoal.swarm.check import REJECT_NO_VALUE, REJECT_RESTATES, Report, answer_key, check
+from shoal.swarm.dispatch import Dispatcher, Job, JobResult
+from shoal.swarm.escalate import Reader, Window, window_around
+from shoal.swarm.jobs import finished, report_row, result_row
+from shoal.swarm.plan import Plan, Task, make_plan
+from shoal.swarm.result import Answer, Citation
+from shoal.swarm.run import Run
+from shoal.swarm.state import Decision, Escalation, Round
+
+log = logging.getLogger(__name__)
+
+CONFIRM_AT_MOST = 3
+"""Candidates whose passage the stronger model re-reads, most relevant first."""
+POINTERS_AT_MOST = 4
+BM25_AT_MOST = 6
+RETRY_ADVICE = "Copy the exact sentence that answers it."
+FAILED_READ = ("malformed reply", "call failed")
+"""Reasons of a re-read that never gave an opinion: not a refutation."""
+
+
+@dataclass
+class Outcome:
+    """What a lookup settled on."""
+
+    answer: str
+    chosen: Candidate | None
+    confidence: float
+    basis: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+async def find(run: Run, dispatcher: Dispatcher) -> Answer:
+    question = run.question
+    worker_reports: list[Report] = []
+    reads: dict[str, Report] = {}
+    refuted: dict[str, int] = {}
+    failed_chunks: set[int] = set()
+    n_jobs = 0
+    outcome: Outcome | None = None
+    budget = run.config.escalation_budget(run.input_tokens)
+    for r in range(1, run.config.max_rounds + 1):
+        rd = await _round_plan(run, r)
+        if rd.plan.fallback:
+            run.notes.append(f"round {r}: {rd.plan.fallback}; the question itself was the task")
+        run.event("plan", round=r, tasks=[t.instruction for t in rd.plan.tasks],
+                  fallback=rd.plan.fallback)  # fmt: skip
+
+        # dispatch what is not done yet (chunk-major, so jobs of a chunk share a prefix)
+        jobs = [
+            Job(f"r{r}-t{ti}-c{c.index}", r, ti, t.instruction, t.advice, c)
+            for c in run.chunks
+            for ti, t in enumerate(rd.plan.tasks)
+        ]
+        n_jobs += len(jobs)
+        done = finished(run.store, run.id, r, run.chunks, run.index)
+        pending = [j for j in jobs if j.key not in done]
+        run.event("round", round=r, jobs=len(jobs), done=len(done), pending=len(pending))
+        round_reports = list(done.values())
+
+        def checker(job: Job, raw: dict[str, Any]) -> Report:
+            return check(raw, job_key=job.key, round_=job.round, task_index=job.task_index,
+                         chunk=job.chunk, index=run.index, question=question,
+                         model=dispatcher.worker_for(job).name)  # fmt: skip
+
+        results = await dispatcher.run(
+            pending, checker, on_result=lambda res: _save_job(run, res), on_start=_started(run)
+        )
+        run.store.drain()
+        for res in results:
+            if res.report is not None:
+                round_reports.append(res.report)
+            else:
+                failed_chunks.add(res.job.chunk.index)
+        worker_reports += round_reports
+
+        # escalate: the stronger model re-reads the passages that matter, within budget
+        spent = sum(x.escalation.spent_tokens for x in run.state.rounds[: r - 1] if x.escalation)
+        reader = Reader(run.escalation, budget - spent,
+                        role="lead" if run.escalation is run.lead else "escalation",
+                        timeout=run.lead_timeout)  # fmt: skip
+        esc = await _escalate(run, r, reader, worker_reports, reads, refuted)
+        rd.escalation = esc
+        run.save()
+
+        # decide
+        cands = candidates(worker_reports + list(reads.values()))
+        for c in cands:
+            c.refuted = refuted.get(c.key, 0)
+        confirmed = [c for c in cands if c.confirmed]
+        if confirmed or r == run.config.max_rounds or any(x.supported for x in round_reports):
+            outcome = await _settle(run, r, rd, confirmed, cands)
+            break
+        retry = await _retry(run, rd, r)
+        if retry is None:
+            outcome = Outcome(NOT_FOUND, None, 0.0)
+            break
+    assert outcome is not None
+    if failed_chunks:
+        run.notes.append(
+            f"{len(failed_chunks)} chunk(s) had failed jobs: {sorted(failed_chunks)[:20]}"
+        )
+    run.notes.extend(outcome.notes)
+    return _answer(run, outcome, worker_reports, list(reads.values()), n_jobs)
+
+
+async def _round_plan(run: Run, r: int) -> Round:
+    """The round's stored plan, or a new one (stored before any job runs)."""
+    if len(run.state.rounds) >= r:
+        return run.state.rounds[r - 1]
+    if r == 1:
+        plan = await make_plan(run.lead, run.question, run.docs, run.count, run.lead_timeout)
+    else:
+        prev = run.state.rounds[r - 2].decision
+        assert prev is not None and prev.new_tasks
+        plan = Plan(prev.new_tasks)
+    rd = Round(plan)
+    run.state.rounds.append(rd)
+    run.save()
+    return rd
+
+
+def _started(run: Run) -> Any:
+    def started(job: Job) -> None:
+        run.event("job", key=job.key, round=job.round, task=job.task_index,
+                  chunk=job.chunk.index, status="started")  # fmt: skip
+
+    return started
+
+
+def _save_job(run: Run, res: JobResult) -> None:
+    run.store.queue_job(result_row(run.id, res))
+    rep = res.report
+    run.event(
+        "job",
+        key=res.job.key,
+        round=res.job.round,
+        task=res.job.task_index,
+        chunk=res.job.chunk.index,
+        status=res.status,
+        supported=bool(rep and rep.supported),
+        empty=bool(rep and rep.empty),
+        answer=rep.answer if rep else None,
+        quote=rep.quote if rep else None,
+        reason=rep.reason if rep else res.error,
+    )
+
+
+# --- escalation ------------------------------------------------------------------------------
+def _windows(run: Run, reports: list[Report], reads: dict[str, Report]) -> list[list[Window]]:
+    """The passages to re-read, in three tiers: candidates' quotes, value-less verbatim
+    quotes, then BM25's best passages."""
+    q = run.question
+    cands = [c for c in rank(candidates(reports), q) if not c.confirmed][:CONFIRM_AT_MOST]
+    tier1 = []
+    for c in cands:
+        best = c.quotes()[0]
+        tier1.append(_around(run, best, f"candidate {c.answer!r}"))
+    pointers = [
+        x for x in reports
+        if not x.supported and x.located and x.reason in (REJECT_NO_VALUE, REJECT_RESTATES)
+    ]  # fmt: skip
+    scores = {(p.doc_id, p.start): s for p, s in run.relevance.rank(q)}
+
+    def near(x: Report) -> float:
+        return max((s for (d, st), s in scores.items() if d == x.doc_id and st is not None
+                    and x.start is not None and abs(st - x.start) < 800), default=0.0)  # fmt: skip
+
+    tier2 = [_around(run, x, f"a quote without its value: {x.quote!r}")
+             for x in sorted(pointers, key=near, reverse=True)][:POINTERS_AT_MOST]  # fmt: skip
+    tier3 = []
+    for rank_no, (p, score) in enumerate(run.relevance.rank(q)[:BM25_AT_MOST], 1):
+        if score <= 0:
+            break
+        mid = (p.start + p.end) // 2
+        w = window_around(run.source[p.doc_id], p.doc_id, p.doc_name, p.start, p.end,
+                          f"BM25 rank {rank_no}", chars=max(0, 420 - (mid - p.start)))  # fmt: skip
+        tier3.append(w)
+    return [tier1, tier2, tier3]
+
+
+def _around(run: Run, x: Report, why: str) -> Window:
+    assert x.start is not None and x.end is not None
+    return window_around(run.source[x.doc_id], x.doc_id, x.doc_name, x.start, x.end, why)
+
+
+def _read_key(r: int, w: Window) -> str:
+    return f"r{r}-read-{w.doc_id[:8]}-{w.start}-{w.end}"
+
+
+async def _escalate(
+    run: Run, r: int, reader: Reader, worker_reports: list[Report], reads: dict[str, Report],
+    refuted: dict[str, int],
+) -> Escalation:  # fmt: skip
+    """Re-read tier by tier until a value is confirmed or the budget is spent."""
+    stored = finished(run.store, run.id, r, run.chunks, run.index, kinds=("read",))
+    esc = Escalation(model=reader.model.name, budget_tokens=reader.budget)
+    read_windows: list[Window] = []
+    for tier, windows in enumerate(_windows(run, worker_reports, reads), 1):
+        if any(x.supported for x in reads.values()):
+            break
+        for w in windows:
+            if any(w.overlaps(o) for o in read_windows):
+                continue
+            key = _read_key(r, w)
+            if key in stored:
+                report = stored[key]
+                reader.spent += reader.cost(run.question, w)
+            elif key in reads:
+                continue
+            elif not reader.affordable(run.question, w):
+                esc.reasons.append(f"budget: skipped {w.why}")
+                continue
+            else:
+                run.event("escalate", round=r, why=w.why, model=reader.model.name,
+                          start=w.start, end=w.end, document=w.doc_name)  # fmt: skip
+                run.event("job", key=key, round=r, task=-1, chunk=-1, status="started",
+                          kind="read")  # fmt: skip
+                report = await reader.read(run.question, w, key=key, round_=r, index=run.index,
+                                           chunk_index=-tier)  # fmt: skip
+                run.store.queue_job(report_row(run.id, report, seconds=0.0, lo=w.start,
+                                               hi=w.end))  # fmt: skip
+                run.event("job", key=key, round=r, task=-1, chunk=-1, status="done",
+                          supported=report.supported, empty=report.empty, answer=report.answer,
+                          quote=report.quote, reason=report.reason, kind="read")  # fmt: skip
+            read_windows.append(w)
+            reads[key] = report
+            esc.reads += 1
+            esc.confirmed += int(report.supported)
+            verdict = f"confirmed {report.answer!r}" if report.supported else report.reason
+            esc.reasons.append(f"{w.why}: {verdict}")
+            if w.why.startswith("candidate ") and not report.reason.startswith(FAILED_READ):
+                cand_key = answer_key(w.why.removeprefix("candidate ").strip("'\""))
+                if not report.supported or answer_key(report.answer or "") != cand_key:
+                    refuted[cand_key] = refuted.get(cand_key, 0) + 1
+    run.store.drain()
+    esc.spent_tokens = reader.spent
+    return esc
+
+
+# --- deciding ----------------------------------------------------------------------------------
+async def _settle(
+    run: Run, r: int, rd: Round, confirmed: list[Candidate], cands: list[Candidate]
+) -> Outcome:
+    """The answer from the confirmed values (one: it; several: the lead's choice)."""
+    stored = rd.decision
+    by_key = {c.key: c for c in cands}
+    if stored is not None:  # resumed after the decision: never ask again
+        kept = by_key.get(stored.evidence[0]) if stored.evidence else None
+        return Outcome(stored.answer, kept, stored.confidence)
+    notes: list[str] = []
+    lead_chose = False
+    chosen: Candidate | None = None
+    shown = left_out = 0
+    fallback = None
+    if len(confirmed) == 1:
+        chosen = confirmed[0]
+    elif len(confirmed) > 1:
+        tasks = [t.instruction for x in run.state.rounds for t in x.plan.tasks]
+        pick = await choose(run.lead, run.question, tasks, confirmed,
+                            budget=run.config.evidence_tokens,
+                            timeout=run.lead_timeout)  # fmt: skip
+        shown, left_out, fallback = pick.shown, pick.left_out, pick.fallback
+        if pick.candidate is not None:
+            chosen, lead_chose = pick.candidate, True
+        else:
+            chosen = max(confirmed, key=lambda c: (c.workers - c.refuted, c.count))
+            notes.append(f"{len(confirmed)} values were verified and the lead could not "
+                         f"choose ({fallback}); the best-supported one was weighed")  # fmt: skip
+    elif unchecked := [c for c in cands if not c.refuted]:
+        # The stronger model could not check these (its calls failed, or the budget ran
+        # out): the workers' word alone, which the confidence rules rate low.
+        chosen = max(unchecked, key=lambda c: (c.workers, c.count))
+        notes.append("the stronger model could not re-read this evidence; workers only")
+    if chosen is None:
+        answer, conf, basis = NOT_FOUND, 0.0, None
+        if cands:
+            notes.append(
+                "workers reported "
+                + ", ".join(repr(c.answer) for c in cands[:5])
+                + " but re-reading their passages verified none of them"
+            )
+    else:
+        b = confidence.basis(chosen, confirmed, lead_chose)
+        conf, basis = confidence.score(b), b.to_dict()
+        answer = chosen.answer
+        if conf < run.config.min_confidence:
+            notes.append(f"not settled: {chosen.answer!r} had confidence {conf:.2f}, below "
+                         f"{run.config.min_confidence:.2f}")  # fmt: skip
+            if len(confirmed) > 1:
+                notes.append("verified values: " + ", ".join(repr(c.answer) for c in confirmed))
+            answer, chosen = (UNSURE if len(confirmed) > 1 else NOT_FOUND), None
+    rd.decision = Decision("answer", answer, [chosen.key] if chosen else [], [], fallback, conf,
+                           shown, left_out)  # fmt: skip
+    run.save()
+    run.event("decision", round=r, action="answer", answer=answer, fallback=fallback,
+              confidence=conf)  # fmt: skip
+    return Outcome(answer, chosen, conf, basis, notes)
+
+
+async def _retry(run: Run, rd: Round, r: int) -> Decision | None:
+    """After a round in which no worker verified anything: the question itself as the next
+    task (free, the most literal wording), else the lead's rewording; None: nothing new."""
+    tried = [t.instruction for x in run.state.rounds for t in x.plan.tasks]
+    if rd.decision is not None:
+        return rd.decision if rd.decision.action == "more" else None
+    new: list[Task] = []
+    if run.question not in tried:
+        new = [Task(run.question, RETRY_ADVICE)]
+    else:
+        try:
+            reply = await run.lead.complete(
+                prompts.retry_messages(run.question, tried), schema=prompts.PLAN_SCHEMA,
+                max_tokens=300, role="lead", timeout=run.lead_timeout,
+            )  # fmt: skip
+            new = [
+                Task(t["instruction"].strip(), t.get("advice", "").strip())
+                for t in reply.parsed["tasks"][:2]
+                if t["instruction"].strip() and t["instruction"].strip() not in tried
+            ]
+        except ShoalError as exc:
+            log.warning("lead could not reword the tasks: %s", exc)
+    if not new:
+        return None
+    rd.decision = Decision("more", RETRYING, [], new)
+    run.save()
+    run.event("decision", round=r, action="more", answer=RETRYING, fallback=None)
+    return rd.decision
+
+
+RETRYING = "No verified evidence yet: searching again with reworded tasks."
+
+
+def _answer(
+    run: Run, outcome: Outcome, worker_reports: list[Report], reads: list[Report], n_jobs: int
+) -> Answer:
+    citations = []
+    if outcome.chosen is not None:
+        for x in outcome.chosen.quotes()[:3]:
+            assert x.start is not None and x.end is not None
+            text = run.source[x.doc_id][x.start : x.end]
+            citations.append(Citation(text, x.start, x.end, x.doc_name, x.context))
+    counts = {
+        "supported": sum(1 for x in worker_reports if x.supported),
+        "rejected": sum(1 for x in worker_reports if not x.supported and not x.empty),
+        "empty": sum(1 for x in worker_reports if x.empty),
+        "failed": n_jobs - len(worker_reports),
+        "reread": len(reads),
+        "reread_confirmed": sum(1 for x in reads if x.supported),
+    }
+    escalation = {
+        "model": run.escalation.name,
+        "budget_tokens": run.config.escalation_budget(run.input_tokens),
+        "spent_tokens": sum(x.escalation.spent_tokens for x in run.state.rounds if x.escalation),
+        "reads": len(reads),
+        "confirmed": counts["reread_confirmed"],
+    }
+    return Answer(
+        answer=outcome.answer,
+        citations=citations,
+        strategy="swarm",
+        run_id=run.id,
+        rounds=len(run.state.rounds),
+        coverage=run.coverage,
+        reports=counts,
+        chunks=len(run.chunks),
+        jobs=n_jobs,
+        plan=[x.plan.to_dict() for x in run.state.rounds],
+        notes=run.notes,
+        confidence=outcome.confidence,
+        escalation=escalation,
+        operation="find",
+        confidence_basis=outcome.basis,
+    )

@@ -1,0 +1,72 @@
+"""A cheap relevance signal over every part of the input: BM25 (``rank-bm25``).
+
+Workers read everything, but a tiny worker can miss the one sentence that matters. When
+the verified evidence is weak, the stronger model re-reads the passages most likely to hold
+the answer; this module says which. Passages are short (a few sentences, cut on sentence
+and paragraph boundaries with source offsets), so a re-read costs few tokens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rank_bm25 import BM25Okapi
+
+from shoal.swarm.check import terms
+from shoal.swarm.chunk import chunk_document
+from shoal.swarm.documents import Document
+
+PASSAGE_TOKENS = 160
+
+
+@dataclass(frozen=True)
+class Passage:
+    doc_id: str
+    doc_name: str
+    start: int
+    end: int
+    text: str
+
+
+def _stem(term: str) -> str:
+    """A light stemmer: plural and verb endings, so "codes" finds "code"."""
+    if term[0].isdigit() or len(term) <= 4:
+        return term
+    for suffix in ("ings", "ing", "ies", "es", "ed", "s"):
+        if term.endswith(suffix) and len(term) - len(suffix) >= 3:
+            return term[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return term
+
+
+def tokens(text: str) -> list[str]:
+    return [_stem(t) for t in terms(text)]
+
+
+def passages(
+    docs: list[Document], count: Callable[[str], int], size: int = PASSAGE_TOKENS
+) -> list[Passage]:
+    out = []
+    for d in docs:
+        for c in chunk_document(d, count, size, 0):
+            out.append(Passage(d.id, d.name, c.start, c.end, c.text))
+    return out
+
+
+class Relevance:
+    """BM25 over the passages of a run's documents."""
+
+    def __init__(self, parts: list[Passage]):
+        self.passages = parts
+        self._bm25 = BM25Okapi([tokens(p.text) or ["\0"] for p in parts]) if parts else None
+
+    def rank(self, query: str) -> list[tuple[Passage, float]]:
+        """Every passage with its score, best first (ties in document order)."""
+        if self._bm25 is None:
+            return []
+        q = tokens(query)
+        if not q:
+            return [(p, 0.0) for p in self.passages]
+        scores = self._bm25.get_scores(q)
+        order = sorted(range(len(self.passages)), key=lambda i: (-scores[i], i))
+        return [(self.passages[i], float(scores[i])) for i in order]

@@ -1,0 +1,115 @@
+"""One run in progress: its configuration, inputs, models and state, and the one method
+that saves the state. Protocols (``find.py``, ``records.py``) receive a ``Run`` and never
+write run rows themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from typing import Any
+
+from shoal.models.base import Model
+from shoal.store import Store
+from shoal.swarm.check import SourceIndex
+from shoal.swarm.chunk import Chunk, chunk_document, coverage
+from shoal.swarm.documents import Document
+from shoal.swarm.relevance import Relevance, passages
+from shoal.swarm.result import Event
+from shoal.swarm.state import RunState
+
+ESCALATION_SHARE = 0.12
+"""Default escalation budget: this share of the input's tokens, within the bounds below."""
+ESCALATION_MIN, ESCALATION_MAX = 1500, 6000
+
+
+@dataclass
+class RunConfig:
+    """Everything that decides how a run behaves, stored with it so a resumed run behaves
+    the same."""
+
+    lead_spec: str
+    worker_specs: list[str]
+    chunk_tokens: int
+    overlap_tokens: int = 64
+    max_rounds: int = 2
+    evidence_tokens: int = 900
+    escalation_spec: str | None = None
+    """The model that re-reads passages; None means the lead."""
+    escalation_tokens: int | None = None
+    """Prompt tokens the re-reading may use in all; None: a share of the input's size."""
+    min_confidence: float = 0.5
+    """Answers below this confidence are reported as not settled instead."""
+    operation: str = "auto"
+    """``auto`` (the lead's plan decides), or one operation to force (``find``, ...)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> RunConfig:
+        known = {k: raw[k] for k in cls.__dataclass_fields__ if k in raw}
+        return cls(**known)
+
+    def escalation_budget(self, input_tokens: int) -> int:
+        if self.escalation_tokens is not None:
+            return max(0, self.escalation_tokens)
+        share = int(ESCALATION_SHARE * input_tokens)
+        return min(ESCALATION_MAX, max(ESCALATION_MIN, share))
+
+
+@dataclass
+class Run:
+    id: str
+    question: str
+    docs: list[Document]
+    config: RunConfig
+    state: RunState
+    store: Store
+    lead: Model
+    workers: list[Model]
+    escalation: Model
+    emit: Callable[[Event], None]
+    tenant: str
+    lead_timeout: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def save(self) -> None:
+        """Write the state now: called after every step that cost a model call."""
+        self.store.update_run(self.id, state=self.state.to_dict())
+
+    def event(self, event_kind: str, /, **data: Any) -> None:
+        self.emit(Event(event_kind, data))
+
+    @property
+    def count(self) -> Callable[[str], int]:
+        return self.workers[0].count_tokens
+
+    @cached_property
+    def chunks(self) -> list[Chunk]:
+        out: list[Chunk] = []
+        for d in self.docs:
+            out += chunk_document(
+                d, self.count, self.config.chunk_tokens, self.config.overlap_tokens, len(out)
+            )
+        return out
+
+    @cached_property
+    def source(self) -> dict[str, str]:
+        return {d.id: d.text for d in self.docs}
+
+    @cached_property
+    def index(self) -> SourceIndex:
+        return SourceIndex(self.source)
+
+    @cached_property
+    def relevance(self) -> Relevance:
+        return Relevance(passages(self.docs, self.count))
+
+    @property
+    def coverage(self) -> float:
+        return coverage(self.docs, self.chunks)
+
+    @property
+    def input_tokens(self) -> int:
+        return sum(c.tokens for c in self.chunks)
