@@ -1,118 +1,240 @@
-"""Long documents: swarm versus the lead alone versus one worker alone, on real models.
+"""Lookups on long documents nobody tuned for: accuracy, wrong answers with citations,
+abstention, escalation cost and the lead's tokens, with 95% intervals, in one run.
 
-Generated reports (shoal.haystack) from 2k to 64k worker tokens with planted facts and
-near-miss distractors (a revoked code, a similar name, another vault). For each size,
-pair and strategy: accuracy (right answer, no distractor's answer), whether a citation
-holds the answer verbatim, lead and worker tokens, wall seconds, rejected reports.
-Rows are appended to the JSON as they finish, so a long run that is stopped keeps them.
+Documents: ``corpus/lookup.py`` (six genres: log, minutes, report are the ones the protocol
+was developed on; legal, changelog, table are held out) at each size, a quarter of them
+without an answer, plus ``corpus/real.py`` (licences, release notes, a changelog, a NEWS
+file; held out). Configurations:
+
+- ``default``: Qwen2.5-Coder-1.5B leads, SmolLM2-135M reads (the swarm);
+- ``same``: SmolLM2-135M as both lead and workers;
+- ``lead``: Qwen2.5-Coder-1.5B alone reads the whole document (``--strategy lead``), only
+  where the document fits ``--lead-max`` tokens.
+
+Rows are appended to the JSON as they finish, and a rerun skips rows already there, so a
+long run that is stopped loses nothing.
 
 Usage:
-  python benchmarks/longdoc.py                       # default grid (~40 min on 2 cores)
-  python benchmarks/longdoc.py --sizes 2000,8000 --strategies swarm,lead --seeds 1
+  python -m benchmarks.longdoc                                  # the full grid (hours)
+  python -m benchmarks.longdoc --sizes 2000 --per-size 6 --configs default --no-real
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import time
 from pathlib import Path
+from typing import Any
 
-from shoal.haystack import FACTS, build, is_correct
+from benchmarks._results import markdown
+from benchmarks.corpus.lookup import Case, grade, suite
+from benchmarks.corpus.real import cases as real_cases
 from shoal.models import get_model
 from shoal.store import Store
 from shoal.swarm import Document, Swarm
 
-OUT = Path(__file__).parent / "results" / "longdoc.json"
-PAIRS = {
-    "default": ("qwen2.5-coder-1.5b", "smollm2-135m"),
-    "same": ("smollm2-135m", "smollm2-135m"),
+RESULTS = Path(__file__).parent / "results"
+CONFIGS = {
+    "default": ("qwen2.5-coder-1.5b", "smollm2-135m", "swarm"),
+    "same": ("smollm2-135m", "smollm2-135m", "swarm"),
+    "lead": ("qwen2.5-coder-1.5b", "smollm2-135m", "lead"),
 }
 
 
-def run_one(pair: str, strategy: str, size: int, seed: int, n_facts: int, store: Store) -> dict:
-    lead_spec, worker_spec = PAIRS[pair]
-    worker = get_model(worker_spec)
-    facts = list(FACTS[:n_facts])
-    hay = build(size, facts, seed=seed, count=worker.count_tokens)
-    doc = Document(f"report-{size}-{seed}.md", hay.text)
-    swarm = Swarm(lead=lead_spec, workers=worker_spec, store=store)
-    fact = facts[seed % len(facts)]
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    if n == 0:
+        return (math.nan, math.nan)
+    p = k / n
+    mid = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (max(0.0, mid - half), min(1.0, mid + half))
+
+
+def run_case(config: str, case: Case, store: Store, size: int) -> dict[str, Any]:
+    lead, worker, strategy = CONFIGS[config]
+    swarm = Swarm(lead=lead, workers=worker, store=store)
+    doc = Document(case.source if case.source != "generated" else f"{case.id}.txt", case.text)
     start = time.perf_counter()
-    answer = swarm.ask(doc, fact.question, strategy)
+    answer = swarm.ask(doc, case.question, strategy)
     wall = time.perf_counter() - start
-    lead_u, worker_u = answer.usage.get("lead"), answer.usage.get("worker")
+    verdict = grade(answer.answer, case)
+    u_lead = answer.usage.get("lead")
+    u_esc = answer.usage.get("escalation")
+    u_worker = answer.usage.get("worker")
+    cited_evidence = case.evidence is not None and any(
+        c.start < case.evidence[1] and case.evidence[0] < c.end for c in answer.citations
+    )
     return {
-        "pair": pair,
-        "lead": lead_spec,
-        "worker": worker_spec,
-        "strategy": strategy,
-        "size_tokens": worker.count_tokens(hay.text),
-        "seed": seed,
-        "question": fact.question,
-        "expected": fact.answer,
+        "config": config,
+        "case": case.id,
+        "genre": case.genre,
+        "split": case.split,
+        "size": size,
+        "tokens": get_model(worker).count_tokens(case.text),
+        "answerable": case.answer is not None,
+        "position": round(case.position, 3),
+        "question": case.question,
+        "expected": case.answer,
         "answer": answer.answer,
-        "correct": is_correct(answer.answer, fact),
-        "distractor_reported": any(w.lower() in answer.answer.lower() for w in fact.wrong),
-        "cited": any(fact.answer in c.text for c in answer.citations),
-        "lead_prompt_tokens": lead_u.prompt_tokens if lead_u else 0,
-        "worker_prompt_tokens": worker_u.prompt_tokens if worker_u else 0,
+        "verdict": verdict,
+        "cited": bool(answer.citations),
+        "cited_evidence": cited_evidence,
+        "confidence": answer.confidence,
+        "lead_prompt_tokens": (u_lead.prompt_tokens if u_lead else 0)
+        + (u_esc.prompt_tokens if u_esc else 0),
+        "worker_prompt_tokens": u_worker.prompt_tokens if u_worker else 0,
         "lead_alone_tokens": answer.lead_alone_tokens,
-        "wall_s": wall,
-        "coverage": answer.coverage,
-        "reports": answer.reports,
+        "escalation_reads": answer.escalation.get("reads", 0),
+        "escalation_tokens": answer.escalation.get("spent_tokens", 0),
+        "cost_usd": answer.cost_usd,
+        "lead_alone_cost_usd": answer.lead_alone_cost_usd,
+        "wall_s": round(wall, 2),
         "notes": answer.notes,
         "run_id": answer.run_id,
     }
 
 
+def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    answerable = [r for r in rows if r["answerable"]]
+    none = [r for r in rows if not r["answerable"]]
+    right = sum(r["verdict"] == "right" for r in answerable)
+    lo, hi = wilson(right, len(answerable))
+    wrong_cited = sum(r["verdict"] == "wrong" and r["cited"] for r in rows)
+    wlo, whi = wilson(wrong_cited, len(rows))
+    abstained = sum(r["verdict"] == "abstained" for r in none)
+    alo, ahi = wilson(abstained, len(none))
+    sure = [r for r in rows if r["confidence"] >= 0.8 and r["verdict"] != "abstained"]
+    sure_right = sum(r["verdict"] == "right" for r in sure)
+    lead = sum(r["lead_prompt_tokens"] for r in rows)
+    alone = sum(r["lead_alone_tokens"] for r in rows)
+    return {
+        "n": len(rows),
+        "answerable": len(answerable),
+        "accuracy": right / len(answerable) if answerable else None,
+        "accuracy_ci95": [lo, hi],
+        "wrong_with_citations": wrong_cited / len(rows) if rows else None,
+        "wrong_with_citations_ci95": [wlo, whi],
+        "no_answer_docs": len(none),
+        "abstention": abstained / len(none) if none else None,
+        "abstention_ci95": [alo, ahi],
+        "answers_with_confidence_ge_0.8": len(sure),
+        "right_among_confidence_ge_0.8": sure_right / len(sure) if sure else None,
+        "escalation_reads_mean": sum(r["escalation_reads"] for r in rows) / max(1, len(rows)),
+        "escalation_tokens_mean": sum(r["escalation_tokens"] for r in rows) / max(1, len(rows)),
+        "lead_tokens_mean": lead / max(1, len(rows)),
+        "lead_alone_tokens_mean": alone / max(1, len(rows)),
+        "lead_reads_x_fewer": alone / lead if lead else None,
+        "wall_s_mean": sum(r["wall_s"] for r in rows) / max(1, len(rows)),
+        "cost_usd_mean": sum(r["cost_usd"] for r in rows) / max(1, len(rows)),
+        "lead_alone_cost_usd_mean": sum(r["lead_alone_cost_usd"] for r in rows) / max(1, len(rows)),
+    }
+
+
+def calibration(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    bins = [(0.0, 0.5), (0.5, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.01)]
+    out = []
+    for lo, hi in bins:
+        given = [r for r in rows if lo <= r["confidence"] < hi and r["verdict"] != "abstained"]
+        right = sum(r["verdict"] == "right" for r in given)
+        out.append({"confidence": f"[{lo:.1f}, {min(hi, 1.0):.1f})", "answers": len(given),
+                    "right": right, "share_right": right / len(given) if given else None})  # fmt: skip
+    return out
+
+
+def _fmt(x: Any, pct: bool = True) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    return f"{100 * x:.0f}%" if pct else f"{x:,.0f}"
+
+
+def report(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for r in rows:
+        size = "real" if r["genre"] == "real" else str(r["size"])
+        groups.setdefault((r["config"], size, r["split"] if r["genre"] != "real" else "held-out"),
+                          []).append(r)  # fmt: skip
+        groups.setdefault((r["config"], size, "all"), []).append(r)
+    summary = {f"{c}|{s}|{sp}": summarise(g) for (c, s, sp), g in sorted(groups.items())}
+    lines = []
+    for key, s in summary.items():
+        c, size, split = key.split("|")
+        if split != "all" and size != "real":
+            continue
+        lines.append([
+            c, size, str(s["n"]),
+            f"{_fmt(s['accuracy'])} [{_fmt(s['accuracy_ci95'][0])}, {_fmt(s['accuracy_ci95'][1])}]",
+            _fmt(s["wrong_with_citations"]), _fmt(s["abstention"]),
+            _fmt(s["right_among_confidence_ge_0.8"]),
+            f"{s['escalation_reads_mean']:.1f} / {s['escalation_tokens_mean']:,.0f}",
+            f"{s['lead_tokens_mean']:,.0f} / {s['lead_alone_tokens_mean']:,.0f}",
+            f"{s['lead_reads_x_fewer']:.1f}x" if s["lead_reads_x_fewer"] else "-",
+            f"{s['wall_s_mean']:.0f}",
+        ])  # fmt: skip
+    print(markdown(["config", "size", "n", "right [95% CI]", "wrong+cited", "abstain ok",
+                 "right@conf>=.8", "esc reads/tok", "lead tok / alone", "x fewer", "wall s"],
+                lines))  # fmt: skip
+    return summary
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", default="2000,8000,16000,32000,64000")
-    parser.add_argument("--strategies", default="swarm,lead,worker")
-    parser.add_argument("--pairs", default="default,same")
-    parser.add_argument("--seeds", type=int, default=1)
-    parser.add_argument("--facts", type=int, default=1, help="facts planted per document")
-    parser.add_argument(
-        "--lead-max", type=int, default=16000,
-        help="skip the lead-alone strategy above this size (it reads up to 32k tokens at "
-        "~35-70 tok/s); its token count is still reported by the swarm rows",
-    )  # fmt: skip
-    parser.add_argument("--append", action="store_true", help="add to the existing results")
-    parser.add_argument("--out", default="longdoc", help="results/NAME.json (default longdoc)")
-    args = parser.parse_args()
-    out = OUT.with_name(f"{args.out}.json")
-    store = Store(f"sqlite:///{OUT.parent / 'longdoc.db'}")
-    rows: list[dict] = []
-    if args.append and out.exists():
-        rows = json.loads(out.read_text())["results"]
+    parser.add_argument("--sizes", default="2000,8000,16000,32000")
+    parser.add_argument("--per-size", type=int, default=20)
+    parser.add_argument("--configs", default="default,same,lead")
+    parser.add_argument("--lead-max", type=int, default=8000,
+                        help="run --strategy lead only on documents up to this many tokens")
+    parser.add_argument("--same-max", type=int, default=8000,
+                        help="run the same-model pair only up to this size (time)")
+    parser.add_argument("--no-real", action="store_true")
+    parser.add_argument("--genres", default=None, help="comma-separated subset of genres")
+    parser.add_argument("--first-seed", type=int, default=1)
+    parser.add_argument("--out", default="longdoc")
+    args = parser.parse_args()  # fmt: skip
+    out = RESULTS / f"{args.out}.json"
+    store = Store(f"sqlite:///{RESULTS / (args.out + '.db')}")
+    rows: list[dict[str, Any]] = json.loads(out.read_text())["rows"] if out.exists() else []
+    done = {(r["config"], r["case"]) for r in rows}
+    count = get_model("smollm2-135m").count_tokens
+    from benchmarks.corpus.lookup import GENRES
+
+    genres = tuple(args.genres.split(",")) if args.genres else GENRES
+    plan: list[tuple[int, Case]] = []
+    for size in [int(s) for s in args.sizes.split(",")]:
+        plan += [(size, c) for c in suite([size], args.per_size, count, genres=genres,
+                                          first_seed=args.first_seed)]  # fmt: skip
+    if not args.no_real:
+        plan += [(0, c) for c in real_cases()]
     meta = {
         "cpu_count": os.cpu_count(),
         "when": time.strftime("%Y-%m-%d %H:%M:%S"),
-        "targets": "swarm feeds the lead >=10x fewer tokens than `lead` on docs >16k; "
-        "swarm accuracy >= lead where the doc fits the lead; swarm faster than lead >8k",
+        "targets": "default pair: >=90% right up to 32k tokens, <=2% wrong with citations, "
+        ">=90% correct abstention, lead reads >=5x fewer tokens than alone",
+        "configs": CONFIGS,
     }
-    for size in [int(s) for s in args.sizes.split(",")]:
-        for pair in args.pairs.split(","):
-            for strategy in args.strategies.split(","):
-                if strategy == "lead" and size > args.lead_max:
-                    continue
-                if pair == "same" and strategy == "worker":
-                    continue  # identical to `lead` when both roles are the same model
-                for seed in range(1, args.seeds + 1):
-                    row = run_one(pair, strategy, size, seed, args.facts, store)
-                    rows.append(row)
-                    print(
-                        f"{row['pair']:<8}{row['strategy']:<8}{row['size_tokens']:>7}"
-                        f"{'ok' if row['correct'] else 'WRONG':>7}"
-                        f"{'cited' if row['cited'] else '-':>7}"
-                        f"{row['lead_prompt_tokens']:>9}{row['worker_prompt_tokens']:>9}"
-                        f"{row['wall_s']:>8.0f}s rejected={row['reports'].get('rejected', 0)}"
-                        f"  {row['answer'][:60]!r}",
-                        flush=True,
-                    )
-                    out.write_text(json.dumps({"meta": meta, "results": rows}, indent=2))
+    for config in args.configs.split(","):
+        for size, case in plan:
+            if (config, case.id) in done:
+                continue
+            tokens = count(case.text)
+            if config == "lead" and tokens > args.lead_max:
+                continue
+            if config == "same" and tokens > args.same_max:
+                continue
+            row = run_case(config, case, store, size)
+            rows.append(row)
+            print(f"{config:<8}{case.id:<34}{row['tokens']:>7} {row['verdict']:<10}"
+                  f"conf={row['confidence']:.2f} reads={row['escalation_reads']} "
+                  f"lead={row['lead_prompt_tokens']} {row['wall_s']:.0f}s "
+                  f"{row['answer'][:50]!r}", flush=True)  # fmt: skip
+            out.write_text(json.dumps({"meta": meta, "rows": rows}, indent=1))
+    summary = report(rows)
+    out.write_text(json.dumps({"meta": meta, "summary": summary,
+                               "calibration": {c: calibration([r for r in rows if r["config"] == c])
+                                               for c in {r["config"] for r in rows}},
+                               "rows": rows}, indent=1))  # fmt: skip
     print(f"wrote {out}")
 
 
