@@ -139,8 +139,14 @@ def calibration(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for lo, hi in bins:
         given = [r for r in rows if lo <= r["confidence"] < hi and r["verdict"] != "abstained"]
         right = sum(r["verdict"] == "right" for r in given)
-        out.append({"confidence": f"[{lo:.1f}, {min(hi, 1.0):.1f})", "answers": len(given),
-                    "right": right, "share_right": right / len(given) if given else None})  # fmt: skip
+        out.append(
+            {
+                "confidence": f"[{lo:.1f}, {min(hi, 1.0):.1f})",
+                "answers": len(given),
+                "right": right,
+                "share_right": right / len(given) if given else None,
+            }
+        )
     return out
 
 
@@ -154,8 +160,9 @@ def report(rows: list[dict[str, Any]]) -> dict[str, Any]:
     groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for r in rows:
         size = "real" if r["genre"] == "real" else str(r["size"])
-        groups.setdefault((r["config"], size, r["split"] if r["genre"] != "real" else "held-out"),
-                          []).append(r)  # fmt: skip
+        groups.setdefault(
+            (r["config"], size, r["split"] if r["genre"] != "real" else "held-out"), []
+        ).append(r)
         groups.setdefault((r["config"], size, "all"), []).append(r)
     summary = {f"{c}|{s}|{sp}": summarise(g) for (c, s, sp), g in sorted(groups.items())}
     lines = []
@@ -163,19 +170,40 @@ def report(rows: list[dict[str, Any]]) -> dict[str, Any]:
         c, size, split = key.split("|")
         if split != "all" and size != "real":
             continue
-        lines.append([
-            c, size, str(s["n"]),
-            f"{_fmt(s['accuracy'])} [{_fmt(s['accuracy_ci95'][0])}, {_fmt(s['accuracy_ci95'][1])}]",
-            _fmt(s["wrong_with_citations"]), _fmt(s["abstention"]),
-            _fmt(s["right_among_confidence_ge_0.8"]),
-            f"{s['escalation_reads_mean']:.1f} / {s['escalation_tokens_mean']:,.0f}",
-            f"{s['lead_tokens_mean']:,.0f} / {s['lead_alone_tokens_mean']:,.0f}",
-            f"{s['lead_reads_x_fewer']:.1f}x" if s["lead_reads_x_fewer"] else "-",
-            f"{s['wall_s_mean']:.0f}",
-        ])  # fmt: skip
-    print(markdown(["config", "size", "n", "right [95% CI]", "wrong+cited", "abstain ok",
-                 "right@conf>=.8", "esc reads/tok", "lead tok / alone", "x fewer", "wall s"],
-                lines))  # fmt: skip
+        lines.append(
+            [
+                c,
+                size,
+                str(s["n"]),
+                f"{_fmt(s['accuracy'])} "
+                f"[{_fmt(s['accuracy_ci95'][0])}, {_fmt(s['accuracy_ci95'][1])}]",
+                _fmt(s["wrong_with_citations"]),
+                _fmt(s["abstention"]),
+                _fmt(s["right_among_confidence_ge_0.8"]),
+                f"{s['escalation_reads_mean']:.1f} / {s['escalation_tokens_mean']:,.0f}",
+                f"{s['lead_tokens_mean']:,.0f} / {s['lead_alone_tokens_mean']:,.0f}",
+                f"{s['lead_reads_x_fewer']:.1f}x" if s["lead_reads_x_fewer"] else "-",
+                f"{s['wall_s_mean']:.0f}",
+            ]
+        )
+    print(
+        markdown(
+            [
+                "config",
+                "size",
+                "n",
+                "right [95% CI]",
+                "wrong+cited",
+                "abstain ok",
+                "right@conf>=.8",
+                "esc reads/tok",
+                "lead tok / alone",
+                "x fewer",
+                "wall s",
+            ],
+            lines,
+        )
+    )
     return summary
 
 
@@ -184,15 +212,23 @@ def main() -> None:
     parser.add_argument("--sizes", default="2000,8000,16000,32000")
     parser.add_argument("--per-size", type=int, default=20)
     parser.add_argument("--configs", default="default,same,lead")
-    parser.add_argument("--lead-max", type=int, default=8000,
-                        help="run --strategy lead only on documents up to this many tokens")
-    parser.add_argument("--same-max", type=int, default=8000,
-                        help="run the same-model pair only up to this size (time)")
+    parser.add_argument(
+        "--lead-max",
+        type=int,
+        default=8000,
+        help="run --strategy lead only on documents up to this many tokens",
+    )
+    parser.add_argument(
+        "--same-max",
+        type=int,
+        default=8000,
+        help="run the same-model pair only up to this size (time)",
+    )
     parser.add_argument("--no-real", action="store_true")
     parser.add_argument("--genres", default=None, help="comma-separated subset of genres")
     parser.add_argument("--first-seed", type=int, default=1)
     parser.add_argument("--out", default="longdoc")
-    args = parser.parse_args()  # fmt: skip
+    args = parser.parse_args()
     out = RESULTS / f"{args.out}.json"
     store = Store(f"sqlite:///{RESULTS / (args.out + '.db')}")
     rows: list[dict[str, Any]] = json.loads(out.read_text())["rows"] if out.exists() else []
@@ -203,8 +239,10 @@ def main() -> None:
     genres = tuple(args.genres.split(",")) if args.genres else GENRES
     plan: list[tuple[int, Case]] = []
     for size in [int(s) for s in args.sizes.split(",")]:
-        plan += [(size, c) for c in suite([size], args.per_size, count, genres=genres,
-                                          first_seed=args.first_seed)]  # fmt: skip
+        plan += [
+            (size, c)
+            for c in suite([size], args.per_size, count, genres=genres, first_seed=args.first_seed)
+        ]
     if not args.no_real:
         plan += [(0, c) for c in real_cases()]
     meta = {
@@ -225,16 +263,29 @@ def main() -> None:
                 continue
             row = run_case(config, case, store, size)
             rows.append(row)
-            print(f"{config:<8}{case.id:<34}{row['tokens']:>7} {row['verdict']:<10}"
-                  f"conf={row['confidence']:.2f} reads={row['escalation_reads']} "
-                  f"lead={row['lead_prompt_tokens']} {row['wall_s']:.0f}s "
-                  f"{row['answer'][:50]!r}", flush=True)  # fmt: skip
+            print(
+                f"{config:<8}{case.id:<34}{row['tokens']:>7} {row['verdict']:<10}"
+                f"conf={row['confidence']:.2f} reads={row['escalation_reads']} "
+                f"lead={row['lead_prompt_tokens']} {row['wall_s']:.0f}s "
+                f"{row['answer'][:50]!r}",
+                flush=True,
+            )
             out.write_text(json.dumps({"meta": meta, "rows": rows}, indent=1))
     summary = report(rows)
-    out.write_text(json.dumps({"meta": meta, "summary": summary,
-                               "calibration": {c: calibration([r for r in rows if r["config"] == c])
-                                               for c in {r["config"] for r in rows}},
-                               "rows": rows}, indent=1))  # fmt: skip
+    out.write_text(
+        json.dumps(
+            {
+                "meta": meta,
+                "summary": summary,
+                "calibration": {
+                    c: calibration([r for r in rows if r["config"] == c])
+                    for c in {r["config"] for r in rows}
+                },
+                "rows": rows,
+            },
+            indent=1,
+        )
+    )
     print(f"wrote {out}")
 
 

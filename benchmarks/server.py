@@ -8,19 +8,32 @@ this measures the HTTP/auth/validation/ledger path, not a model. Client and serv
 the machine's 2 cores, so the client's own cost is inside the latency figures; the server's
 own cost is its CPU time per request (from /proc), which the client does not touch.
 
+Two more measurements, on their own servers:
+
+- fairness: one key submits the largest run the server allows (``--max-run-mb`` of text,
+  scripted lead and workers, so preparation and dispatch are what compete), while a second
+  key keeps asking ``GET /v1/models`` and a small pass-through completion; the second key's
+  latency is reported idle and during the run (p50, p99, max);
+- fuzz: hypothesis-generated bodies (invalid JSON, wrong types, lone surrogates, huge
+  numbers, binary) and schemathesis-generated requests from ``/openapi.json`` (valid and
+  negative), over HTTP; counted by status class, and any 5xx or stack trace is a failure.
+
 Usage: python -m benchmarks.server [--concurrency 200] [--waves 3] [--latency 0.05]
+       [--fair-mb 8] [--fuzz 400]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -39,7 +52,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(db: str, spec: str, concurrency: int) -> tuple[subprocess.Popen[bytes], str]:
+def start(db: str, spec: str, concurrency: int, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     proc = subprocess.Popen(
         [
@@ -55,6 +68,7 @@ def start(db: str, spec: str, concurrency: int) -> tuple[subprocess.Popen[bytes]
             spec,
             "--max-concurrent",
             str(concurrency * 2),
+            *extra,
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -134,11 +148,190 @@ async def measure(
     }
 
 
+def _request(
+    url: str,
+    key: str,
+    method: str = "GET",
+    body: bytes | None = None,
+    content_type: str = "application/json",
+) -> tuple[int, str]:
+    req = urllib.request.Request(
+        url,
+        data=body,
+        method=method,
+        headers={"Authorization": f"Bearer {key}", "Content-Type": content_type},
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=120) as resp:
+            return resp.status, resp.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8", "replace")
+
+
+def _latencies(url: str, key: str, spec: str, seconds: float, stop: object = None) -> list[float]:
+    chat = json.dumps({"model": spec, "messages": [{"role": "user", "content": "hi"}]}).encode()
+    out: list[float] = []
+    end = time.monotonic() + seconds
+    while time.monotonic() < end and not (stop is not None and stop.is_set()):  # type: ignore[attr-defined]
+        for method, path, body in (
+            ("GET", "/v1/models", None),
+            ("POST", "/v1/chat/completions", chat),
+        ):
+            t0 = time.perf_counter()
+            status, _ = _request(url + path, key, method, body)
+            out.append(time.perf_counter() - t0)
+            assert status == 200, status
+        time.sleep(0.02)
+    return out
+
+
+def fairness(mb: float, latency: float) -> dict:
+    """A second key's latency while the first runs the largest run allowed."""
+    import threading
+
+    from benchmarks.corpus.haystack import build
+
+    spec = f"scripted?latency={latency:g}"
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "fair.db")
+        store = Store(db)
+        _, big = create_key(store, "big")
+        _, small = create_key(store, "small")
+        proc, url = start(
+            db,
+            spec,
+            4,
+            "--lead",
+            "scripted:lead?latency=0.2",
+            "--worker",
+            "scripted:worker?latency=0.05",
+            "--max-run-mb",
+            f"{mb:g}",
+            "--max-document-mb",
+            f"{mb:g}",
+            "--max-body-mb",
+            f"{mb + 1:g}",
+        )
+        try:
+            idle = _latencies(url, small, spec, 5.0)
+            size = int(mb * 2**20) - 2000
+            text = build(size // 3, count=lambda t: len(t) // 4).text[:size]
+            status, doc = _request(
+                url + "/v1/documents",
+                big,
+                "POST",
+                json.dumps({"name": "big.md", "text": text}).encode(),
+            )
+            doc_id = json.loads(doc)["id"]
+            t0 = time.perf_counter()
+            status, run = _request(
+                url + "/v1/runs",
+                big,
+                "POST",
+                json.dumps(
+                    {
+                        "question": "What is the access code for the north vault?",
+                        "documents": [doc_id],
+                    }
+                ).encode(),
+            )
+            assert status == 202, run
+            run_id = json.loads(run)["id"]
+            done = threading.Event()
+
+            def watch() -> None:
+                _request(url + f"/v1/runs/{run_id}/events", big)
+                done.set()
+
+            threading.Thread(target=watch, daemon=True).start()
+            busy = _latencies(url, small, spec, 600.0, stop=done)
+            run_seconds = time.perf_counter() - t0
+        finally:
+            proc.terminate()
+            proc.wait(timeout=60)
+    return {
+        "run_mb": mb,
+        "run_seconds": round(run_seconds, 1),
+        "requests_idle": len(idle),
+        "idle_p50_ms": round(pct(idle, 50) * 1000, 1),
+        "idle_p99_ms": round(pct(idle, 99) * 1000, 1),
+        "requests_during_run": len(busy),
+        "busy_p50_ms": round(pct(busy, 50) * 1000, 1),
+        "busy_p99_ms": round(pct(busy, 99) * 1000, 1),
+        "busy_max_ms": round(max(busy) * 1000, 1),
+    }
+
+
+def fuzz(n: int) -> dict:
+    """Fuzz a real server over HTTP; count answers by status class."""
+    import warnings
+
+    import schemathesis
+    from hypothesis.errors import NonInteractiveExampleWarning
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.test_fuzz import _raw
+
+    counts = {"2xx": 0, "4xx": 0, "5xx": 0, "traceback": 0, "first_failure": None}
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "fuzz.db")
+        _, key = create_key(Store(db), "fuzz")
+        proc, url = start(
+            db,
+            "scripted",
+            2,
+            "--lead",
+            "scripted:lead",
+            "--worker",
+            "scripted:worker",
+            "--max-body-mb",
+            "1",
+        )
+
+        def count(status: int, text: str, what: str) -> None:
+            bucket = f"{status // 100}xx"
+            counts[bucket] = counts.get(bucket, 0) + 1  # type: ignore[operator]
+            bad = status >= 500 or "Traceback" in text
+            counts["traceback"] += int("Traceback" in text)  # type: ignore[operator]
+            if bad and counts["first_failure"] is None:
+                counts["first_failure"] = f"{what}: {status} {text[:200]}"
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", NonInteractiveExampleWarning)
+                raw = _raw()
+                paths = ["/v1/chat/completions", "/v1/documents", "/v1/runs"]
+                for i in range(n):
+                    body = raw.example()
+                    path = paths[i % len(paths)]
+                    status, text = _request(url + path, key, "POST", body)
+                    count(status, text, f"POST {path} {body[:60]!r}")
+                schema = schemathesis.openapi.from_url(url + "/openapi.json")
+                ops = [r.ok() for r in schema.get_all_operations()]
+                for op in ops:
+                    for mode in schemathesis.GenerationMode:
+                        strategy = op.as_strategy(generation_mode=mode)
+                        for _ in range(max(1, n // (2 * len(ops)))):
+                            try:
+                                case = strategy.example()
+                            except Exception:  # noqa: BLE001 - nothing to generate
+                                break
+                            r = case.call(base_url=url, headers={"Authorization": f"Bearer {key}"})
+                            count(r.status_code, r.text, f"{op.method.upper()} {op.path}")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=60)
+    counts["requests"] = counts["2xx"] + counts["4xx"] + counts["5xx"]  # type: ignore[operator]
+    return counts
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--concurrency", type=int, default=200)
     ap.add_argument("--waves", type=int, default=3)
     ap.add_argument("--latency", type=float, default=0.05)
+    ap.add_argument("--fair-mb", type=float, default=8.0)
+    ap.add_argument("--fuzz", type=int, default=400)
     args = ap.parse_args()
     spec = f"scripted?latency={args.latency:g}"
     with tempfile.TemporaryDirectory() as tmp:
@@ -171,12 +364,18 @@ def main() -> None:
     table(rows, cols)
     expected = 3 * 10 + 2 * args.waves * args.concurrency + 100
     print(f"model calls recorded in the database: {calls} of {expected}")
+    fair = fairness(args.fair_mb, args.latency)
+    table([fair], list(fair))
+    fuzzed = fuzz(args.fuzz)
+    table([fuzzed], ["requests", "2xx", "4xx", "5xx", "traceback", "first_failure"])
     write(
         "server",
         rows,
         backend=spec,
         calls_recorded=calls,
         calls_expected=expected,
+        fairness=fair,
+        fuzz=fuzzed,
         note="scripted backend: measures the server path, not a model",
     )
 

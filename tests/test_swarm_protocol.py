@@ -83,13 +83,13 @@ def test_a_fact_is_found_confirmed_by_the_lead_and_the_near_miss_refuted() -> No
     assert "48213" in cite.text and cite.document == "report.md"
     assert answer.coverage == 1.0
     assert answer.reports["supported"] >= 2  # the real code and the revoked one both verbatim
-    # the lead re-read both candidates' passages: it confirmed one and refuted the other
-    assert answer.escalation["reads"] == 2 and answer.escalation["confirmed"] == 1
+    # the revoked code's sentence says so: only the other candidate's passage is re-read
+    assert answer.escalation["reads"] == 1 and answer.escalation["confirmed"] == 1
     assert answer.confidence >= 0.8
     assert answer.usage["worker"].calls == answer.jobs
-    # plan + two re-reads; one value confirmed, so no choosing call
-    assert answer.usage["lead"].calls == 3
-    assert lead_calls(the_lead, prompts.READ_SYSTEM) == 2
+    # plan + one re-read; one value confirmed, so no choosing call
+    assert answer.usage["lead"].calls == 2
+    assert lead_calls(the_lead, prompts.READ_SYSTEM) == 1
     assert answer.lead_alone_tokens > 4000
     assert answer.usage["lead"].prompt_tokens < answer.lead_alone_tokens / 3
 
@@ -169,12 +169,16 @@ def test_a_document_without_the_fact_gets_not_found_not_a_near_miss() -> None:
     assert "31977" not in answer.answer
 
 
+ANY_VAULT = r"vault of the Halvard \w+ (?:is|was) (\d{5})"
+
+
 def test_several_verified_values_are_chosen_between_by_the_lead() -> None:
     """Two values survive re-reading (a lead that confirms whatever it reads): the lead
-    chooses by context, and the answer is less sure than an uncontested one."""
-    worker = ScriptedModel(finder(CODE), name="worker")
-    the_lead = lead(choose="archive is", finds=CODE)
-    gullible = lead(choose=None)  # confirms the annex code too
+    chooses by context, and the answer is less sure than an uncontested one. The revoked
+    code never competes: its sentence says it was revoked."""
+    worker = ScriptedModel(finder(ANY_VAULT), name="worker")
+    the_lead = lead(choose="north vault of the Halvard archive is", finds=ANY_VAULT)
+    gullible = lead(choose=None, finds=ANY_VAULT)  # confirms the south vault's code too
 
     def both(messages):  # type: ignore[no-untyped-def]
         if messages[0]["content"] == prompts.READ_SYSTEM:
@@ -185,23 +189,25 @@ def test_several_verified_values_are_chosen_between_by_the_lead() -> None:
     assert answer.answer == "48213"
     assert answer.confidence < 0.8 and answer.confidence >= 0.5
     assert answer.confidence_basis and answer.confidence_basis["rivals"] == 1
+    assert any("31977" in n and "revoked" in n for n in answer.notes)
 
 
 def test_when_the_lead_cannot_choose_shoal_says_it_cannot_tell() -> None:
-    worker = ScriptedModel(finder(CODE), name="worker")
-    gullible = lead(choose=None, bad_decision=True)
+    worker = ScriptedModel(finder(ANY_VAULT), name="worker")
+    gullible = lead(choose=None, bad_decision=True, finds=ANY_VAULT)
     answer = swarm(gullible, worker).ask(doc(4000), QUESTION)
     assert answer.answer == UNSURE and not answer.citations
-    assert any("48213" in n and "31977" in n for n in answer.notes)
+    assert any("48213" in n and "66120" in n for n in answer.notes)
     # asked to accept weaker answers, it gives the best-supported value, flagged
-    looser = swarm(lead(choose=None, bad_decision=True), worker, min_confidence=0.3)
+    looser = swarm(lead(choose=None, bad_decision=True, finds=ANY_VAULT), worker,
+                   min_confidence=0.3)  # fmt: skip
     answer2 = looser.ask(doc(4000), QUESTION)
-    assert answer2.answer in {"48213", "31977"} and 0.3 <= answer2.confidence < 0.5
+    assert answer2.answer in {"48213", "66120"} and 0.3 <= answer2.confidence < 0.5
 
 
 def test_a_lead_that_guesses_when_choosing_is_not_passed_on() -> None:
-    worker = ScriptedModel(finder(CODE), name="worker")
-    gullible = lead(choose=None)
+    worker = ScriptedModel(finder(ANY_VAULT), name="worker")
+    gullible = lead(choose=None, finds=ANY_VAULT)
 
     def guesser(messages):  # type: ignore[no-untyped-def]
         if messages[0]["content"] in (prompts.READ_SYSTEM, prompts.PLAN_SYSTEM):

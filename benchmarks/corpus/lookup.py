@@ -59,8 +59,13 @@ def states(text: str, value: str) -> bool:
     return bool(want) and want <= _terms(text)
 
 
-ABSTAIN_MARKERS = ("does not appear to say", "does not settle it", "does not say",
-                   "not found", "no usable answer")  # fmt: skip
+ABSTAIN_MARKERS = (
+    "does not appear to say",
+    "does not settle it",
+    "does not say",
+    "not found",
+    "no usable answer",
+)
 
 
 def grade(reply: str, case: Case) -> str:
@@ -151,12 +156,65 @@ def build_case(
 
 
 # --- shared vocabulary -------------------------------------------------------------------------
-FIRST = ["Aino", "Pieter", "Lucia", "Jonas", "Odile", "Ravi", "Greta", "Sean", "Marta", "Kenji",
-         "Ada", "Felix", "Noor", "Tomas", "Ines", "Bram", "Yara", "Olek", "Sanna", "Dario"]  # fmt: skip
-LAST = ["Ranta", "Vos", "Ferreira", "Eklund", "Marchand", "Menon", "Holm", "Doyle", "Nowak",
-        "Mori", "Lindqvist", "Braun", "Haddad", "Brenner", "Quint", "Varga", "Okafor", "Silva"]  # fmt: skip
-PLACES = ["Meridian", "Alder", "Brookfield", "Calder", "Dunmore", "Eskdale", "Fenwick", "Garrow",
-          "Holloway", "Ingleby", "Juniper", "Kestrel", "Larkspur", "Marrow", "Northgate"]  # fmt: skip
+FIRST = [
+    "Aino",
+    "Pieter",
+    "Lucia",
+    "Jonas",
+    "Odile",
+    "Ravi",
+    "Greta",
+    "Sean",
+    "Marta",
+    "Kenji",
+    "Ada",
+    "Felix",
+    "Noor",
+    "Tomas",
+    "Ines",
+    "Bram",
+    "Yara",
+    "Olek",
+    "Sanna",
+    "Dario",
+]
+LAST = [
+    "Ranta",
+    "Vos",
+    "Ferreira",
+    "Eklund",
+    "Marchand",
+    "Menon",
+    "Holm",
+    "Doyle",
+    "Nowak",
+    "Mori",
+    "Lindqvist",
+    "Braun",
+    "Haddad",
+    "Brenner",
+    "Quint",
+    "Varga",
+    "Okafor",
+    "Silva",
+]
+PLACES = [
+    "Meridian",
+    "Alder",
+    "Brookfield",
+    "Calder",
+    "Dunmore",
+    "Eskdale",
+    "Fenwick",
+    "Garrow",
+    "Holloway",
+    "Ingleby",
+    "Juniper",
+    "Kestrel",
+    "Larkspur",
+    "Marrow",
+    "Northgate",
+]
 
 
 def person(rng: random.Random) -> str:
@@ -178,26 +236,37 @@ def near_number(rng: random.Random, value: str) -> str:
 
 
 def stamp(rng: random.Random, year: int = 2026) -> str:
-    return (f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d} "
-            f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}")  # fmt: skip
+    return (
+        f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d} "
+        f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}"
+    )
 
 
 # --- log ---------------------------------------------------------------------------------------
 _SERVICES = ["billing", "gateway", "vault-sync", "cron", "backup", "auth", "ledger", "courier"]
 _EVENTS = [
-    "request {n} took {m} ms", "rotated {k} keys for bucket b-{n}", "user u{n} logged in from "
-    "10.{k}.{m}.{k}", "queue depth {m} after flush", "depot {place} reported {k} pallets delayed",
-    "retrying upload {n} (attempt {k})", "certificate for host h{k}.internal renews in {m} days",
-    "health check passed in {m} ms", "vault {place} door sensor heartbeat ok",
-    "snapshot s-{n} written ({m} MB)", "operator {person} acknowledged alert {n}",
-]  # fmt: skip
+    "request {n} took {m} ms",
+    "rotated {k} keys for bucket b-{n}",
+    "user u{n} logged in from 10.{k}.{m}.{k}",
+    "queue depth {m} after flush",
+    "depot {place} reported {k} pallets delayed",
+    "retrying upload {n} (attempt {k})",
+    "certificate for host h{k}.internal renews in {m} days",
+    "health check passed in {m} ms",
+    "vault {place} door sensor heartbeat ok",
+    "snapshot s-{n} written ({m} MB)",
+    "operator {person} acknowledged alert {n}",
+]
 
 
 def _log_filler(rng: random.Random) -> str:
     event = rng.choice(_EVENTS).format(
-        n=rng.randint(1000, 9999), m=rng.randint(2, 900), k=rng.randint(1, 9),
-        place=rng.choice(PLACES), person=person(rng),
-    )  # fmt: skip
+        n=rng.randint(1000, 9999),
+        m=rng.randint(2, 900),
+        k=rng.randint(1, 9),
+        place=rng.choice(PLACES),
+        person=person(rng),
+    )
     level = rng.choice(["INFO", "INFO", "INFO", "WARN", "DEBUG"])
     return f"{stamp(rng)} [{level}] {rng.choice(_SERVICES)}: {event}"
 
@@ -206,21 +275,25 @@ def _log_fact(rng: random.Random) -> tuple[Plant, str, str, tuple[str, ...], tup
     vault, other = rng.sample(PLACES, 2)
     right, revoked, east = code(rng), code(rng), code(rng)
     similar = near_number(rng, right)
-    fact = rng.choice([
-        f"{stamp(rng)} [SEC] vault-admin: access code for vault {vault} set to {right}",
-        f"{stamp(rng)} [SEC] vault-admin: vault {vault} now opens with code {right}",
-        f"{stamp(rng)} [SEC] vault-admin: new access code {right} assigned to vault {vault}",
-    ])  # fmt: skip
+    fact = rng.choice(
+        [
+            f"{stamp(rng)} [SEC] vault-admin: access code for vault {vault} set to {right}",
+            f"{stamp(rng)} [SEC] vault-admin: vault {vault} now opens with code {right}",
+            f"{stamp(rng)} [SEC] vault-admin: new access code {right} assigned to vault {vault}",
+        ]
+    )
     misses = [
         f"{stamp(rng)} [SEC] vault-admin: access code {revoked} for vault {vault} revoked",
         f"{stamp(rng)} [SEC] vault-admin: access code for vault {vault} East set to {east}",
         f"{stamp(rng)} [SEC] vault-admin: access code for vault {other} set to {similar}",
     ]
-    question = rng.choice([
-        f"What access code is currently assigned to vault {vault}?",
-        f"Which code opens vault {vault} now?",
-        f"What is the current access code of the {vault} vault?",
-    ])  # fmt: skip
+    question = rng.choice(
+        [
+            f"What access code is currently assigned to vault {vault}?",
+            f"Which code opens vault {vault} now?",
+            f"What is the current access code of the {vault} vault?",
+        ]
+    )
     return Plant(fact, misses), question, right, (), (revoked, east, similar)
 
 
@@ -234,13 +307,26 @@ def _log_wrap(units: list[str], rng: random.Random) -> list[str]:
     return out
 
 
-LOG = Genre("log", _log_filler, _log_fact, lambda r: f"# ops log export, node n{r.randint(1, 40)}",
-            wrap=_log_wrap)  # fmt: skip
+LOG = Genre(
+    "log",
+    _log_filler,
+    _log_fact,
+    lambda r: f"# ops log export, node n{r.randint(1, 40)}",
+    wrap=_log_wrap,
+)
 
 
 # --- minutes -----------------------------------------------------------------------------------
-_TOPICS = ["the ferry timetable", "the library roof", "winter gritting", "the harbour dredging",
-           "allotment fees", "the cycle lane survey", "street lighting", "the museum loan"]  # fmt: skip
+_TOPICS = [
+    "the ferry timetable",
+    "the library roof",
+    "winter gritting",
+    "the harbour dredging",
+    "allotment fees",
+    "the cycle lane survey",
+    "street lighting",
+    "the museum loan",
+]
 
 
 def _minutes_filler(rng: random.Random) -> str:
@@ -264,47 +350,77 @@ def _minutes_fact(rng: random.Random) -> tuple[Plant, str, str, tuple[str, ...],
     proposed = f"{float(right) + rng.choice([0.5, 0.7, 1.2]):.1f}"
     old = f"{float(right) - rng.choice([0.3, 0.4, 0.6]):.1f}"
     sibling = f"{rng.randint(11, 49) / 10:.1f}"
-    fact = rng.choice([
-        f"The committee approved a budget ceiling of €{right} million for the {project} project.",
-        f"For the {project} project, members agreed on a spending ceiling of €{right} million.",
-        f"Resolved: the {project} project may spend at most €{right} million.",
-    ])  # fmt: skip
+    fact = rng.choice(
+        [
+            f"The committee approved a budget ceiling of €{right} million for the {project} "
+            "project.",
+            f"For the {project} project, members agreed on a spending ceiling of €{right} million.",
+            f"Resolved: the {project} project may spend at most €{right} million.",
+        ]
+    )
     misses = [
         f"A ceiling of €{proposed} million for the {project} project had been proposed in "
         "January but was withdrawn.",
         f"The {project} project's previous ceiling of €{old} million lapsed at year end.",
         f"The {other} project keeps its ceiling of €{sibling} million.",
     ]
-    question = rng.choice([
-        f"What budget ceiling was approved for the {project} project?",
-        f"How much, at most, may the {project} project now spend?",
-        f"What spending limit did the committee set for {project}?",
-    ])  # fmt: skip
+    question = rng.choice(
+        [
+            f"What budget ceiling was approved for the {project} project?",
+            f"How much, at most, may the {project} project now spend?",
+            f"What spending limit did the committee set for {project}?",
+        ]
+    )
     return Plant(fact, misses), question, right, (f"€{right} million",), (proposed, old, sibling)
 
 
-MINUTES = Genre("minutes", _minutes_filler, _minutes_fact,
-                lambda r: f"Minutes of the harbour committee, meeting {r.randint(1, 30)}")  # fmt: skip
+MINUTES = Genre(
+    "minutes",
+    _minutes_filler,
+    _minutes_fact,
+    lambda r: f"Minutes of the harbour committee, meeting {r.randint(1, 30)}",
+)
 
 
 # --- report --------------------------------------------------------------------------------------
-_SUBJECTS = ["The reading room", "The east wing", "The conservation team", "The catalogue",
-             "A visiting scholar", "The night porter", "The board of trustees", "The bindery",
-             "The map collection", "The loans desk", "The digitisation project"]  # fmt: skip
-_VERBS = ["was repainted", "reviewed its procedures", "received a donation of letters",
-          "moved its shelving", "published a short report", "hosted a seminar",
-          "replaced the humidity sensors", "closed for a week", "trained new volunteers"]  # fmt: skip
+_SUBJECTS = [
+    "The reading room",
+    "The east wing",
+    "The conservation team",
+    "The catalogue",
+    "A visiting scholar",
+    "The night porter",
+    "The board of trustees",
+    "The bindery",
+    "The map collection",
+    "The loans desk",
+    "The digitisation project",
+]
+_VERBS = [
+    "was repainted",
+    "reviewed its procedures",
+    "received a donation of letters",
+    "moved its shelving",
+    "published a short report",
+    "hosted a seminar",
+    "replaced the humidity sensors",
+    "closed for a week",
+    "trained new volunteers",
+]
 
 
 def _report_filler(rng: random.Random) -> str:
     sentences = [
         f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} "
-        f"{rng.choice(['in the spring of', 'during', 'after the audit of'])} {rng.randint(1950, 2024)}."
+        f"{rng.choice(['in the spring of', 'during', 'after the audit of'])} "
+        f"{rng.randint(1950, 2024)}."
         for _ in range(rng.randint(3, 6))
-    ]  # fmt: skip
+    ]
     para = " ".join(sentences)
     if rng.random() < 0.12:
-        para = f"## {rng.choice(['Staff', 'Buildings', 'Visitors', 'Finance', 'Security'])}\n\n{para}"
+        para = (
+            f"## {rng.choice(['Staff', 'Buildings', 'Visitors', 'Finance', 'Security'])}\n\n{para}"
+        )
     return para
 
 
@@ -313,42 +429,55 @@ def _report_fact(rng: random.Random) -> tuple[Plant, str, str, tuple[str, ...], 
     kind = rng.choice(["archivist", "date"])
     if kind == "archivist":
         right, former, sibling = person(rng), person(rng), person(rng)
-        fact = rng.choice([
-            f"The chief archivist of the {archive} archive is {right}.",
-            f"Since last spring the {archive} archive has been led by its chief archivist, {right}.",
-        ])  # fmt: skip
+        fact = rng.choice(
+            [
+                f"The chief archivist of the {archive} archive is {right}.",
+                f"Since last spring the {archive} archive has been led by its chief archivist, "
+                f"{right}.",
+            ]
+        )
         misses = [
             f"The former chief archivist of the {archive} archive, {former}, retired in 2019.",
             f"The chief archivist of the {other} library is {sibling}.",
         ]
-        question = rng.choice([
-            f"Who is the chief archivist of the {archive} archive now?",
-            f"Who currently leads the {archive} archive as chief archivist?",
-        ])  # fmt: skip
+        question = rng.choice(
+            [
+                f"Who is the chief archivist of the {archive} archive now?",
+                f"Who currently leads the {archive} archive as chief archivist?",
+            ]
+        )
         return Plant(fact, misses), question, right, (), (former, sibling)
     day, month = rng.randint(1, 28), rng.choice(["March", "June", "September", "November"])
     year = rng.randint(2027, 2033)
     right = f"{day} {month} {year}"
     abandoned = f"{rng.randint(1, 28)} {rng.choice(['May', 'July'])} {year - 1}"
     sibling = f"{rng.randint(1, 28)} {rng.choice(['April', 'August'])} {year + 1}"
-    fact = rng.choice([
-        f"The {archive} digitisation project will go live on {right}.",
-        f"Go-live for the {archive} digitisation project is now fixed for {right}.",
-    ])  # fmt: skip
+    fact = rng.choice(
+        [
+            f"The {archive} digitisation project will go live on {right}.",
+            f"Go-live for the {archive} digitisation project is now fixed for {right}.",
+        ]
+    )
     misses = [
         f"The {archive} digitisation project had first planned to go live on {abandoned}, "
         "a date since abandoned.",
         f"The {other} digitisation project, a separate effort, goes live on {sibling}.",
     ]
-    question = rng.choice([
-        f"When does the {archive} digitisation project go live?",
-        f"On what date is the {archive} digitisation project scheduled to launch?",
-    ])  # fmt: skip
+    question = rng.choice(
+        [
+            f"When does the {archive} digitisation project go live?",
+            f"On what date is the {archive} digitisation project scheduled to launch?",
+        ]
+    )
     return Plant(fact, misses), question, right, (), (abandoned, sibling)
 
 
-REPORT = Genre("report", _report_filler, _report_fact,
-               lambda r: f"# Annual report of the {r.choice(PLACES)} archive")  # fmt: skip
+REPORT = Genre(
+    "report",
+    _report_filler,
+    _report_fact,
+    lambda r: f"# Annual report of the {r.choice(PLACES)} archive",
+)
 
 
 # --- legal (held out) --------------------------------------------------------------------------
@@ -379,12 +508,14 @@ def _legal_fact(rng: random.Random) -> tuple[Plant, str, str, tuple[str, ...], t
     days = rng.choice([14, 21, 28, 30, 45, 60, 90])
     pay, old, notice = rng.sample([d for d in (7, 10, 15, 20, 35, 40, 75, 120) if d != days], 3)
     n = f"{rng.randint(3, 9)}.{rng.randint(1, 5)}"
-    fact = rng.choice([
-        f"{n} The Supplier shall deliver the Goods no later than {days} days after the "
-        "Effective Date.",
-        f"{n} Delivery of the Goods by the Supplier is due within {days} days of the "
-        "Effective Date.",
-    ])  # fmt: skip
+    fact = rng.choice(
+        [
+            f"{n} The Supplier shall deliver the Goods no later than {days} days after the "
+            "Effective Date.",
+            f"{n} Delivery of the Goods by the Supplier is due within {days} days of the "
+            "Effective Date.",
+        ]
+    )
     misses = [
         f"{rng.randint(10, 20)}.2 The Purchaser shall pay each invoice within {pay} days of "
         "receipt.",
@@ -393,26 +524,41 @@ def _legal_fact(rng: random.Random) -> tuple[Plant, str, str, tuple[str, ...], t
         f"{rng.randint(10, 20)}.6 The Supplier shall give {notice} days' notice of any expected "
         "delay in delivery.",
     ]
-    question = rng.choice([
-        "How many days after the Effective Date does the Supplier have to deliver the Goods?",
-        "What is the Supplier's delivery deadline, counted from the Effective Date?",
-    ])  # fmt: skip
+    question = rng.choice(
+        [
+            "How many days after the Effective Date does the Supplier have to deliver the Goods?",
+            "What is the Supplier's delivery deadline, counted from the Effective Date?",
+        ]
+    )
     right = f"{days} days"
-    return Plant(fact, misses), question, right, (), (f"{pay} days", f"{old} days",
-                                                       f"{notice} days")  # fmt: skip
+    return (
+        Plant(fact, misses),
+        question,
+        right,
+        (),
+        (f"{pay} days", f"{old} days", f"{notice} days"),
+    )
 
 
-LEGAL = Genre("legal", _legal_filler, _legal_fact,
-              lambda r: f"SUPPLY AGREEMENT between {r.choice(PLACES)} Ltd and "
-                        f"{r.choice(PLACES)} plc")  # fmt: skip
+LEGAL = Genre(
+    "legal",
+    _legal_filler,
+    _legal_fact,
+    lambda r: f"SUPPLY AGREEMENT between {r.choice(PLACES)} Ltd and {r.choice(PLACES)} plc",
+)
 
 
 # --- changelog (held out) -------------------------------------------------------------------------
 _CMDS = ["sync", "push", "pull", "export", "import", "prune", "mirror", "verify", "serve"]
 _FLAGS = ["dry-run", "force", "since", "jobs", "quiet", "no-verify", "retry", "format"]
-_CHANGES = ["Fixed a crash when {cmd} met an empty directory.", "Improved the speed of {cmd} by "
-            "{n}%.", "Documented the exit codes of {cmd}.", "Updated the bundled CA certificates.",
-            "Fixed a memory leak in the progress bar.", "Dropped support for Python 3.{k}."]  # fmt: skip
+_CHANGES = [
+    "Fixed a crash when {cmd} met an empty directory.",
+    "Improved the speed of {cmd} by {n}%.",
+    "Documented the exit codes of {cmd}.",
+    "Updated the bundled CA certificates.",
+    "Fixed a memory leak in the progress bar.",
+    "Dropped support for Python 3.{k}.",
+]
 
 
 class _Versions:
@@ -432,8 +578,9 @@ class _Versions:
 
 
 def _changelog_filler(rng: random.Random) -> str:
-    return "- " + rng.choice(_CHANGES).format(cmd=rng.choice(_CMDS), n=rng.randint(5, 60),
-                                              k=rng.randint(6, 9))  # fmt: skip
+    return "- " + rng.choice(_CHANGES).format(
+        cmd=rng.choice(_CMDS), n=rng.randint(5, 60), k=rng.randint(6, 9)
+    )
 
 
 def _changelog_fact(
@@ -446,10 +593,12 @@ def _changelog_fact(
         f"- Added the `--{flag}` option to the `{other}` command.",
         f"- Added `--{flag}-all` to the `{cmd}` command.",
     ]
-    question = rng.choice([
-        f"In which release was the --{flag} option added to the {cmd} command?",
-        f"Which version first gave `{cmd}` its --{flag} flag?",
-    ])  # fmt: skip
+    question = rng.choice(
+        [
+            f"In which release was the --{flag} option added to the {cmd} command?",
+            f"Which version first gave `{cmd}` its --{flag} flag?",
+        ]
+    )
     # the answer is the version heading above the fact: filled in by the wrapper
     return Plant(fact, misses, misses_before=False), question, "?", (), ()
 
@@ -465,9 +614,13 @@ def _changelog_wrap(units: list[str], rng: random.Random) -> list[str]:
     return out
 
 
-CHANGELOG = Genre("changelog", _changelog_filler, _changelog_fact,
-                  lambda r: f"# Changelog of {r.choice(PLACES).lower()}-tool",
-                  wrap=_changelog_wrap)  # fmt: skip
+CHANGELOG = Genre(
+    "changelog",
+    _changelog_filler,
+    _changelog_fact,
+    lambda r: f"# Changelog of {r.choice(PLACES).lower()}-tool",
+    wrap=_changelog_wrap,
+)
 
 
 def _fix_changelog(case: Case) -> Case:
@@ -480,16 +633,22 @@ def _fix_changelog(case: Case) -> Case:
     start = case.evidence[0]
     version = _heading_above(case.text, start)
     wrong = tuple(
-        v for v in (_heading_above(case.text, case.text.find(m)) for m in _misses(case))
+        v
+        for v in (_heading_above(case.text, case.text.find(m)) for m in _misses(case))
         if v and v != version
-    )  # fmt: skip
+    )
     question = case.question
     return Case(**{**case.__dict__, "question": question, "answer": version, "wrong": wrong})
 
 
 def _misses(case: Case) -> list[str]:
-    return [line for line in case.text.splitlines() if line.startswith("- Added") and "`--" in line
-            and (case.evidence is None or line != case.text[case.evidence[0]:case.evidence[1]])]  # fmt: skip
+    return [
+        line
+        for line in case.text.splitlines()
+        if line.startswith("- Added")
+        and "`--" in line
+        and (case.evidence is None or line != case.text[case.evidence[0] : case.evidence[1]])
+    ]
 
 
 def _heading_above(text: str, pos: int) -> str:
@@ -503,8 +662,10 @@ def _heading_above(text: str, pos: int) -> str:
 
 # --- table (held out) ----------------------------------------------------------------------------
 def _table_filler(rng: random.Random) -> str:
-    return (f"| {rng.choice(PLACES)}{rng.choice(['', 'by', 'ton', ' Halt', ' Road'])} | "
-            f"{rng.randint(3, 950)} | {rng.randint(1862, 1990)} | {rng.randint(1, 4)} |")  # fmt: skip
+    return (
+        f"| {rng.choice(PLACES)}{rng.choice(['', 'by', 'ton', ' Halt', ' Road'])} | "
+        f"{rng.randint(3, 950)} | {rng.randint(1862, 1990)} | {rng.randint(1, 4)} |"
+    )
 
 
 def _table_fact(rng: random.Random) -> tuple[Plant, str, str, tuple[str, ...], tuple[str, ...]]:
@@ -519,12 +680,19 @@ def _table_fact(rng: random.Random) -> tuple[Plant, str, str, tuple[str, ...], t
         f"Note: {station} is sometimes listed at {feet} ft, from the old imperial survey.",
         f"Note: before the 1998 resurvey, {station} was recorded at {survey} m.",
     ]
-    question = rng.choice([
-        f"What is the elevation of {station} station in metres?",
-        f"How high above sea level, in metres, does {station} station stand?",
-    ])  # fmt: skip
-    return Plant(fact, misses, misses_before=False), question, right, (f"{right} m",), (
-        neighbour.split("|")[2].strip(), feet, survey)  # fmt: skip
+    question = rng.choice(
+        [
+            f"What is the elevation of {station} station in metres?",
+            f"How high above sea level, in metres, does {station} station stand?",
+        ]
+    )
+    return (
+        Plant(fact, misses, misses_before=False),
+        question,
+        right,
+        (f"{right} m",),
+        (neighbour.split("|")[2].strip(), feet, survey),
+    )
 
 
 _TABLE_HEAD = "| Station | Elevation (m) | Opened | Platforms |\n|---|---|---|---|"
@@ -549,9 +717,13 @@ def _table_wrap(units: list[str], rng: random.Random) -> list[str]:
     return out
 
 
-TABLE = Genre("table", _table_filler, _table_fact,
-              lambda r: f"# Stations of the {r.choice(PLACES)} valley railway",
-              wrap=_table_wrap)  # fmt: skip
+TABLE = Genre(
+    "table",
+    _table_filler,
+    _table_fact,
+    lambda r: f"# Stations of the {r.choice(PLACES)} valley railway",
+    wrap=_table_wrap,
+)
 
 BY_NAME = {g.name: g for g in (LOG, MINUTES, REPORT, LEGAL, CHANGELOG, TABLE)}
 
@@ -571,9 +743,14 @@ def generate(
 
 
 def suite(
-    sizes: list[int], per_size: int, count: Callable[[str], int], *, genres: tuple[str, ...] = GENRES,
-    no_answer_share: float = 0.2, first_seed: int = 1,
-) -> list[Case]:  # fmt: skip
+    sizes: list[int],
+    per_size: int,
+    count: Callable[[str], int],
+    *,
+    genres: tuple[str, ...] = GENRES,
+    no_answer_share: float = 0.2,
+    first_seed: int = 1,
+) -> list[Case]:
     """``per_size`` cases per size, genres in turn, a share of them without an answer."""
     cases = []
     for size in sizes:

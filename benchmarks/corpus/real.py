@@ -26,57 +26,114 @@ class Question:
 
 
 QUESTIONS = [
-    Question("GPL-2.txt", "On what date is the example copyright disclaimer signed?",
-             "1 April 1989", "<signature of Ty Coon>, 1 April 1989"),
-    Question("GPL-2.txt", "Who wrote the program named in the sample copyright disclaimer?",
-             "James Hacker", "written by James Hacker"),
+    Question(
+        "GPL-2.txt",
+        "On what date is the example copyright disclaimer signed?",
+        "1 April 1989",
+        "<signature of Ty Coon>, 1 April 1989",
+    ),
+    Question(
+        "GPL-2.txt",
+        "Who wrote the program named in the sample copyright disclaimer?",
+        "James Hacker",
+        "written by James Hacker",
+    ),
     Question("GPL-2.txt", "Which court has jurisdiction over disputes under this licence?", None),
-    Question("GPL-3.txt", "For how long, at least, must a written offer to provide the "
-             "Corresponding Source remain valid?", "three years",
-             "valid for at least three years"),
-    Question("GPL-3.txt", "Within how many days of receiving a first notice of violation must "
-             "it be cured for the licence to be reinstated permanently?", "30 days",
-             "you cure the violation prior to 30 days after your receipt of the notice",
-             wrong=("60 days",)),
-    Question("GPL-3.txt", "What fee does the Free Software Foundation charge for each copy "
-             "licensed under this licence?", None),
-    Question("Apache-2.0.txt", "When was version 2.0 of this licence issued?", "January 2004",
-             "Version 2.0, January 2004"),
-    Question("Apache-2.0.txt", "How many days' notice must be given before this licence is "
-             "terminated?", None),
-    Question("MPL-2.0.txt", "After a first notice of non-compliance, within how many days must "
-             "a recipient become compliant for the grants to be reinstated on an ongoing basis?",
-             "30 days", "You become compliant prior to 30 days after Your receipt of the notice",
-             wrong=("60 days",)),
-    Question("bash-NEWS.txt", "Above what request size does the internal bash malloc use mmap?",
-             "128K bytes", "to satisfy requests greater than 128K bytes", accept=("128K",)),
-    Question("bash-NEWS.txt", "Which shell option makes a local variable inherit the value of "
-             "a variable with the same name at the nearest preceding scope?",
-             "localvar_inherit", "A new shopt option: localvar_inherit; if set, a local "
-             "variable inherits the value"),
-    Question("bash-NEWS.txt", "Which variable is set to the numeric argument for readline "
-             "commands defined using bind -x?", "READLINE_ARGUMENT",
-             "New READLINE_ARGUMENT variable set to numeric argument for readline commands"),
+    Question(
+        "GPL-3.txt",
+        "For how long, at least, must a written offer to provide the "
+        "Corresponding Source remain valid?",
+        "three years",
+        "valid for at least three years",
+    ),
+    Question(
+        "GPL-3.txt",
+        "Within how many days of receiving a first notice of violation must "
+        "it be cured for the licence to be reinstated permanently?",
+        "30 days",
+        "you cure the violation prior to 30 days after your receipt of the notice",
+        wrong=("60 days",),
+    ),
+    Question(
+        "GPL-3.txt",
+        "What fee does the Free Software Foundation charge for each copy "
+        "licensed under this licence?",
+        None,
+    ),
+    Question(
+        "Apache-2.0.txt",
+        "When was version 2.0 of this licence issued?",
+        "January 2004",
+        "Version 2.0, January 2004",
+    ),
+    Question(
+        "Apache-2.0.txt",
+        "How many days' notice must be given before this licence is terminated?",
+        None,
+    ),
+    Question(
+        "MPL-2.0.txt",
+        "After a first notice of non-compliance, within how many days must "
+        "a recipient become compliant for the grants to be reinstated on an ongoing basis?",
+        "30 days",
+        "You become compliant prior to 30 days after Your receipt of the notice",
+        wrong=("60 days",),
+    ),
+    Question(
+        "bash-NEWS.txt",
+        "Above what request size does the internal bash malloc use mmap?",
+        "128K bytes",
+        "to satisfy requests greater than 128K bytes",
+        accept=("128K",),
+    ),
+    Question(
+        "bash-NEWS.txt",
+        "Which shell option makes a local variable inherit the value of "
+        "a variable with the same name at the nearest preceding scope?",
+        "localvar_inherit",
+        "A new shopt option: localvar_inherit; if set, a local variable inherits the value",
+    ),
+    Question(
+        "bash-NEWS.txt",
+        "Which variable is set to the numeric argument for readline "
+        "commands defined using bind -x?",
+        "READLINE_ARGUMENT",
+        "New READLINE_ARGUMENT variable set to numeric argument for readline commands",
+    ),
     Question("bash-NEWS.txt", "On what date was bash 5.2 released?", None),
-    Question("git-2.39.0-RelNotes.txt", "Which option makes git symbolic-ref stop after "
-             "dereferencing a symbolic-ref only once?", "--no-recurse",
-             'The command learned the "--no-recurse" option to stop after dereferencing a '
-             "symbolic-ref only once"),
-    Question("git-2.39.0-RelNotes.txt", "Which new option was added to git patch-id?",
-             "--include-whitespace",
-             'A new "--include-whitespace" option is added to "git patch-id"'),
-    Question("git-2.39.0-RelNotes.txt", "How many people contributed to the git 2.39 release?",
-             None),
-    Question("git-changelog.Debian.txt", "Which CVE is fixed by sanitizing the credential "
-             "user prompt?", "CVE-2024-50349",
-             "credential: sanitize the user prompt (CVE-2024-50349)",
-             wrong=("CVE-2024-52006",)),
-    Question("git-changelog.Debian.txt", "Which Debian bug was closed by correcting the paths "
-             "in the git-doc doc-base control files?", "1023255",
-             "Correct paths in git-doc doc-base control files (Closes: #1023255)",
-             accept=("#1023255",)),
+    Question(
+        "git-2.39.0-RelNotes.txt",
+        "Which option makes git symbolic-ref stop after dereferencing a symbolic-ref only once?",
+        "--no-recurse",
+        'The command learned the "--no-recurse" option to stop after dereferencing a '
+        "symbolic-ref only once",
+    ),
+    Question(
+        "git-2.39.0-RelNotes.txt",
+        "Which new option was added to git patch-id?",
+        "--include-whitespace",
+        'A new "--include-whitespace" option is added to "git patch-id"',
+    ),
+    Question(
+        "git-2.39.0-RelNotes.txt", "How many people contributed to the git 2.39 release?", None
+    ),
+    Question(
+        "git-changelog.Debian.txt",
+        "Which CVE is fixed by sanitizing the credential user prompt?",
+        "CVE-2024-50349",
+        "credential: sanitize the user prompt (CVE-2024-50349)",
+        wrong=("CVE-2024-52006",),
+    ),
+    Question(
+        "git-changelog.Debian.txt",
+        "Which Debian bug was closed by correcting the paths "
+        "in the git-doc doc-base control files?",
+        "1023255",
+        "Correct paths in git-doc doc-base control files (Closes: #1023255)",
+        accept=("#1023255",),
+    ),
     Question("git-changelog.Debian.txt", "Which Debian release first shipped git 3.0?", None),
-]  # fmt: skip
+]
 
 
 def _find(text: str, passage: str) -> tuple[int, int]:

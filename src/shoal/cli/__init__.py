@@ -10,11 +10,16 @@
 
 from __future__ import annotations
 
+import signal
+
 from shoal.cli import ask, memory, models, scaling, serve  # noqa: F401 - registers commands
 from shoal.cli.common import cli
 
 
 def main() -> None:
+    # SIGTERM stops a command the way Ctrl-C does: a run in progress is stored as
+    # interrupted, with its finished jobs, and can be resumed.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     cli(prog_name="shoal")
 
 

@@ -31,6 +31,16 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             err.print("interrupted")
             ctx.exit(130)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except Exception as exc:
+            logging.getLogger("shoal").debug("internal error", exc_info=True)
+            err.print(
+                f"[bold red]internal error:[/] {type(exc).__name__}: {exc} "
+                "(a bug in shoal: please report it; `shoal -vv ...` shows the traceback)",
+                markup=True, soft_wrap=True,
+            )  # fmt: skip
+            ctx.exit(2)
 
 
 @click.group(cls=_Group)

@@ -21,6 +21,11 @@ from shoal.errors import ShoalError
 @click.option("--max-body-mb", default=8.0, show_default=True, type=click.FloatRange(0.001, 4096))
 @click.option("--max-document-mb", default=4.0, show_default=True,
               type=click.FloatRange(0.001, 4096))  # fmt: skip
+@click.option("--max-run-mb", default=8.0, show_default=True, type=click.FloatRange(0.001, 4096),
+              help="Documents one run or request may read, together.")  # fmt: skip
+@click.option("--max-tenant-mb", default=16.0, show_default=True,
+              type=click.FloatRange(0.001, 65536),
+              help="Documents one key's runs in flight may read, together.")  # fmt: skip
 @click.option("--access-log", is_flag=True, help="Log every HTTP request.")
 @click.option("--max-concurrent", default=4, show_default=True, type=click.IntRange(1, 10_000),
               help="Runs/completions in flight per key; more get 429.")  # fmt: skip
@@ -28,7 +33,8 @@ from shoal.errors import ShoalError
 def serve(
     ctx: click.Context, host: str, port: int, no_auth: bool, lead: str | None,
     worker: str | None, models_: tuple[str, ...], max_body_mb: float,
-    max_document_mb: float, access_log: bool, max_concurrent: int,
+    max_document_mb: float, max_run_mb: float, max_tenant_mb: float, access_log: bool,
+    max_concurrent: int,
 ) -> None:  # fmt: skip
     """Serve the OpenAI-compatible API and the live page (needs the [server] extra)."""
     try:
@@ -41,6 +47,8 @@ def serve(
     settings = Settings(db=ctx.obj["db"], auth=not no_auth, models=list(models_),
                         max_body_bytes=int(max_body_mb * 2**20),
                         max_document_bytes=int(max_document_mb * 2**20),
+                        max_run_bytes=int(max_run_mb * 2**20),
+                        max_tenant_bytes=int(max_tenant_mb * 2**20),
                         max_concurrent_per_key=max_concurrent)  # fmt: skip
     if lead:
         settings.lead = lead

@@ -71,6 +71,8 @@ def get_model(spec: str) -> Model:
             latency = float(params.get("latency", 0))
         except ValueError as exc:
             raise ShoalError(f"bad latency= in model spec {spec!r}") from exc
+        if not 0 <= latency <= 3600:  # also refuses NaN and infinity
+            raise ShoalError(f"latency= in {spec!r} must be 0 to 3600 seconds")
         model = ScriptedModel(name=name, latency=latency)
     elif base.startswith("openai:"):
         from shoal.models.openai_compat import OpenAIModel

@@ -20,10 +20,12 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.background import BackgroundTask
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -34,7 +36,7 @@ from shoal.server import chat, errors
 from shoal.server.auth import LOCAL, KeyRing, Tenant
 from shoal.server.errors import APIError
 from shoal.server.runs import RunHub, Slots
-from shoal.server.schemas import ChatRequest, DocumentIn, RunIn
+from shoal.server.schemas import INT_MAX, ChatRequest, DocumentIn, RunIn, _unicode
 from shoal.server.settings import Settings
 from shoal.store import Store
 from shoal.swarm.documents import Document, decode
@@ -45,11 +47,14 @@ log = logging.getLogger(__name__)
 
 class BodyLimit:
     """Refuse request bodies over ``limit`` bytes with 413, whether or not the client sent
-    Content-Length, before the application reads them into memory."""
+    Content-Length, before the application reads them into memory; and a body that stalls
+    for ``timeout`` seconds between pieces with 408, so a half-sent request cannot hold a
+    connection and a worker open."""
 
-    def __init__(self, app: ASGIApp, limit: int):
+    def __init__(self, app: ASGIApp, limit: int, timeout: float = 30.0):
         self.app = app
         self.limit = limit
+        self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -63,17 +68,35 @@ class BodyLimit:
 
         async def counted() -> Message:
             nonlocal seen
-            message = await receive()
+            try:
+                async with asyncio.timeout(self.timeout):
+                    message = await receive()
+            except TimeoutError:
+                raise _Stalled from None
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
                     raise _TooLarge
             return message
 
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
         try:
-            await self.app(scope, counted, send)
+            await self.app(scope, counted, watched)
         except _TooLarge:
-            await self._refuse(scope, receive, send)
+            if not started:
+                await self._refuse(scope, receive, send)
+        except _Stalled:
+            if not started:
+                response = errors.respond(
+                    408, f"the request body stalled for over {self.timeout:g} s", "body_timeout"
+                )
+                await response(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = errors.respond(
@@ -86,16 +109,23 @@ class _TooLarge(Exception):
     pass
 
 
+class _Stalled(Exception):
+    pass
+
+
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
     settings = settings or Settings()
     store = store or Store(settings.db)
     keys = KeyRing(store)
     slots = Slots(settings.max_concurrent_per_key)
-    hub = RunHub(store, slots, settings.job_timeout)
+    hub = RunHub(store, slots, settings.job_timeout, settings.max_tenant_bytes)
     book = ledger.Ledger(store)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        marked = await asyncio.to_thread(store.mark_orphans)
+        if marked:
+            log.warning("%d run(s) whose process had died are marked interrupted", marked)
         yield
         await hub.shutdown()
         book.sync()
@@ -104,7 +134,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app = FastAPI(title="shoal", version="0.1", lifespan=lifespan, docs_url="/docs")
     app.state.settings, app.state.store, app.state.hub = settings, store, hub
     errors.install(app)
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, timeout=settings.body_timeout)
 
     def tenant(request: Request) -> Tenant:
         if not settings.auth:
@@ -275,13 +305,17 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         kind = request.headers.get("content-type", "").split(";")[0].strip()
         raw = await request.body()
         if kind == "application/json":
-            doc_in = DocumentIn.model_validate_json(raw)
+            try:
+                doc_in = DocumentIn.model_validate_json(raw)
+            except ValidationError as exc:
+                raise RequestValidationError(exc.errors()) from None
             name, text = doc_in.name, doc_in.text
         else:
-            name = request.query_params.get("name", "document")[:500]
+            name = request.query_params.get("name", "document")[:500] or "document"
             try:
+                _unicode(name)
                 text = decode(raw, name)
-            except InputError as exc:
+            except (InputError, ValueError) as exc:
                 raise APIError(400, str(exc), "invalid_document") from exc
         size = len(text.encode())
         if size > settings.max_document_bytes:
@@ -325,9 +359,22 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
                 "invalid_model",
                 "model",
             )
+        sizes = await asyncio.to_thread(store.document_sizes, run_in.documents, who.id)
+        missing = [d for d in run_in.documents if d not in sizes]
+        if missing:
+            raise APIError(404, f"no document {missing[0]!r}", "document_not_found", "documents")
+        total = sum(sizes[d] for d in run_in.documents)
+        if total > settings.max_run_bytes:
+            raise APIError(
+                413,
+                f"the run would read {total:,} bytes of documents; the limit is "
+                f"{settings.max_run_bytes:,} per run",
+                "input_too_large",
+                "documents",
+            )
         docs = []
-        for doc_id in run_in.documents:
-            row = store.get_document(doc_id, tenant=who.id)
+        for doc_id in dict.fromkeys(run_in.documents):
+            row = await asyncio.to_thread(store.get_document, doc_id, who.id)
             if row is None:
                 raise APIError(404, f"no document {doc_id!r}", "document_not_found", "documents")
             docs.append(Document(row["name"], row["text"]))
@@ -348,8 +395,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         return {"id": run_id, "object": "run", "status": "running"}
 
     @app.get("/v1/runs")
-    async def runs(who: Tenant = Who, limit: int = 50) -> dict[str, Any]:
-        rows = await asyncio.to_thread(store.list_runs, min(max(limit, 1), 500), who.id)
+    async def runs(
+        who: Tenant = Who, limit: Annotated[int, Query(ge=1, le=500)] = 50
+    ) -> dict[str, Any]:
+        rows = await asyncio.to_thread(store.list_runs, limit, who.id)
         return {"object": "list", "data": [_run_summary(r) for r in rows]}
 
     @app.get("/v1/runs/{run_id}")
@@ -374,7 +423,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         }
 
     @app.get("/v1/runs/{run_id}/events")
-    async def run_events(run_id: str, who: Tenant = Who, after: int = -1) -> EventSourceResponse:
+    async def run_events(
+        run_id: str, who: Tenant = Who, after: Annotated[int, Query(ge=-1, le=INT_MAX)] = -1
+    ) -> EventSourceResponse:
         if not await asyncio.to_thread(hub.visible, run_id, who.id):
             raise APIError(404, f"no run {run_id!r}", "run_not_found")
 
@@ -420,7 +471,38 @@ def serve(
     settings: Settings, host: str = "127.0.0.1", port: int = 8000, access_log: bool = False
 ) -> None:
     """Run the server in this process until interrupted. Every model call is in the
-    database already, so the per-request access log is off unless asked for."""
+    database already, so the per-request access log is off unless asked for.
+
+    On SIGTERM or Ctrl-C, live runs are stopped first (stored as interrupted, resumable),
+    so everyone watching one gets its final event before the connections close."""
     import uvicorn
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=access_log)
+    app = create_app(settings)
+    config = uvicorn.Config(app, host=host, port=port, log_level="info", access_log=access_log)
+    _Server(config, app.state.hub).run()
+
+
+class _Server:
+    """uvicorn's server, winding live runs down before it stops serving."""
+
+    def __new__(cls, config: Any, hub: RunHub) -> Any:
+        import uvicorn
+
+        class Server(uvicorn.Server):
+            stopping = False
+
+            def handle_exit(self, sig: int, frame: Any) -> None:
+                if self.stopping:
+                    super().handle_exit(sig, frame)
+                    return
+                self.stopping = True
+                loop = asyncio.get_running_loop()
+                loop.call_soon_threadsafe(lambda: loop.create_task(self._wind_down(sig, frame)))
+
+            async def _wind_down(self, sig: int, frame: Any) -> None:
+                try:
+                    await hub.interrupt("the server is shutting down", grace=5.0)
+                finally:
+                    super().handle_exit(sig, frame)
+
+        return Server(config)

@@ -125,12 +125,22 @@ def swarm_inputs(
         )
     if not question:
         raise APIError(400, "the question (last user message) is empty", None, "messages")
-    too_big = sum(len(d.text.encode()) for d in docs)
-    if too_big > settings.max_document_bytes:
+    for d in docs:
+        size = len(d.text.encode())
+        if size > settings.max_document_bytes:
+            raise APIError(
+                413,
+                f"{d.name} is {size:,} bytes; the limit is {settings.max_document_bytes:,} per "
+                "document",
+                "document_too_large",
+            )
+    total = sum(len(d.text.encode()) for d in docs)
+    if total > settings.max_run_bytes:
         raise APIError(
             413,
-            f"the documents are {too_big:,} bytes; the limit is {settings.max_document_bytes:,}",
-            "document_too_large",
+            f"the documents are {total:,} bytes together; the limit is "
+            f"{settings.max_run_bytes:,} per request",
+            "input_too_large",
         )
     return docs, question
 

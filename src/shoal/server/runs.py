@@ -9,6 +9,7 @@ how much one key can run at once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import OrderedDict
@@ -42,6 +43,8 @@ class LiveRun:
     task: asyncio.Task[None] | None = None
     swarm: Swarm | None = None
     lease: Lease | None = None
+    size: int = 0
+    """Characters of input it reads (counted against the tenant while it runs)."""
 
     def wake(self) -> None:
         self.changed.set()
@@ -91,11 +94,19 @@ class Slots:
 
 
 class RunHub:
-    def __init__(self, store: Store, slots: Slots, job_timeout: float = 300.0):
+    def __init__(
+        self, store: Store, slots: Slots, job_timeout: float = 300.0,
+        max_tenant_bytes: int | None = None,
+    ):  # fmt: skip
         self.store = store
         self.slots = slots
         self.job_timeout = job_timeout
+        self.max_tenant_bytes = max_tenant_bytes
+        self.inflight: dict[str, int] = {}
+        """Characters of input each tenant's live runs read."""
         self.runs: OrderedDict[str, LiveRun] = OrderedDict()
+        self.watchers: dict[str, int] = {}
+        """Open event streams per run (so a shutdown can wait for them to drain)."""
 
     def start(
         self,
@@ -108,8 +119,20 @@ class RunHub:
     ) -> LiveRun:
         """Start a run in the background (a slot is taken now, or 429) and return it.
         Models are given as specs, which the run stores so it can be resumed."""
+        size = sum(len(d.text) for d in docs)
+        used = self.inflight.get(tenant, 0)
+        if self.max_tenant_bytes is not None and used + size > self.max_tenant_bytes:
+            raise APIError(
+                429,
+                f"this key's runs in flight already read {used:,} characters; another "
+                f"{size:,} would pass its limit of {self.max_tenant_bytes:,}: wait for one "
+                "to finish",
+                "too_much_input_in_flight",
+            )
         run = self._launch(LiveRun(new_run_id(), tenant), lead, workers)
         assert run.task is None
+        run.size = size
+        self.inflight[tenant] = used + size
         run.task = asyncio.create_task(self._run(run, run.swarm, list(docs), question, strategy))
         return run
 
@@ -159,6 +182,12 @@ class RunHub:
         finally:
             if run.lease is not None:
                 run.lease.release()
+            if run.size:
+                left = self.inflight.get(run.tenant, 0) - run.size
+                if left > 0:
+                    self.inflight[run.tenant] = left
+                else:
+                    self.inflight.pop(run.tenant, None)
             run.done = True
             run.wake()
             try:
@@ -190,19 +219,40 @@ class RunHub:
     async def events(self, run_id: str, after: int = -1) -> AsyncIterator[dict[str, Any]]:
         """Every event of the run after ``after``, then live ones until it ends. The caller
         has checked that the tenant may see the run."""
+        after = max(-1, after)
         run = self.runs.get(run_id)
         if run is None:
             for row in await asyncio.to_thread(self.store.get_events, run_id, after):
                 yield {"seq": row["seq"], "kind": row["kind"], "data": row["data"], "ts": row["ts"]}
             return
-        while True:
-            changed = run.changed
-            while after + 1 < len(run.events):
-                after += 1
-                yield run.events[after]
-            if run.done:
-                return
-            await changed.wait()
+        self.watchers[run_id] = self.watchers.get(run_id, 0) + 1
+        try:
+            while True:
+                changed = run.changed
+                while after + 1 < len(run.events):
+                    after += 1
+                    yield run.events[after]
+                if run.done:
+                    return
+                await changed.wait()
+        finally:
+            self.watchers[run_id] -= 1
+            if not self.watchers[run_id]:
+                del self.watchers[run_id]
+
+    async def interrupt(self, why: str, grace: float = 5.0) -> None:
+        """Stop every live run (each is stored as interrupted, with its finished jobs, and
+        emits its final event), then give watchers ``grace`` seconds to read it."""
+        live = [r for r in self.runs.values() if r.task is not None and not r.done]
+        for r in live:
+            assert r.task is not None
+            r.task.cancel(why)
+        await asyncio.gather(*(r.task for r in live if r.task), return_exceptions=True)
+        if live:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(grace):
+                    while any(w > 0 for w in self.watchers.values()):
+                        await asyncio.sleep(0.05)
 
     async def shutdown(self) -> None:
         """Cancel live runs (they are stored as interrupted and can be resumed)."""

@@ -1,23 +1,43 @@
 """Request bodies the API accepts. Unknown OpenAI fields (top_p, n, ...) are accepted and
-ignored, as a drop-in server must; shoal's own fields are ``documents`` and ``strategy``."""
+ignored, as a drop-in server must; shoal's own fields are ``documents``, ``strategy``,
+``memory`` and ``thread``.
+
+Every string is checked to be real Unicode text (JSON allows lone surrogates such as
+``"\\ud800"``, which no database or tokenizer can store): a bad one is a 422 naming the
+field, never a 500 later. Numbers have bounds, so no value can overflow a database column.
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+
+def _unicode(value: str) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(
+            f"not valid Unicode text (a lone surrogate at position {exc.start})"
+        ) from None
+    return value
+
+
+Text = Annotated[str, AfterValidator(_unicode)]
+INT_MAX = 2**31 - 1
 
 
 class TextPart(BaseModel):
     model_config = ConfigDict(extra="allow")
-    type: str
-    text: str | None = None
+    type: Text = Field(max_length=100)
+    text: Text | None = None
 
 
 class ChatMessage(BaseModel):
     model_config = ConfigDict(extra="allow")
     role: Literal["system", "developer", "user", "assistant", "tool"]
-    content: str | list[TextPart] | None = None
+    content: Text | list[TextPart] | None = None
 
     def text(self) -> str:
         if self.content is None:
@@ -34,32 +54,37 @@ class StreamOptions(BaseModel):
 
 class ChatRequest(BaseModel):
     model_config = ConfigDict(extra="allow")
-    model: str = Field(min_length=1, max_length=500)
-    messages: list[ChatMessage] = Field(min_length=1)
+    model: Text = Field(min_length=1, max_length=500)
+    messages: list[ChatMessage] = Field(min_length=1, max_length=10_000)
     stream: bool = False
     stream_options: StreamOptions | None = None
-    max_tokens: int | None = Field(default=None, ge=1)
-    max_completion_tokens: int | None = Field(default=None, ge=1)
-    temperature: float | None = Field(default=None, ge=0, le=2)
-    stop: str | list[str] | None = None
-    user: str | None = None
-    documents: list[str] = Field(default_factory=list, max_length=100)
+    max_tokens: int | None = Field(default=None, ge=1, le=INT_MAX)
+    max_completion_tokens: int | None = Field(default=None, ge=1, le=INT_MAX)
+    temperature: float | None = Field(default=None, ge=0, le=2, allow_inf_nan=False)
+    stop: Text | list[Annotated[Text, Field(max_length=500)]] | None = Field(
+        default=None, max_length=500
+    )
+    user: Text | None = Field(default=None, min_length=1, max_length=200)
+    documents: list[Annotated[Text, Field(max_length=100)]] = Field(
+        default_factory=list, max_length=100
+    )
     """shoal: ids from POST /v1/documents to read as the document."""
     strategy: Literal["swarm", "lead", "worker"] = "swarm"
     """shoal: for ``shoal`` models, how to answer (the swarm, or one model alone)."""
     memory: bool = False
     """shoal: with ``user`` and a plain model, the server keeps the conversation: only the
     last user message is read, the stored history is the prompt's (cached) prefix."""
-    thread: str = Field(default="default", min_length=1, max_length=200)
+    thread: Text = Field(default="default", min_length=1, max_length=200)
 
 
 class DocumentIn(BaseModel):
-    name: str = Field(default="document", min_length=1, max_length=500)
-    text: str
+    model_config = ConfigDict(extra="forbid")
+    name: Text = Field(default="document", min_length=1, max_length=500)
+    text: Text
 
 
 class RunIn(BaseModel):
-    question: str = Field(min_length=1, max_length=20_000)
-    documents: list[str] = Field(min_length=1, max_length=100)
-    model: str = "shoal"
+    question: Text = Field(min_length=1, max_length=20_000)
+    documents: list[Annotated[Text, Field(max_length=100)]] = Field(min_length=1, max_length=100)
+    model: Text = Field(default="shoal", min_length=1, max_length=500)
     strategy: Literal["swarm", "lead", "worker"] = "swarm"

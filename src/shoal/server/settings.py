@@ -23,6 +23,14 @@ class Settings:
     fetch any URL, and ``openai:M`` would spend the operator's key."""
     max_body_bytes: int = 8 * MB
     max_document_bytes: int = 4 * MB
+    """One document (an upload, a message read as a document)."""
+    max_run_bytes: int = 8 * MB
+    """All the documents one run or chat request reads, together."""
+    max_tenant_bytes: int = 16 * MB
+    """All the documents a key's runs in flight read, together: one key cannot tie the
+    machine up with input however it splits it."""
+    body_timeout: float = 30.0
+    """Seconds a client may take between two pieces of a request body."""
     max_concurrent_per_key: int = 4
     """Runs and completions in flight per key; the next one gets 429."""
     max_tokens_limit: int = 4096

@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, func, insert, select, update
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.engine import ExceptionContext
+from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
 
 from shoal.config import db_url
-from shoal.errors import StoreError
+from shoal.errors import DiskFullError, StoreError
 from shoal.store import schema
 from shoal.store.schema import (
     LOCAL_TENANT,
@@ -69,7 +70,27 @@ class Writer:
         self._queue.join()
         if self._error is not None:
             error, self._error = self._error, None
+            if isinstance(error, StoreError):
+                raise error
             raise StoreError(f"a database write failed: {error}") from error
+
+
+_FULL = ("database or disk is full", "no space left on device", "disk i/o error")
+
+
+def _typed_error(context: ExceptionContext) -> None:
+    """Every database failure leaves the store as a typed ``StoreError``; a full disk as
+    ``DiskFullError`` (work done so far is committed; the run can be resumed)."""
+    orig = context.original_exception
+    text = str(orig).lower()
+    url = context.engine.url.render_as_string(hide_password=True) if context.engine else "?"
+    if any(f in text for f in _FULL) or getattr(orig, "sqlstate", None) == "53100":
+        raise DiskFullError(
+            f"the database at {url} is out of space ({str(orig).splitlines()[0]}); free some "
+            "space, then resume: finished work is kept"
+        ) from orig
+    if isinstance(context.sqlalchemy_exception, OperationalError | DatabaseError):
+        raise StoreError(f"database {url}: {str(orig).splitlines()[0]}") from orig
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -98,6 +119,7 @@ class Store:
             raise StoreError(f"cannot open database {self.url}: {exc}") from exc
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        event.listen(self.engine, "handle_error", _typed_error)
         self.migrate()
         self._writer: Writer | None = None
         self._writer_lock = threading.Lock()
@@ -131,8 +153,10 @@ class Store:
                             )
                         )
                 return max([v for v, _ in MIGRATIONS])
-        except OperationalError as exc:
-            raise StoreError(f"cannot use database {self.url}: {exc.orig}") from exc
+        except StoreError as exc:
+            raise StoreError(f"cannot use database {self.url}: {exc}") from exc
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot use database {self.url}: {exc}") from exc
 
     def version(self) -> int:
         with self.engine.connect() as conn:
@@ -204,6 +228,20 @@ class Store:
         with self.engine.connect() as conn:
             row = conn.execute(query).first()
             return dict(row._mapping) if row else None
+
+    def document_sizes(self, doc_ids: list[str], tenant: str) -> dict[str, int]:
+        """Characters of each of ``doc_ids`` that ``tenant`` has (others are left out),
+        without reading the texts."""
+        if not doc_ids:
+            return {}
+        query = (
+            select(documents.c.id, documents.c.chars)
+            .join(document_owners, (document_owners.c.doc_id == documents.c.id)
+                  & (document_owners.c.tenant == tenant))
+            .where(documents.c.id.in_(list(set(doc_ids))))
+        )  # fmt: skip
+        with self.engine.connect() as conn:
+            return {r.id: int(r.chars) for r in conn.execute(query)}
 
     def list_documents(self, tenant: str, limit: int = 50) -> list[dict[str, Any]]:
         query = (

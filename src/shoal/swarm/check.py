@@ -178,6 +178,109 @@ def restates(answer: str, question: str) -> bool:
     return not said or said <= set(terms(question))
 
 
+# --- is the sentence about what was asked, and is its value current? ----------------------
+QUALIFIERS = frozenset({
+    "revoked", "former", "formerly", "previous", "previously", "old", "obsolete", "superseded",
+    "withdrawn", "abandoned", "deprecated", "lapsed", "expired", "cancelled", "canceled",
+    "rejected", "retired", "outdated", "proposed", "replaced", "reverted", "draft",
+})  # fmt: skip
+"""Words that mark a value as not the current, actual one. A sentence holding one does not
+answer a question that does not itself ask about such a value."""
+QUALIFIER_PHRASES = ("no longer", "used to", "had first planned", "was planned", "until recently")
+_CAPITALISED = re.compile(r"(?<![\w-])([A-Z][\w]*(?:[-'][\w]+)*)")
+_CODELIKE = re.compile(r"(?<![\w-])(--?[A-Za-z][\w-]*|[A-Za-z]+[-_./][\w./-]*\w|\w*\d\w*)")
+_OPENERS = frozenset({
+    "What", "Which", "Who", "Whom", "Whose", "When", "Where", "Why", "How", "Is", "Are", "Was",
+    "Were", "Does", "Do", "Did", "Can", "Could", "Should", "Would", "Will", "In", "On", "At",
+    "For", "From", "To", "The", "A", "An", "Of", "By", "After", "Before", "Under", "Within",
+    "Above", "Below", "Since", "During", "I", "List", "Name", "Give", "Tell", "Find",
+})  # fmt: skip
+
+
+def entity_terms(question: str) -> set[str]:
+    """What the question is about, by name: capitalised words (not its opening word or
+    question words) and code-like tokens (``--flag``, ``git-doc``, ``v2.3``), as terms."""
+    found: set[str] = set()
+    for m in _CAPITALISED.finditer(question):
+        word = m.group(1)
+        if word not in _OPENERS:
+            found.update(terms(word))
+    for m in _CODELIKE.finditer(question):
+        found.update(t for t in terms(m.group(1)) if not t.isdigit() or len(t) > 1)
+    return {t for t in found if t not in STOPWORDS}
+
+
+def sentence_around(text: str, start: int, end: int, reach: int = 400) -> tuple[int, int]:
+    """The sentence (or line) holding ``start:end``, within ``reach`` characters."""
+    lo = max(0, start - reach)
+    cut = max(text.rfind(". ", lo, start), text.rfind("\n", lo, start),
+              text.rfind("? ", lo, start), text.rfind("! ", lo, start))  # fmt: skip
+    s = cut + 1 if cut >= 0 else lo
+    hi = min(len(text), end + reach)
+    stops = [i for i in (text.find(". ", end, hi), text.find("\n", end, hi)) if i >= 0]
+    e = min(stops) + 1 if stops else hi
+    return s, e
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How well the sentence holding a value fits the question."""
+
+    qualifiers: tuple[str, ...]
+    """Words in the sentence marking its value as not current, that the question lacks."""
+    entities: float | None
+    """Share of the question's named things the sentence names (None: it names none)."""
+
+    @property
+    def viable(self) -> bool:
+        return not self.qualifiers and (self.entities is None or self.entities > 0)
+
+
+_WORD = re.compile(r"[\w'-]+")
+
+
+def named(sentence: str, question: str) -> set[str]:
+    """The question's entity terms that ``sentence`` names as such: a name the sentence
+    extends with a capitalised word the question lacks ("Brookfield East" for
+    "Brookfield") names something else."""
+    wanted = entity_terms(question)
+    asked = set(terms(question))
+    words = [(m.group(0), m.start()) for m in _WORD.finditer(sentence)]
+    found: set[str] = set()
+    for i, (word, _pos) in enumerate(words):
+        hits = [t for t in terms(word) if t in wanted]
+        if not hits:
+            continue
+        neighbours = []
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(words):
+                other, pos = words[j]
+                between = sentence[min(pos, words[i][1]) : max(pos, words[i][1])]
+                adjacent = between.strip(" ").count(" ") == 0 and not any(
+                    c in between for c in ",;:|()[]\n."
+                )  # fmt: skip
+                neighbours.append((other, adjacent))
+        extended = any(
+            adjacent and other[:1].isupper() and other not in _OPENERS
+            and not set(terms(other)) <= asked
+            for other, adjacent in neighbours
+        )  # fmt: skip
+        if not extended:
+            found.update(hits)
+    return found
+
+
+def fit(sentence: str, question: str) -> Fit:
+    low = sentence.casefold()
+    asked = set(terms(question))
+    qual = [w for w in terms(sentence) if w in QUALIFIERS and w not in asked]
+    qual += [p for p in QUALIFIER_PHRASES if p in low and p not in question.casefold()]
+    wanted = entity_terms(question)
+    if not wanted:
+        return Fit(tuple(dict.fromkeys(qual)), None)
+    return Fit(tuple(dict.fromkeys(qual)), len(named(sentence, question)) / len(wanted))
+
+
 # --- the check -----------------------------------------------------------------------------
 def check(
     raw: dict[str, Any],

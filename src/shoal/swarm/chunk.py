@@ -31,6 +31,10 @@ class Chunk:
     tokens: int
 
 
+Segment = tuple[int, int, int, bool]
+"""(start, end, tokens, ends_paragraph)."""
+
+
 def _split(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
     """Tile [start, end) into spans that end just after each separator match."""
     spans, cur = [], start
@@ -43,11 +47,9 @@ def _split(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[tu
     return spans
 
 
-def segments(
-    text: str, count: Callable[[str], int], budget: int
-) -> list[tuple[int, int, int, bool]]:
+def segments(text: str, count: Callable[[str], int], budget: int) -> list[Segment]:
     """(start, end, tokens, ends_paragraph) spans tiling ``text``, none over ``budget``."""
-    out: list[tuple[int, int, int, bool]] = []
+    out: list[Segment] = []
     for p_start, p_end in _split(text, 0, len(text), _PARAGRAPH):
         sentences = _split(text, p_start, p_end, _SENTENCE)
         for i, (s_start, s_end) in enumerate(sentences):
@@ -70,6 +72,7 @@ def chunk_document(
     chunk_tokens: int,
     overlap_tokens: int = 0,
     first_index: int = 0,
+    segs: list[Segment] | None = None,
 ) -> list[Chunk]:
     """Pack segments greedily into chunks of at most ``chunk_tokens`` tokens.
 
@@ -79,7 +82,9 @@ def chunk_document(
     """
     if chunk_tokens < 16:
         raise ValueError("chunk_tokens must be at least 16")
-    segs = segments(doc.text, count, chunk_tokens)
+    if segs is None or any(s[2] > chunk_tokens for s in segs):
+        segs = segments(doc.text, count, chunk_tokens)
+    doc_id = doc.id
     chunks: list[Chunk] = []
     i = 0
     while i < len(segs):
@@ -96,7 +101,7 @@ def chunk_document(
         chunks.append(
             Chunk(
                 index=first_index + len(chunks),
-                doc_id=doc.id,
+                doc_id=doc_id,
                 doc_name=doc.name,
                 start=start,
                 end=end,

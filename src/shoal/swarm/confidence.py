@@ -31,6 +31,8 @@ REFUTED = 0.15
 """Taken off for each re-read of this candidate's passage that did not confirm it."""
 CORROBORATED = 0.03
 """Added when workers found it in two or more places."""
+PARTIAL_NAME = 0.15
+"""Taken off when the value's sentence names only some of what the question names."""
 
 
 @dataclass(frozen=True)
@@ -43,18 +45,24 @@ class Basis:
     """Other verified values."""
     lead_chose: bool
     refuted: int
+    names: float | None = None
+    """Share of the question's named things its sentence names (None: the question names
+    none)."""
 
     def to_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
 
 
-def basis(chosen: Candidate, confirmed: list[Candidate], lead_chose: bool) -> Basis:
+def basis(
+    chosen: Candidate, confirmed: list[Candidate], lead_chose: bool, names: float | None = None
+) -> Basis:
     return Basis(
         chosen.confirmed,
         chosen.workers,
         sum(1 for c in confirmed if c is not chosen),
         lead_chose,
         chosen.refuted,
+        names,
     )
 
 
@@ -65,6 +73,8 @@ def score(b: Basis) -> float:
     if b.rivals:
         c *= CONFLICT_CHOSEN if b.lead_chose else CONFLICT_FALLBACK
     c -= REFUTED * b.refuted
+    if b.names is not None and b.names < 1.0:
+        c -= PARTIAL_NAME
     if b.workers >= 2:
         c += CORROBORATED
     return round(min(0.99, max(0.05, c)), 3)

@@ -32,12 +32,20 @@ class RunCost:
     """Seconds of model calls, summed (overlapping calls each count their own)."""
 
 
+EXACT_CHARS = 400_000
+"""Inputs up to this long are counted exactly with the lead's tokenizer; longer ones are
+estimated from evenly spaced samples (counting megabytes exactly takes seconds and changes
+nothing the comparison says)."""
+SAMPLES, SAMPLE_CHARS = 8, 25_000
+
+
 @dataclass
 class LeadAlone:
     tokens: int
     seconds: float | None
     """None when the lead's speed is unknown (an API model)."""
     cost_usd: float
+    estimated: bool = False
 
 
 def run_cost(store: Store, run_id: str) -> RunCost:
@@ -60,8 +68,19 @@ def run_cost(store: Store, run_id: str) -> RunCost:
 
 def lead_alone(lead: Model, docs: list[Document]) -> LeadAlone:
     """The lead reading every document in one prompt (ignoring its window)."""
-    tokens = lead.count_message_tokens(prompts.single_messages(joined(docs), "", False))
+    text = joined(docs)
+    estimated = len(text) > EXACT_CHARS
+    if estimated:
+        step = len(text) // SAMPLES
+        sampled = [text[i * step : i * step + SAMPLE_CHARS] for i in range(SAMPLES)]
+        per_char = sum(lead.count_tokens(s) for s in sampled) / sum(len(s) for s in sampled)
+        overhead = lead.count_message_tokens(prompts.single_messages("", "", False))
+        tokens = overhead + round(per_char * len(text))
+    else:
+        tokens = lead.count_message_tokens(prompts.single_messages(text, "", False))
     usage = Usage(tokens, ALONE_REPLY_TOKENS, 0, 1)
     speed = lead.throughput()
     seconds = tokens / speed[0] + ALONE_REPLY_TOKENS / speed[1] if speed else None
-    return LeadAlone(tokens, seconds, pricing.call_cost(lead.info, usage, seconds or 0.0))
+    return LeadAlone(
+        tokens, seconds, pricing.call_cost(lead.info, usage, seconds or 0.0), estimated
+    )

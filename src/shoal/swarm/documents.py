@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from shoal.errors import InputError
@@ -21,7 +22,7 @@ class Document:
     name: str
     text: str
 
-    @property
+    @cached_property
     def id(self) -> str:
         digest = hashlib.sha256(self.name.encode() + b"\0" + self.text.encode())
         return digest.hexdigest()[:32]
@@ -49,7 +50,11 @@ def load_path(path: Path) -> list[Document]:
         files = sorted(
             p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
         )
-        files = [p for p in files if not any(part.startswith(".") for part in p.parts)]
+        # hidden files and folders are skipped, judged below the directory given (so
+        # `../docs` or `./notes` still reads what is in them)
+        files = [
+            p for p in files if not any(part.startswith(".") for part in p.relative_to(path).parts)
+        ]
         if not files:
             raise InputError(f"{path}: no .txt or .md files in this directory")
         return [_read(p, str(p.relative_to(path))) for p in files]

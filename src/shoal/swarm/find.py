@@ -25,7 +25,16 @@ from typing import Any
 from shoal.errors import ShoalError
 from shoal.swarm import confidence, prompts
 from shoal.swarm.aggregate import NOT_FOUND, UNSURE, Candidate, candidates, choose, rank
-from shoal.swarm.check import REJECT_NO_VALUE, REJECT_RESTATES, Report, answer_key, check
+from shoal.swarm.check import (
+    REJECT_NO_VALUE,
+    REJECT_RESTATES,
+    Fit,
+    Report,
+    answer_key,
+    check,
+    fit,
+    sentence_around,
+)
 from shoal.swarm.dispatch import Dispatcher, Job, JobResult
 from shoal.swarm.escalate import Reader, Window, window_around
 from shoal.swarm.jobs import finished, report_row, result_row
@@ -135,7 +144,7 @@ async def _round_plan(run: Run, r: int) -> Round:
     if len(run.state.rounds) >= r:
         return run.state.rounds[r - 1]
     if r == 1:
-        plan = await make_plan(run.lead, run.question, run.docs, run.count, run.lead_timeout)
+        plan = await make_plan(run.lead, run.question, run.facts, run.lead_timeout)
     else:
         prev = run.state.rounds[r - 2].decision
         assert prev is not None and prev.new_tasks
@@ -177,7 +186,8 @@ def _windows(run: Run, reports: list[Report], reads: dict[str, Report]) -> list[
     """The passages to re-read, in three tiers: candidates' quotes, value-less verbatim
     quotes, then BM25's best passages."""
     q = run.question
-    cands = [c for c in rank(candidates(reports), q) if not c.confirmed][:CONFIRM_AT_MOST]
+    ranked = rank(candidates(reports), q)
+    cands = [c for c in ranked if not c.confirmed and fit_of(run, c).viable][:CONFIRM_AT_MOST]
     tier1 = []
     for c in cands:
         best = c.quotes()[0]
@@ -223,8 +233,8 @@ async def _escalate(
     esc = Escalation(model=reader.model.name, budget_tokens=reader.budget)
     read_windows: list[Window] = []
     for tier, windows in enumerate(_windows(run, worker_reports, reads), 1):
-        if any(x.supported for x in reads.values()):
-            break
+        if any(x.supported and _report_fit(run, x).viable for x in reads.values()):
+            break  # a value that fits the question is confirmed: no need to read on
         for w in windows:
             if any(w.overlaps(o) for o in read_windows):
                 continue
@@ -265,6 +275,43 @@ async def _escalate(
 
 
 # --- deciding ----------------------------------------------------------------------------------
+def fit_of(run: Run, c: Candidate) -> Fit:
+    """How well the best of a candidate's sentences fits the question (``check.fit``)."""
+    best: Fit | None = None
+    for x in c.reports:
+        if not x.located:
+            continue
+        f = _report_fit(run, x)
+        key = (f.viable, f.entities or 0.0)
+        if best is None or key > (best.viable, best.entities or 0.0):
+            best = f
+    return best or Fit((), None)
+
+
+def _report_fit(run: Run, x: Report) -> Fit:
+    assert x.start is not None and x.end is not None
+    text = run.source[x.doc_id]
+    s, e = sentence_around(text, x.start, x.end)
+    return fit(text[s:e], run.question)
+
+
+def _viable(run: Run, confirmed: list[Candidate], notes: list[str]) -> list[Candidate]:
+    """Confirmed values whose sentence names what was asked and does not mark the value as
+    not current; of those, the ones naming most of what was asked."""
+    fits = {c.key: fit_of(run, c) for c in confirmed}
+    dropped = [c for c in confirmed if not fits[c.key].viable]
+    for c in dropped:
+        f = fits[c.key]
+        why = (f"marked {', '.join(f.qualifiers)}" if f.qualifiers
+               else "its sentence does not name what was asked")  # fmt: skip
+        notes.append(f"verified value {c.answer!r} set aside: {why}")
+    viable = [c for c in confirmed if fits[c.key].viable]
+    if not viable:
+        return []
+    top = max(fits[c.key].entities or 0.0 for c in viable)
+    return [c for c in viable if (fits[c.key].entities or 0.0) == top]
+
+
 async def _settle(
     run: Run, r: int, rd: Round, confirmed: list[Candidate], cands: list[Candidate]
 ) -> Outcome:
@@ -279,6 +326,13 @@ async def _settle(
     chosen: Candidate | None = None
     shown = left_out = 0
     fallback = None
+    all_confirmed = confirmed
+    confirmed = _viable(run, confirmed, notes)
+    for c in cands:
+        f = fit_of(run, c)
+        if not c.confirmed and f.qualifiers:
+            notes.append(f"workers also reported {c.answer!r}, set aside: marked "
+                         f"{', '.join(f.qualifiers)}")  # fmt: skip
     if len(confirmed) == 1:
         chosen = confirmed[0]
     elif len(confirmed) > 1:
@@ -293,21 +347,22 @@ async def _settle(
             chosen = max(confirmed, key=lambda c: (c.workers - c.refuted, c.count))
             notes.append(f"{len(confirmed)} values were verified and the lead could not "
                          f"choose ({fallback}); the best-supported one was weighed")  # fmt: skip
-    elif unchecked := [c for c in cands if not c.refuted]:
+    elif not all_confirmed and (unchecked := [c for c in cands if not c.refuted
+                                              and fit_of(run, c).viable]):  # fmt: skip
         # The stronger model could not check these (its calls failed, or the budget ran
         # out): the workers' word alone, which the confidence rules rate low.
         chosen = max(unchecked, key=lambda c: (c.workers, c.count))
         notes.append("the stronger model could not re-read this evidence; workers only")
     if chosen is None:
         answer, conf, basis = NOT_FOUND, 0.0, None
-        if cands:
+        if cands and not all_confirmed:
             notes.append(
                 "workers reported "
                 + ", ".join(repr(c.answer) for c in cands[:5])
                 + " but re-reading their passages verified none of them"
             )
     else:
-        b = confidence.basis(chosen, confirmed, lead_chose)
+        b = confidence.basis(chosen, confirmed, lead_chose, fit_of(run, chosen).entities)
         conf, basis = confidence.score(b), b.to_dict()
         answer = chosen.answer
         if conf < run.config.min_confidence:

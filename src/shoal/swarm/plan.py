@@ -6,9 +6,9 @@ head of the text), never the whole text: that is the point of the swarm.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -43,11 +43,11 @@ class Plan:
         return cls(tasks, raw.get("fallback"))
 
 
-def document_facts(docs: list[Document], count: Callable[[str], int], head_chars: int = 500) -> str:
-    total = sum(count(d.text) for d in docs)
-    lines = [f"{len(docs)} document(s), about {total:,} tokens in all."]
+def document_facts(docs: list[Document], tokens: int, head_chars: int = 500) -> str:
+    """What the lead sees of the input: sizes, names, the first headings, the opening."""
+    lines = [f"{len(docs)} document(s), about {tokens:,} tokens in all."]
     for d in docs[:10]:
-        headings = [m.group(0).strip() for m in _HEADING.finditer(d.text)][:8]
+        headings = [m.group(0).strip() for m in itertools.islice(_HEADING.finditer(d.text), 8)]
         lines.append(
             f"- {d.name}: {len(d.text):,} characters"
             + (f"; sections: {'; '.join(headings)}" if headings else "")
@@ -59,15 +59,10 @@ def document_facts(docs: list[Document], count: Callable[[str], int], head_chars
     return "\n".join(lines)
 
 
-async def make_plan(
-    lead: Model,
-    question: str,
-    docs: list[Document],
-    count: Callable[[str], int],
-    timeout: float | None = None,
-) -> Plan:
-    """Ask the lead for a plan; fall back to the question itself, and say so."""
-    messages = prompts.plan_messages(question, document_facts(docs, count))
+async def make_plan(lead: Model, question: str, facts: str, timeout: float | None = None) -> Plan:
+    """Ask the lead for a plan (it sees ``facts`` about the input, from ``document_facts``);
+    fall back to the question itself, and say so."""
+    messages = prompts.plan_messages(question, facts)
     try:
         reply = await lead.complete(
             messages, schema=prompts.PLAN_SCHEMA, max_tokens=300, role="lead", timeout=timeout

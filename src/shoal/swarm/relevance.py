@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rank_bm25 import BM25Okapi
 
 from shoal.swarm.check import terms
-from shoal.swarm.chunk import chunk_document
+from shoal.swarm.chunk import Segment, chunk_document
 from shoal.swarm.documents import Document
 
 PASSAGE_TOKENS = 160
@@ -44,11 +44,13 @@ def tokens(text: str) -> list[str]:
 
 
 def passages(
-    docs: list[Document], count: Callable[[str], int], size: int = PASSAGE_TOKENS
-) -> list[Passage]:
+    docs: list[Document], count: Callable[[str], int], size: int = PASSAGE_TOKENS,
+    segs: dict[str, list[Segment]] | None = None,
+) -> list[Passage]:  # fmt: skip
+    """Short passages tiling ``docs`` (``segs``: their sentences, if already split)."""
     out = []
     for d in docs:
-        for c in chunk_document(d, count, size, 0):
+        for c in chunk_document(d, count, size, 0, segs=(segs or {}).get(d.id)):
             out.append(Passage(d.id, d.name, c.start, c.end, c.text))
     return out
 

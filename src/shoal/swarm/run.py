@@ -12,9 +12,11 @@ from typing import Any
 from shoal.models.base import Model
 from shoal.store import Store
 from shoal.swarm.check import SourceIndex
-from shoal.swarm.chunk import Chunk, chunk_document, coverage
+from shoal.swarm.chunk import Chunk, Segment, chunk_document, coverage, segments
+from shoal.swarm.cost import LeadAlone, lead_alone
 from shoal.swarm.documents import Document
-from shoal.swarm.relevance import Relevance, passages
+from shoal.swarm.plan import document_facts
+from shoal.swarm.relevance import PASSAGE_TOKENS, Relevance, passages
 from shoal.swarm.result import Event
 from shoal.swarm.state import RunState
 
@@ -86,12 +88,18 @@ class Run:
         return self.workers[0].count_tokens
 
     @cached_property
+    def segments(self) -> dict[str, list[Segment]]:
+        """Each document's sentences with their token counts: split and counted once, then
+        packed into chunks (for workers) and passages (for relevance)."""
+        return {d.id: segments(d.text, self.count, PASSAGE_TOKENS) for d in self.docs}
+
+    @cached_property
     def chunks(self) -> list[Chunk]:
         out: list[Chunk] = []
         for d in self.docs:
-            out += chunk_document(
-                d, self.count, self.config.chunk_tokens, self.config.overlap_tokens, len(out)
-            )
+            out += chunk_document(d, self.count, self.config.chunk_tokens,
+                                  self.config.overlap_tokens, len(out),
+                                  segs=self.segments[d.id])  # fmt: skip
         return out
 
     @cached_property
@@ -104,7 +112,22 @@ class Run:
 
     @cached_property
     def relevance(self) -> Relevance:
-        return Relevance(passages(self.docs, self.count))
+        return Relevance(passages(self.docs, self.count, segs=self.segments))
+
+    @cached_property
+    def facts(self) -> str:
+        """What the lead is told about the input when it plans (never the text itself)."""
+        tokens = sum(s[2] for segs in self.segments.values() for s in segs)
+        return document_facts(self.docs, tokens)
+
+    @cached_property
+    def lead_alone(self) -> LeadAlone:
+        return lead_alone(self.lead, self.docs)
+
+    def prepare(self) -> None:
+        """Do the CPU-heavy work of a run (splitting, tokenising, indexing) in one go, so a
+        caller can run it off the event loop (``Swarm`` does, in a bounded pool)."""
+        _ = (self.chunks, self.index, self.relevance, self.facts, self.lead_alone)
 
     @property
     def coverage(self) -> float:

@@ -19,6 +19,7 @@ import socket
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,9 @@ log = logging.getLogger(__name__)
 STRATEGIES = ("swarm", "lead", "worker")
 WORKER_REPLY_TOKENS = 160
 WORKER_PROMPT_ROOM = 400
+_PREPARE = ThreadPoolExecutor(max_workers=2, thread_name_prefix="shoal-prepare")
+"""Where runs split, tokenise and index their input: off the event loop (a server keeps
+answering while a big run prepares) and at most two at a time in a process."""
 LEASE_SECONDS = 60.0
 """A run's lease lasts this long and is renewed every third of it while the run works."""
 
@@ -98,12 +102,19 @@ def _lease_owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
+_WORKING: set[str] = set()
+"""Lease owners of runs executing in this process right now."""
+
+
 def _dead_here(owner: str | None) -> bool:
-    """Whether ``owner`` was a process on this machine that no longer exists."""
+    """Whether ``owner`` was a process on this machine that no longer exists, or this
+    process, in a run it is no longer working on (its lease could not be released)."""
     host, _, rest = (owner or "").partition(":")
     pid = rest.partition(":")[0]
     if host != socket.gethostname() or not pid.isdigit():
         return False
+    if int(pid) == os.getpid():
+        return owner not in _WORKING
     try:
         os.kill(int(pid), 0)
     except ProcessLookupError:
@@ -351,9 +362,11 @@ class Swarm:
     async def _execute(self, run: Run, strategy: str, owner: str) -> Answer:
         started = time.perf_counter()
         book = ledger.Ledger(self.store)
+        _WORKING.add(owner)
         heartbeat = asyncio.create_task(self._keep_lease(run.id, owner))
         try:
             with ledger.scope(book, run_id=run.id):
+                await asyncio.get_running_loop().run_in_executor(_PREPARE, run.prepare)
                 if strategy == "swarm":
                     self._emit("chunks", chunks=len(run.chunks), coverage=run.coverage,
                                tokens=run.input_tokens)  # fmt: skip
@@ -363,8 +376,9 @@ class Swarm:
                     answer = await single(run.id, model, run.docs, run.question, strategy,
                                           timeout=self.lead_timeout,
                                           emit=self._emit_event)  # fmt: skip
-        except (asyncio.CancelledError, KeyboardInterrupt):
-            self._stop(run, owner, book, started, "interrupted", "interrupted by the user")
+        except (asyncio.CancelledError, KeyboardInterrupt) as exc:
+            why = str(exc.args[0]) if exc.args else "interrupted by the user"
+            self._stop(run, owner, book, started, "interrupted", why)
             raise
         except DispatchAborted as exc:
             self._stop(run, owner, book, started, "interrupted", str(exc))
@@ -377,6 +391,7 @@ class Swarm:
             self._stop(run, owner, book, started, "failed", f"internal error: {exc!r}")
             raise
         finally:
+            _WORKING.discard(owner)
             heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await heartbeat
@@ -417,7 +432,9 @@ class Swarm:
         spent = cost.run_cost(self.store, answer.run_id)
         answer.usage, answer.cost_usd = spent.usage, spent.cost_usd
         answer.seconds = run.state.elapsed
-        alone = cost.lead_alone(self.lead, run.docs)
+        alone = run.lead_alone
         answer.lead_alone_tokens = alone.tokens
         answer.lead_alone_cost_usd = alone.cost_usd
         answer.lead_alone_seconds = alone.seconds
+        if alone.estimated:
+            answer.notes.append("the lead-alone token count is estimated from samples")
