@@ -24,22 +24,23 @@ from shoal import ledger
 from shoal.models import ScriptedModel
 from shoal.store import Store
 from shoal.swarm import prompts
-from shoal.swarm.check import ChunkIndex, Report, check
+from shoal.swarm.check import Report, SourceIndex, check, malformed
 from shoal.swarm.chunk import Chunk
 from shoal.swarm.dispatch import Dispatcher, Job, JobResult
+from shoal.swarm.jobs import result_row
 
 LATENCY = 0.020
 WORDS = ["the", "archive", "keeps", "its", "ledgers", "in", "oak", "cabinets", "sorted", "by"]
 
 
-def make_jobs(n: int) -> tuple[list[Job], ChunkIndex]:
+def make_jobs(n: int) -> tuple[list[Job], SourceIndex]:
     chunks, parts, at = [], [], 0
     for i in range(n):
         text = " ".join(WORDS[(i + k) % len(WORDS)] for k in range(120)) + f". Code {i}.\n\n"
         chunks.append(Chunk(i, "doc", "doc.txt", at, at + len(text), text, 130))
         parts.append(text)
         at += len(text)
-    index = ChunkIndex(chunks, {"doc": "".join(parts)})
+    index = SourceIndex({"doc": "".join(parts)})
     jobs = [Job(f"r1-t0-c{c.index}", 1, 0, "Find the code", "", c) for c in chunks]
     return jobs, index
 
@@ -63,27 +64,21 @@ async def bare(jobs: list[Job], concurrency: int, model: ScriptedModel) -> float
 
 
 async def shoal(
-    jobs: list[Job], index: ChunkIndex, concurrency: int, model: ScriptedModel, store: Store
+    jobs: list[Job], index: SourceIndex, concurrency: int, model: ScriptedModel, store: Store
 ) -> float:
     dispatcher = Dispatcher([model], concurrency=concurrency, timeout=30)
 
     def checker(job: Job, raw: dict[str, Any]) -> Report:
         return check(raw, job_key=job.key, round_=1, task_index=0, chunk=job.chunk, index=index)
 
-    def save(res: JobResult) -> None:
-        r = res.report
-        assert r is not None
-        row = {
-            "run_id": "bench", "key": res.job.key, "round": 1, "task_index": 0,
-            "chunk_index": res.job.chunk.index, "status": res.status, "attempts": res.attempts,
-            "seconds": res.seconds, "error": None, "answer": r.answer, "quote": r.quote,
-            "confidence": r.confidence, "supported": r.supported, "reason": r.reason,
-            "doc_id": "doc", "start": r.start, "end": r.end, "finished": time.time(),
-        }  # fmt: skip
-        store.queue_job(row)
+    def rejected(job: Job, text: str, error: str) -> Report:
+        return malformed(text, error, job_key=job.key, round_=1, task_index=0, chunk=job.chunk)
+
+    def save(res: JobResult[Report]) -> None:
+        store.queue_job(result_row("bench", res))
 
     start = time.perf_counter()
-    results = await dispatcher.run(jobs, checker, save)
+    results = await dispatcher.run(jobs, checker, rejected, save)
     elapsed = time.perf_counter() - start
     assert all(r.report is not None and r.report.supported for r in results)
     return elapsed

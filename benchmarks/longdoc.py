@@ -83,6 +83,8 @@ def run_case(config: str, case: Case, store: Store, size: int) -> dict[str, Any]
         "cited": bool(answer.citations),
         "cited_evidence": cited_evidence,
         "confidence": answer.confidence,
+        "workers_found_it": bool((answer.confidence_basis or {}).get("workers")),
+        "worker_supported_reports": answer.reports.get("supported", 0),
         "lead_prompt_tokens": (u_lead.prompt_tokens if u_lead else 0)
         + (u_esc.prompt_tokens if u_esc else 0),
         "worker_prompt_tokens": u_worker.prompt_tokens if u_worker else 0,
@@ -123,6 +125,9 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "answers_with_confidence_ge_0.8": len(sure),
         "right_among_confidence_ge_0.8": sure_right / len(sure) if sure else None,
         "escalation_reads_mean": sum(r["escalation_reads"] for r in rows) / max(1, len(rows)),
+        "right_answers_workers_found": sum(
+            r["verdict"] == "right" and r.get("workers_found_it", False) for r in rows
+        ),
         "escalation_tokens_mean": sum(r["escalation_tokens"] for r in rows) / max(1, len(rows)),
         "lead_tokens_mean": lead / max(1, len(rows)),
         "lead_alone_tokens_mean": alone / max(1, len(rows)),

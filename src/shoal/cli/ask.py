@@ -76,11 +76,36 @@ class LiveProgress:
             self.bar.stop()
 
 
+def print_items(answer: Answer, limit: int = 200) -> None:
+    """Lists, counts, screenings: one row per item, its values and where it is."""
+    fields = list(dict.fromkeys(k for item in answer.items for k in item.get("fields", {})))
+    judged = any("passes" in item for item in answer.items)
+    table = Table("#", "item", *fields, *(["verdict"] if judged else []), "where", "by")
+    for n, item in enumerate(answer.items[:limit], 1):
+        where = "; ".join(f"{c['document']} {c['start']}-{c['end']}" for c in item["citations"])
+        verdict = []
+        if judged:
+            verdict = ["[green]yes[/]" if item.get("passes") else
+                       "[yellow]?[/]" if item.get("passes") is None else "[red]no[/]"]  # fmt: skip
+        table.add_row(str(n), str(item["label"])[:60],
+                      *(str(item["fields"].get(f, ""))[:40] for f in fields), *verdict,
+                      where[:60], str(item.get("verified_by", ""))[:20])  # fmt: skip
+    out.print(table)
+    if len(answer.items) > limit:
+        out.print(f"[dim]... and {len(answer.items) - limit} more (--json has them all)[/]")
+
+
 def print_answer(answer: Answer) -> None:
     out.print(f"\n[bold]{answer.answer}[/]")
-    if answer.strategy == "swarm" and answer.citations:
-        out.print(f"[dim]confidence {answer.confidence:.2f}[/]")
+    if answer.strategy == "swarm" and (answer.citations or answer.items):
+        out.print(f"[dim]{answer.operation} · confidence {answer.confidence:.2f}[/]")
     out.print("")
+    if answer.items:
+        print_items(answer)
+        for note in answer.notes:
+            out.print(f"  [yellow]note:[/] {note}")
+        _footer(answer)
+        return
     for i, c in enumerate(answer.citations, 1):
         out.print(f'  [{i}] {c.document} chars {c.start}-{c.end}: [cyan]"{c.text}"[/]')
         if c.context:
@@ -89,6 +114,10 @@ def print_answer(answer: Answer) -> None:
         out.print("  [yellow](no verified citation)[/]")
     for note in answer.notes:
         out.print(f"  [yellow]note:[/] {note}")
+    _footer(answer)
+
+
+def _footer(answer: Answer) -> None:
     parts = []
     for role, u in sorted(answer.usage.items()):
         parts.append(
@@ -266,6 +295,19 @@ def show(ctx: click.Context, run_id: str, as_json: bool) -> None:
     )
     out.print(f"question: {run['question']}")
     state = RunState.from_dict(run["state"])
+    query = state.extra.get("query")
+    if query:
+        out.print(f"\n[bold]plan[/]: {query['operation']} over {query.get('unit') or 'items'}"
+                  + "".join(f"\n  - field {f['name']} ({f['type']}): {f['description']}"
+                            for f in query.get("fields", []))
+                  + "".join(f"\n  - where {c['field']} {c['op']} {c['value']!r}"
+                            for c in query.get("where", []))
+                  + "".join(f"\n  [dim]{n}[/]" for n in query.get("notes", [])))  # fmt: skip
+        if query["operation"] != "find":
+            extracted = [j for j in jobs if (j.get("kind") or "").startswith("extract")]
+            reread = sum(1 for j in extracted if j["kind"] == "extract-read")
+            out.print(f"  {len(extracted) - reread} unit(s) read by workers, {reread} re-read "
+                      f"by the lead")  # fmt: skip
     for i, rd in enumerate(state.rounds, 1):
         out.print(f"\n[bold]round {i}[/] plan" + (" (fallback)" if rd.plan.fallback else "") + ":")
         for t in rd.plan.tasks:

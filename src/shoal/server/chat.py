@@ -183,6 +183,11 @@ def shoal_field(answer: Answer) -> dict[str, Any]:
         "coverage": answer.coverage,
         "notes": answer.notes,
         "seconds": answer.seconds,
+        "confidence": answer.confidence,
+        "operation": answer.operation,
+        "items": answer.items,
+        "result": answer.result,
+        "escalation": answer.escalation,
     }
 
 

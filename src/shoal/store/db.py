@@ -6,6 +6,7 @@ or a model ever becomes SQL.
 
 from __future__ import annotations
 
+import json
 import logging
 import queue
 import threading
@@ -13,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, insert, select, update
+from sqlalchemy import JSON, Engine, create_engine, event, func, insert, select, update
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
 
@@ -441,9 +442,14 @@ class Store:
                 # processing holds the GIL long enough to slow a fast dispatch. The SQL
                 # text is built from our own column names only; values stay parameters.
                 cols = [c.name for c in jobs.columns]
+                as_json = {c.name for c in jobs.columns if isinstance(c.type, JSON)}
                 names = ", ".join(f'"{c}"' for c in cols)
                 sql = f"INSERT INTO jobs ({names}) VALUES ({', '.join('?' * len(cols))})"
-                conn.exec_driver_sql(sql, [tuple(r[c] for c in cols) for r in rows])
+                conn.exec_driver_sql(sql, [
+                    tuple(json.dumps(r.get(c)) if c in as_json and r.get(c) is not None
+                          else r.get(c) for c in cols)
+                    for r in rows
+                ])  # fmt: skip
             else:
                 conn.execute(insert(jobs), rows)
 

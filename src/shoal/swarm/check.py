@@ -155,6 +155,17 @@ def terms(text: str) -> list[str]:
     return out
 
 
+def stem(term: str) -> str:
+    """A light stemmer: plural and verb endings, so "codes" finds "code" and "spending"
+    finds "spend"."""
+    if term[0].isdigit() or len(term) <= 4:
+        return term
+    for suffix in ("ings", "ing", "ies", "es", "ed", "s"):
+        if term.endswith(suffix) and len(term) - len(suffix) >= 3:
+            return term[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return term
+
+
 def _numeric(term: str) -> bool:
     return term[0].isdigit()
 
@@ -230,6 +241,10 @@ class Fit:
     """Words in the sentence marking its value as not current, that the question lacks."""
     entities: float | None
     """Share of the question's named things the sentence names (None: it names none)."""
+    topic: float | None = None
+    """Share of the question's other content words (stemmed) the sentence uses (None: the
+    question has none). Zero means the sentence is about something else: "attendance
+    reached 367" does not state a spending limit, whatever name it shares."""
 
     @property
     def viable(self) -> bool:
@@ -270,15 +285,25 @@ def named(sentence: str, question: str) -> set[str]:
     return found
 
 
+def topic_terms(question: str) -> set[str]:
+    """The question's content words that are not names, stemmed."""
+    names = entity_terms(question)
+    return {stem(t) for t in terms(question) if t not in names and not t.isdigit()}
+
+
 def fit(sentence: str, question: str) -> Fit:
     low = sentence.casefold()
     asked = set(terms(question))
     qual = [w for w in terms(sentence) if w in QUALIFIERS and w not in asked]
     qual += [p for p in QUALIFIER_PHRASES if p in low and p not in question.casefold()]
+    about = topic_terms(question)
+    topic = None
+    if about:
+        used = {stem(t) for t in terms(sentence)}
+        topic = len(about & used) / len(about)
     wanted = entity_terms(question)
-    if not wanted:
-        return Fit(tuple(dict.fromkeys(qual)), None)
-    return Fit(tuple(dict.fromkeys(qual)), len(named(sentence, question)) / len(wanted))
+    entities = len(named(sentence, question)) / len(wanted) if wanted else None
+    return Fit(tuple(dict.fromkeys(qual)), entities, topic)
 
 
 # --- the check -----------------------------------------------------------------------------

@@ -33,6 +33,8 @@ CORROBORATED = 0.03
 """Added when workers found it in two or more places."""
 PARTIAL_NAME = 0.15
 """Taken off when the value's sentence names only some of what the question names."""
+OFF_TOPIC = 0.3
+"""Taken off when the value's sentence shares no content word with the question."""
 
 
 @dataclass(frozen=True)
@@ -48,13 +50,19 @@ class Basis:
     names: float | None = None
     """Share of the question's named things its sentence names (None: the question names
     none)."""
+    topic: float | None = None
+    """Share of the question's other content words its sentence uses."""
 
     def to_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
 
 
 def basis(
-    chosen: Candidate, confirmed: list[Candidate], lead_chose: bool, names: float | None = None
+    chosen: Candidate,
+    confirmed: list[Candidate],
+    lead_chose: bool,
+    names: float | None = None,
+    topic: float | None = None,
 ) -> Basis:
     return Basis(
         chosen.confirmed,
@@ -63,6 +71,7 @@ def basis(
         lead_chose,
         chosen.refuted,
         names,
+        topic,
     )
 
 
@@ -75,6 +84,8 @@ def score(b: Basis) -> float:
     c -= REFUTED * b.refuted
     if b.names is not None and b.names < 1.0:
         c -= PARTIAL_NAME
+    if b.topic == 0.0:
+        c -= OFF_TOPIC
     if b.workers >= 2:
         c += CORROBORATED
     return round(min(0.99, max(0.05, c)), 3)

@@ -4,10 +4,14 @@ Jobs arrive chunk-major (all tasks of chunk 0, then chunk 1, ...) and each chunk
 pinned to one worker, so consecutive calls on a model share the chunk as a prompt
 prefix and its KV cache is reused. Semaphores are FIFO, so that order survives.
 
-A job that still fails after its retries is a *failed job* (recorded; its chunk is
+A job that still fails after its retries is a *failed job* (recorded; its text is
 reported as unread) and the run goes on. A backend that stays unreachable stops the
 dispatch with ``DispatchAborted``: everything finished so far has already been handed
 to ``on_result`` (and stored), so the run can be resumed.
+
+The dispatcher knows nothing of what a job asks: a job carries its messages and schema,
+and the caller's ``check`` turns the parsed reply into whatever it verifies (a lookup's
+``Report``, a unit's records).
 """
 
 from __future__ import annotations
@@ -16,8 +20,8 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 from shoal.errors import (
     BackendUnavailableError,
@@ -27,12 +31,13 @@ from shoal.errors import (
 )
 from shoal.models.base import Model
 from shoal.swarm import prompts
-from shoal.swarm.check import Report, malformed
 from shoal.swarm.chunk import Chunk
+from shoal.types import Message
 
 log = logging.getLogger(__name__)
 
 DEFAULT_CONCURRENCY = {"llama": 2, "openai-compat": 8, "openai": 16, "scripted": 64}
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -43,23 +48,35 @@ class Job:
     instruction: str
     advice: str
     chunk: Chunk
+    messages: tuple[Message, ...] = ()
+    """The prompt; empty means the lookup worker's prompt for ``instruction`` on ``chunk``."""
+    schema: dict[str, Any] | None = field(default=None, hash=False, compare=False)
+    max_tokens: int | None = None
+
+    def prompt(self) -> list[Message]:
+        if self.messages:
+            return list(self.messages)
+        return prompts.worker_messages(self.chunk.text, self.instruction, self.advice)
 
 
 @dataclass
-class JobResult:
+class JobResult(Generic[T]):
     job: Job
     status: str  # "done" | "failed"
     attempts: int
     seconds: float
-    report: Report | None = None
+    report: T | None = None
     error: str | None = None
     served_by: str | None = None
     """Where the job ran, when that is not this process (a Ray node, a fleet endpoint)."""
     payload: Any = None
     """Structured output beyond one answer and quote (extracted records)."""
+    model: str = ""
 
 
-Checker = Callable[[Job, dict[str, Any]], Report]
+Check = Callable[[Job, dict[str, Any]], T]
+Malformed = Callable[[Job, str, str], T]
+"""What a reply that never became valid JSON is: (job, text, error) -> a rejected result."""
 
 
 class Dispatcher:
@@ -89,10 +106,14 @@ class Dispatcher:
         return self.workers[job.chunk.index % len(self.workers)]
 
     async def _one(
-        self, job: Job, check: Checker, on_start: Callable[[Job], None] | None = None
-    ) -> JobResult:
+        self,
+        job: Job,
+        check: Check[T],
+        malformed: Malformed[T],
+        on_start: Callable[[Job], None] | None = None,
+    ) -> JobResult[T]:
         worker = self.worker_for(job)
-        messages = prompts.worker_messages(job.chunk.text, job.instruction, job.advice)
+        messages = job.prompt()
         error: ShoalError | None = None
         async with self._limits[id(worker)]:
             start = time.perf_counter()  # seconds on the worker, not waiting for a slot
@@ -102,8 +123,8 @@ class Dispatcher:
                 try:
                     reply = await worker.complete(
                         messages,
-                        schema=prompts.REPORT_SCHEMA,
-                        max_tokens=self.max_tokens,
+                        schema=job.schema or prompts.REPORT_SCHEMA,
+                        max_tokens=job.max_tokens or self.max_tokens,
                         role="worker",
                         timeout=self.timeout,
                         retries=1,
@@ -112,37 +133,36 @@ class Dispatcher:
                     error = exc
                     log.info("job %s attempt %d failed: %s", job.key, attempt, exc)
                     if isinstance(exc, StructuredOutputError):
-                        # The chunk was read; the reply was garbage (tiny models loop in
+                        # The text was read; the reply was garbage (tiny models loop in
                         # strings). complete() already retried with the error fed back, and
                         # the same greedy prompt again would repeat itself: reject it.
-                        report = malformed(
-                            exc.last_text, str(exc), job_key=job.key, round_=job.round,
-                            task_index=job.task_index, chunk=job.chunk,
-                        )  # fmt: skip
-                        return JobResult(job, "done", attempt, time.perf_counter() - start, report)
+                        bad = malformed(job, exc.last_text, str(exc))
+                        return JobResult(job, "done", attempt, time.perf_counter() - start,
+                                         bad, model=worker.name)  # fmt: skip
                     if attempt <= self.retries:
                         await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
                     continue
                 report = check(job, reply.parsed)
-                return JobResult(job, "done", attempt, time.perf_counter() - start, report)
+                return JobResult(job, "done", attempt, time.perf_counter() - start, report,
+                                 model=worker.name)  # fmt: skip
         if isinstance(error, BackendUnavailableError):
             raise DispatchAborted(f"worker {worker.name} is unreachable: {error}") from error
-        return JobResult(
-            job, "failed", self.retries + 1, time.perf_counter() - start, error=str(error)
-        )
+        return JobResult(job, "failed", self.retries + 1, time.perf_counter() - start,
+                         error=str(error), model=worker.name)  # fmt: skip
 
     async def run(
         self,
         jobs: list[Job],
-        check: Checker,
-        on_result: Callable[[JobResult], None] | None = None,
+        check: Check[T],
+        malformed: Malformed[T],
+        on_result: Callable[[JobResult[T]], None] | None = None,
         on_start: Callable[[Job], None] | None = None,
-    ) -> list[JobResult]:
+    ) -> list[JobResult[T]]:
         """Run every job; results come back in job order. ``on_start`` is told when a job
         gets a worker slot, ``on_result`` when it is finished."""
 
-        async def run_one(job: Job) -> JobResult:
-            result = await self._one(job, check, on_start)
+        async def run_one(job: Job) -> JobResult[T]:
+            result = await self._one(job, check, malformed, on_start)
             if on_result is not None:
                 on_result(result)
             return result

@@ -33,6 +33,7 @@ from shoal.swarm.check import (
     answer_key,
     check,
     fit,
+    malformed,
     sentence_around,
 )
 from shoal.swarm.dispatch import Dispatcher, Job, JobResult
@@ -98,9 +99,15 @@ async def find(run: Run, dispatcher: Dispatcher) -> Answer:
                          chunk=job.chunk, index=run.index, question=question,
                          model=dispatcher.worker_for(job).name)  # fmt: skip
 
+        def rejected(job: Job, text: str, error: str) -> Report:
+            return malformed(text, error, job_key=job.key, round_=job.round,
+                             task_index=job.task_index, chunk=job.chunk,
+                             model=dispatcher.worker_for(job).name)  # fmt: skip
+
         results = await dispatcher.run(
-            pending, checker, on_result=lambda res: _save_job(run, res), on_start=_started(run)
-        )
+            pending, checker, rejected, on_result=lambda res: _save_job(run, res),
+            on_start=_started(run),
+        )  # fmt: skip
         run.store.drain()
         for res in results:
             if res.report is not None:
@@ -163,7 +170,7 @@ def _started(run: Run) -> Any:
     return started
 
 
-def _save_job(run: Run, res: JobResult) -> None:
+def _save_job(run: Run, res: JobResult[Report]) -> None:
     run.store.queue_job(result_row(run.id, res))
     rep = res.report
     run.event(
@@ -282,8 +289,8 @@ def fit_of(run: Run, c: Candidate) -> Fit:
         if not x.located:
             continue
         f = _report_fit(run, x)
-        key = (f.viable, f.entities or 0.0)
-        if best is None or key > (best.viable, best.entities or 0.0):
+        key = (f.viable, f.entities or 0.0, f.topic or 0.0)
+        if best is None or key > (best.viable, best.entities or 0.0, best.topic or 0.0):
             best = f
     return best or Fit((), None)
 
@@ -362,7 +369,8 @@ async def _settle(
                 + " but re-reading their passages verified none of them"
             )
     else:
-        b = confidence.basis(chosen, confirmed, lead_chose, fit_of(run, chosen).entities)
+        f = fit_of(run, chosen)
+        b = confidence.basis(chosen, confirmed, lead_chose, f.entities, f.topic)
         conf, basis = confidence.score(b), b.to_dict()
         answer = chosen.answer
         if conf < run.config.min_confidence:

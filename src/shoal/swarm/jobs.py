@@ -49,7 +49,7 @@ def report_row(
     }
 
 
-def result_row(run_id: str, res: JobResult) -> dict[str, Any]:
+def result_row(run_id: str, res: JobResult[Report]) -> dict[str, Any]:
     """A worker job's row: its report if it finished, its error if it failed."""
     job = res.job
     if res.report is not None:

@@ -58,6 +58,88 @@ def plan_messages(question: str, facts: str) -> list[Message]:
     ]
 
 
+# --- the query plan (operations other than a lookup) ----------------------------------------
+QUERY_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "operation": {
+            "type": "string",
+            "enum": ["find", "list", "count", "sum", "min", "max", "mean", "group", "top",
+                     "judge", "compare", "summarise"],
+        },
+        "unit": {"type": "string", "maxLength": 60},
+        "fields": {
+            "type": "array",
+            "maxItems": 5,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string", "maxLength": 30},
+                    "type": {"type": "string", "enum": ["text", "number", "date", "flag"]},
+                    "description": {"type": "string", "maxLength": 100},
+                },
+                "required": ["name", "type", "description"],
+            },
+        },
+        "where": {
+            "type": "array",
+            "maxItems": 5,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "field": {"type": "string", "maxLength": 30},
+                    "op": {"type": "string", "enum": ["eq", "ne", "contains", "gt", "ge", "lt",
+                                                      "le", "is_true", "is_false"]},
+                    "value": {"type": "string", "maxLength": 60},
+                },
+                "required": ["field", "op", "value"],
+            },
+        },
+        "target": {"type": "string", "maxLength": 30},
+        "group_by": {"type": "string", "maxLength": 30},
+        "k": {"type": "integer"},
+    },
+    "required": ["operation", "unit", "fields", "where", "target", "group_by", "k"],
+}  # fmt: skip
+
+QUERY_SYSTEM = (
+    "You turn a question about a long document (or a folder of documents) into a plan that "
+    "small reading assistants and a calculator carry out. The assistants read each item and "
+    "copy field values; the calculator filters, counts and adds. Never compute the answer "
+    "yourself.\n"
+    "operation: find (one fact), list (every item that matches), count, sum/min/max/mean (of "
+    "a number field), group (count per value of a field), top (the k items with the largest "
+    "target), judge (one verdict per document of a folder, e.g. screening), compare (what "
+    "differs between two documents), summarise.\n"
+    "unit: what one item is (a log entry, a candidate, a deadline, a supplier).\n"
+    "fields: what to copy from each item; type text, number, date, or flag (true when the "
+    "item's text contains the flag's name, e.g. retracted).\n"
+    "where: conditions on fields: eq, ne, contains, gt, ge, lt, le (numbers and dates), "
+    "is_true, is_false (flags).\n"
+    "target: the number field for sum/min/max/mean/top; group_by: the field for group; k: "
+    "for top (else 0).\n"
+    "Example. Question: How many severity-2 alerts did the Oslo site raise? Retracted alerts "
+    "don't count.\n"
+    '{"operation":"count","unit":"alert","fields":[{"name":"site","type":"text",'
+    '"description":"the site that raised the alert"},{"name":"severity","type":"number",'
+    '"description":"severity level"},{"name":"retracted","type":"flag","description":"the '
+    'alert was retracted"}],"where":[{"field":"site","op":"contains","value":"Oslo"},'
+    '{"field":"severity","op":"eq","value":"2"},{"field":"retracted","op":"is_false",'
+    '"value":""}],"target":"","group_by":"","k":0}\n'
+    "Example. Question: What is the boiling point of the solvent in lab 4?\n"
+    '{"operation":"find","unit":"fact","fields":[],"where":[],"target":"","group_by":"",'
+    '"k":0}\n'
+    "Reply with JSON only."
+)
+
+
+def query_messages(question: str, facts: str) -> list[Message]:
+    return [
+        {"role": "system", "content": QUERY_SYSTEM},
+        {"role": "user", "content": f"Question: {question}\n\nAbout the input:\n{facts}"},
+    ]
+
+
 RETRY_SYSTEM = (
     PLAN_SYSTEM
     + " The tasks below were already run over every excerpt and no assistant found a passage "
@@ -190,6 +272,103 @@ def aggregate_messages(
             "content": f"Question: {question}\n\nTasks the workers ran:\n{task_list}\n\n"
             f"Reports:\n{evidence}",
         },
+    ]
+
+
+# --- compare and summarise ------------------------------------------------------------------
+ACCOUNT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "sentences": {
+            "type": "array",
+            "maxItems": 8,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "text": {"type": "string", "maxLength": 300},
+                    "cites": {"type": "array", "items": {"type": "string", "maxLength": 10},
+                              "maxItems": 6},
+                },
+                "required": ["text", "cites"],
+            },
+        }
+    },
+    "required": ["sentences"],
+}  # fmt: skip
+
+
+def change_block(change: dict[str, Any]) -> str:
+    before = f"  before: {dump(change['before_text'][:400])}\n" if change["before_text"] else ""
+    after = f"  after: {dump(change['after_text'][:400])}\n" if change["after_text"] else ""
+    return f"[{change['id']}] {change['kind']}\n{before}{after}"
+
+
+COMPARE_SYSTEM = (
+    "You describe the differences between two versions of a document. shoal has already "
+    "found every change (removed, added or changed sentences), listed below with ids. Write "
+    "up to 6 short sentences saying what changed, most important first. Every sentence must "
+    "cite the ids of the changes it rests on. Never mention anything not in the changes. "
+    "Reply with JSON."
+)
+
+
+def compare_messages(question: str, a: str, b: str, changes: str) -> list[Message]:
+    return [
+        {"role": "system", "content": COMPARE_SYSTEM},
+        {"role": "user", "content": f"Question: {question}\n\nChanges from {a} to {b}:\n"
+                                    f"{changes}"},
+    ]  # fmt: skip
+
+
+POINTS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "points": {
+            "type": "array",
+            "maxItems": 3,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "point": {"type": "string", "maxLength": 160},
+                    "quote": {"type": "string", "maxLength": 240},
+                },
+                "required": ["point", "quote"],
+            },
+        }
+    },
+    "required": ["points"],
+}
+
+POINTS_SYSTEM = (
+    "You read one excerpt of a document. Note up to 3 key points it makes that matter for the "
+    "request, each with the exact sentence of the excerpt that states it. If it says nothing "
+    "that matters, give an empty list. Use only the excerpt. Reply with JSON."
+)
+
+
+def points_messages(request: str, excerpt: str) -> list[Message]:
+    return [
+        {"role": "system", "content": POINTS_SYSTEM},
+        {"role": "user", "content": f"Request: {request}\n\nExcerpt:\n<<<\n{excerpt}\n>>>"},
+    ]
+
+
+def point_block(pid: str, text: str, quote: str) -> str:
+    return f"[{pid}] {text}\n  quote: {dump(quote)}\n"
+
+
+SUMMARY_SYSTEM = (
+    "You write a short summary from points that reading assistants found in a long document, "
+    "each with its verified quote. Write up to 6 sentences answering the request, most "
+    "important first. Every sentence must cite the ids of the points it rests on. Never add "
+    "anything the points do not say. Reply with JSON."
+)
+
+
+def summary_messages(request: str, points: str) -> list[Message]:
+    return [
+        {"role": "system", "content": SUMMARY_SYSTEM},
+        {"role": "user", "content": f"Request: {request}\n\nPoints:\n{points}"},
     ]
 
 

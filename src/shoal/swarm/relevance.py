@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rank_bm25 import BM25Okapi
 
-from shoal.swarm.check import terms
+from shoal.swarm.check import stem, terms
 from shoal.swarm.chunk import Segment, chunk_document
 from shoal.swarm.documents import Document
 
@@ -29,18 +29,8 @@ class Passage:
     text: str
 
 
-def _stem(term: str) -> str:
-    """A light stemmer: plural and verb endings, so "codes" finds "code"."""
-    if term[0].isdigit() or len(term) <= 4:
-        return term
-    for suffix in ("ings", "ing", "ies", "es", "ed", "s"):
-        if term.endswith(suffix) and len(term) - len(suffix) >= 3:
-            return term[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return term
-
-
 def tokens(text: str) -> list[str]:
-    return [_stem(t) for t in terms(text)]
+    return [stem(t) for t in terms(text)]
 
 
 def passages(

@@ -31,13 +31,24 @@ from shoal.models.base import Model
 from shoal.store import Store
 from shoal.store.schema import LOCAL_TENANT
 from shoal.swarm import cost
+from shoal.swarm.compare import compare
 from shoal.swarm.dispatch import Dispatcher
 from shoal.swarm.documents import TEXT_SUFFIXES, Document, load_path
+from shoal.swarm.extract import extract
 from shoal.swarm.find import find
+from shoal.swarm.query import (
+    OPERATIONS,
+    RECORD_OPERATIONS,
+    QueryPlan,
+    make_query,
+    needs_plan,
+    problems,
+)
 from shoal.swarm.result import Answer, Event
 from shoal.swarm.run import Run, RunConfig
 from shoal.swarm.single import single
 from shoal.swarm.state import RunState
+from shoal.swarm.summarise import summarise
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +158,7 @@ class Swarm:
         evidence_tokens: int = 900,
         escalation_tokens: int | None = None,
         min_confidence: float = 0.5,
+        operation: str = "auto",
         concurrency: int | None = None,
         job_timeout: float | None = 300.0,
         lead_timeout: float | None = 900.0,
@@ -161,6 +173,11 @@ class Swarm:
             raise InputError(f"max_rounds must be at least 1, not {max_rounds}")
         if not 0.0 <= min_confidence <= 1.0:
             raise InputError(f"min_confidence must be between 0 and 1, not {min_confidence}")
+        if operation != "auto" and operation not in OPERATIONS:
+            raise InputError(
+                f"unknown operation {operation!r}; use auto or one of {', '.join(OPERATIONS)}"
+            )
+        self.operation = operation
         self._chose_models = lead is not None or workers is not None
         self.lead, self.lead_spec = _resolve(lead if lead is not None else DEFAULT_LEAD)
         chosen = workers if workers is not None else DEFAULT_WORKER
@@ -231,6 +248,7 @@ class Swarm:
             escalation_spec=self.escalation_spec,
             escalation_tokens=self.escalation_tokens,
             min_confidence=self.min_confidence,
+            operation=self.operation,
         )
         for d in docs:
             await asyncio.to_thread(self.store.put_document, d.id, d.name, d.text, tenant)
@@ -370,7 +388,7 @@ class Swarm:
                 if strategy == "swarm":
                     self._emit("chunks", chunks=len(run.chunks), coverage=run.coverage,
                                tokens=run.input_tokens)  # fmt: skip
-                    answer = await find(run, self._dispatcher())
+                    answer = await self._operate(run)
                 else:
                     model = self.lead if strategy == "lead" else self.workers[0]
                     answer = await single(run.id, model, run.docs, run.question, strategy,
@@ -402,6 +420,42 @@ class Swarm:
                                  result=answer.to_dict(), error=None)  # fmt: skip
         self._emit("answer", **answer.to_dict())
         return answer
+
+    async def _operate(self, run: Run) -> Answer:
+        """Settle what the question asks (a lookup, a count, a screening, ...) and do it."""
+        plan = await self._query(run)
+        self._emit("query", **plan.to_dict())
+        if plan.operation in RECORD_OPERATIONS:
+            answer = await extract(run, self._dispatcher(), plan)
+        elif plan.operation == "compare":
+            answer = await compare(run)
+        elif plan.operation == "summarise":
+            answer = await summarise(run, self._dispatcher())
+        else:
+            answer = await find(run, self._dispatcher())
+            answer.notes[:0] = plan.notes
+        return answer
+
+    async def _query(self, run: Run) -> QueryPlan:
+        """The run's query plan: stored, or settled now (a lookup needs no lead call unless
+        the question or the input suggests more than one fact)."""
+        if "query" in run.state.extra:
+            return QueryPlan.from_dict(run.state.extra["query"])
+        forced = run.config.operation
+        if forced == "find" or (forced == "auto" and not needs_plan(run.question, run.docs)):
+            plan = QueryPlan("find")
+        else:
+            plan = await make_query(run.lead, run.question, run.facts, len(run.docs),
+                                    self.lead_timeout)  # fmt: skip
+            if forced not in ("auto", plan.operation):
+                plan.notes.append(f"operation {forced}, as asked (the plan said {plan.operation})")
+                plan.operation = forced
+                bad = problems(plan)
+                if bad:
+                    raise InputError(f"cannot {forced} with this plan: {'; '.join(bad)}")
+        run.state.extra["query"] = plan.to_dict()
+        run.save()
+        return plan
 
     async def _keep_lease(self, run_id: str, owner: str) -> None:
         while True:

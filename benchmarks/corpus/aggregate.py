@@ -1,0 +1,329 @@
+"""Inputs for questions whose answer is in no single place: counts over logs, screenings of
+folders of resumes, lists of deadlines. Each comes with its true answer, computed by the
+generator from what it planted, and with look-alikes everywhere (other depots, other
+severities, retracted lines; 4 years of Rust, a city left behind, rusted bicycles; dates that
+are not deadlines). Deterministic in (kind, size, seed). Line formats and phrasings vary by
+seed so no single reading habit passes them all.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+DEPOTS = ["Cobalt", "Nickel", "Zinc", "Copper", "Marlow", "Tarrant", "Ostby", "Kestrel"]
+EVENTS = [
+    "forklift collision in bay {n}",
+    "pallet dropped from rack {n}",
+    "spill near dock {n}",
+    "door sensor fault at gate {n}",
+    "late delivery of order {n}",
+    "power cut for {n} minutes",
+    "injured finger at station {n}",
+    "smoke alarm test failed in zone {n}",
+]
+
+
+@dataclass
+class CountCase:
+    id: str
+    text: str
+    question: str
+    answer: int
+    matching: list[str] = field(default_factory=list)
+    """The lines that count."""
+
+
+def _stamp(rng: random.Random) -> str:
+    return (
+        f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d} "
+        f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}"
+    )
+
+
+_FORMATS: list[Callable[[str, str, int, str, bool], str]] = [
+    lambda t, d, s, e, r: f"{t} | {d} depot | severity {s} | {e}" + (" | RETRACTED" if r else ""),
+    lambda t, d, s, e, r: (
+        f"[{t}] INCIDENT site={d} sev={s}: {e}" + (" (retracted by the duty manager)" if r else "")
+    ),
+    lambda t, d, s, e, r: (
+        f"{t} {d} depot logged a severity-{s} incident: {e}."
+        + (" This entry was retracted." if r else "")
+    ),
+]
+
+
+def count_case(tokens: int, seed: int, count: Callable[[str], int]) -> CountCase:
+    """An incident log of about ``tokens`` tokens; the question counts one depot's incidents
+    of one severity, retracted ones excluded."""
+    rng = random.Random(f"count-{tokens}-{seed}")
+    fmt = _FORMATS[seed % len(_FORMATS)]
+    depot = rng.choice(DEPOTS[:4])
+    sev = rng.randint(1, 4)
+    lines: list[str] = []
+    matching: list[str] = []
+    used = 0
+    while used < tokens:
+        roll = rng.random()
+        d = depot if roll < 0.35 else rng.choice([x for x in DEPOTS if x != depot])
+        s = sev if rng.random() < 0.4 else rng.choice([x for x in range(1, 6) if x != sev])
+        retracted = rng.random() < 0.12
+        if rng.random() < 0.15:  # not an incident at all, though it names the depot
+            line = (
+                f"{_stamp(rng)} maintenance note: {d} depot replaced {s} light fittings"
+                if rng.random() < 0.5
+                else f"{_stamp(rng)} visitor log: {rng.randint(2, 9)} guests at {d} depot"
+            )
+        else:
+            line = fmt(
+                _stamp(rng), d, s, rng.choice(EVENTS).format(n=rng.randint(1, 40)), retracted
+            )
+            if d == depot and s == sev and not retracted:
+                matching.append(line)
+        lines.append(line)
+        used += count(line) + 1
+    question = rng.choice(
+        [
+            f"How many severity-{sev} incidents did the {depot} depot log? Retracted entries "
+            "don't count.",
+            f"Count the severity {sev} incidents logged by the {depot} depot, leaving out any that "
+            "were retracted.",
+            f"What is the number of {depot} depot incidents at severity {sev}, not counting "
+            "retracted ones?",
+        ]
+    )
+    text = "Incident log, all depots\n" + "\n".join(lines) + "\n"
+    return CountCase(f"count-{tokens}-{seed}", text, question, len(matching), matching)
+
+
+# --- screening ---------------------------------------------------------------------------------
+FIRST = [
+    "Ana",
+    "Bruno",
+    "Carla",
+    "Diogo",
+    "Eva",
+    "Filipe",
+    "Greta",
+    "Hugo",
+    "Ines",
+    "Joana",
+    "Karl",
+    "Lena",
+    "Marco",
+    "Nadia",
+    "Oscar",
+    "Paula",
+    "Quentin",
+    "Rita",
+    "Sofia",
+    "Tiago",
+    "Ulla",
+    "Victor",
+    "Wanda",
+    "Xavier",
+    "Yara",
+    "Zoltan",
+]
+LAST = [
+    "Almeida",
+    "Berg",
+    "Costa",
+    "Dias",
+    "Eriksen",
+    "Fonseca",
+    "Gomes",
+    "Horvat",
+    "Ivanova",
+    "Jensen",
+    "Kowalski",
+    "Lopes",
+    "Marques",
+    "Novak",
+    "Oliveira",
+    "Pereira",
+    "Quist",
+    "Ribeiro",
+    "Santos",
+    "Teixeira",
+]
+CITIES = ["Lisbon", "Porto", "Madrid", "Berlin", "Warsaw", "Lyon", "Braga", "Coimbra"]
+OTHER = ["Go", "Python", "Java", "C++", "TypeScript", "Scala", "Haskell"]
+
+
+@dataclass
+class ScreenCase:
+    id: str
+    files: dict[str, str]
+    question: str
+    answer: set[str]
+    """File names of the candidates who meet the conditions."""
+
+
+def _resume(rng: random.Random, name: str, city: str, rust: int, kind: str) -> str:
+    other = rng.choice(OTHER)
+    lines = [f"# {name}", ""]
+    if kind == "moved":
+        lines.append(
+            f"Software engineer. Moved from Lisbon to {city} in 2024 and works from {city}."
+        )
+    else:
+        lines.append(
+            rng.choice(
+                [
+                    f"Software engineer based in {city}.",
+                    f"Location: {city}. Open to hybrid work.",
+                    f"Lives and works in {city}.",
+                ]
+            )
+        )
+    rust_line = rng.choice(
+        [
+            f"{rust} years of professional Rust development.",
+            f"Rust: {rust} years, mostly async services.",
+            f"Has written production Rust for {rust} years.",
+        ]
+    )
+    lines.append(
+        rust_line if rust else f"No Rust experience; {rng.randint(2, 9)} years of {other}."
+    )
+    lines.append(f"Also {rng.randint(1, 12)} years of {other}.")
+    if kind == "rusted":
+        lines.append("Hobbies: restoring rusted bicycles and trail running.")
+    lines.append(
+        rng.choice(
+            [
+                "Speaks Portuguese and English.",
+                "Enjoys mentoring juniors.",
+                "Contributed to several open-source crates.",
+                "Led a team of four engineers.",
+            ]
+        )
+    )
+    return "\n".join(lines) + "\n"
+
+
+def screen_case(n: int, seed: int) -> ScreenCase:
+    """``n`` resumes; the question asks for Lisbon-based candidates with at least 5 years of
+    Rust. About one in eight qualifies; near misses: 4 years, moved away from Lisbon,
+    rusted bicycles with no Rust, plenty of Rust elsewhere."""
+    rng = random.Random(f"screen-{n}-{seed}")
+    names = rng.sample([f"{a} {b}" for a in FIRST for b in LAST], n)
+    files: dict[str, str] = {}
+    answer: set[str] = set()
+    for i, name in enumerate(names):
+        roll = rng.random()
+        kind, city, rust = "plain", rng.choice(CITIES), rng.randint(0, 9)
+        if roll < 0.13:
+            city, rust = "Lisbon", rng.randint(5, 12)  # qualifies
+        elif roll < 0.23:
+            city, rust = "Lisbon", rng.randint(1, 4)  # too little Rust
+        elif roll < 0.31:
+            kind, city, rust = "moved", rng.choice(["Porto", "Madrid", "Berlin"]), rng.randint(5, 9)
+        elif roll < 0.38:
+            kind, city, rust = "rusted", "Lisbon", 0
+        elif roll < 0.50:
+            city, rust = rng.choice([c for c in CITIES if c != "Lisbon"]), rng.randint(5, 12)
+        fname = f"{i + 1:03d}-{name.lower().replace(' ', '-')}.md"
+        files[fname] = _resume(rng, name, city, rust, kind)
+        if city == "Lisbon" and rust >= 5 and kind == "plain":
+            answer.add(fname)
+    question = rng.choice(
+        [
+            "Which candidates are based in Lisbon and have at least 5 years of Rust experience?",
+            "Who among these candidates lives in Lisbon and has 5 or more years of Rust?",
+        ]
+    )
+    return ScreenCase(f"screen-{n}-{seed}", files, question, answer)
+
+
+# --- lists -----------------------------------------------------------------------------------
+DUTIES = [
+    "deliver the first samples",
+    "submit the safety plan",
+    "complete the site survey",
+    "return the signed drawings",
+    "pay the second instalment",
+    "install the pumps",
+    "train the operators",
+    "hand over the manuals",
+    "finish the load tests",
+    "remove the scaffolding",
+    "send the final invoice",
+    "file the permit application",
+]
+PARTIES = ["The Supplier", "The Contractor", "The Client"]
+
+
+@dataclass
+class ListCase:
+    id: str
+    text: str
+    question: str
+    answer: set[str]
+    """The deadlines' dates (ISO)."""
+
+
+def list_case(items: int, seed: int) -> ListCase:
+    """A contract with ``items`` deadlines among clauses, dates that are not deadlines
+    (signature, effective date, a meeting) as look-alikes."""
+    rng = random.Random(f"list-{items}-{seed}")
+    months = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+    clauses, answer = [], set()
+    used_dates: set[tuple[int, int, int]] = set()
+    for i in range(items):
+        while True:
+            y, m, d = rng.randint(2026, 2028), rng.randint(1, 12), rng.randint(1, 28)
+            if (y, m, d) not in used_dates:
+                used_dates.add((y, m, d))
+                break
+        party, duty = rng.choice(PARTIES), DUTIES[i % len(DUTIES)]
+        phr = rng.choice(
+            [
+                f"{party} shall {duty} no later than {d} {months[m - 1]} {y}.",
+                f"{party} must {duty} by {d} {months[m - 1]} {y}.",
+                f"The deadline for {party.lower()[4:]} to {duty} is {d} {months[m - 1]} {y}.",
+            ]
+        )
+        clauses.append(phr)
+        answer.add(f"{y:04d}-{m:02d}-{d:02d}")
+    looks = [
+        f"This agreement was signed on {rng.randint(1, 28)} January 2026.",
+        f"It takes effect on {rng.randint(1, 28)} February 2026.",
+        f"The parties met on {rng.randint(1, 28)} March 2025 to agree these terms.",
+        "Payments are due within 30 days of each invoice.",
+    ]
+    filler = [
+        "Each party bears its own costs.",
+        "Notices are given in writing.",
+        "This agreement is governed by the laws of Portugal.",
+        "Nothing here creates a partnership.",
+        "Headings are for convenience only.",
+    ]
+    body = clauses + looks + [rng.choice(filler) for _ in range(items * 2)]
+    rng.shuffle(body)
+    paras = []
+    for i in range(0, len(body), 3):
+        paras.append(f"{len(paras) + 1}. " + " ".join(body[i : i + 3]))
+    text = "SERVICES AGREEMENT\n\n" + "\n\n".join(paras) + "\n"
+    question = rng.choice(
+        [
+            "List every deadline in this contract with its date.",
+            "What are all the deadlines this agreement sets, and when is each due?",
+        ]
+    )
+    return ListCase(f"list-{items}-{seed}", text, question, answer)

@@ -1,0 +1,454 @@
+"""Lists, counts, sums, groups, rankings and screenings: records extracted item by item,
+verified, and computed by shoal.
+
+1. **units** (``units.py``): shoal splits the input into items by its shape (lines, paragraphs,
+   documents); units that cannot hold a match under the verification rules are ruled out
+   without a model call, and counted;
+2. **extract**: a worker copies each unit's field values with their quotes
+   (``records.py``); every value is checked against its quote;
+3. **escalate**: the stronger model re-reads, within a budget the run reports, the units
+   whose reply was malformed or had a value rejected, then the units whose records are in
+   the answer, then those a condition could not decide; its records replace the worker's;
+4. **compute** (``compute.py``): filters and arithmetic by shoal, never a model.
+
+Every item of the answer carries its citation (document and offsets) and which model's
+read it rests on. Every job is stored; a resumed run repeats none.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from shoal.errors import ShoalError, StructuredOutputError
+from shoal.swarm import records as rec
+from shoal.swarm.chunk import Chunk
+from shoal.swarm.compute import Result, compute, judge, matching
+from shoal.swarm.dispatch import Dispatcher, Job, JobResult
+from shoal.swarm.query import QueryPlan
+from shoal.swarm.result import Answer
+from shoal.swarm.run import Run
+from shoal.swarm.units import Unit, could_match, split
+
+log = logging.getLogger(__name__)
+
+ESCALATION_SHARE = 0.3
+"""Default escalation budget of a record operation: this share of the input's tokens."""
+ESCALATION_MIN, ESCALATION_MAX = 2000, 16000
+REPLY_TOKENS = {"unit": 260, "document": 320}
+
+
+def _chunk(u: Unit) -> Chunk:
+    return Chunk(u.index, u.doc_id, u.doc_name, u.start, u.end, u.text, 0)
+
+
+def budget(run: Run) -> int:
+    if run.config.escalation_tokens is not None:
+        return max(0, run.config.escalation_tokens)
+    share = int(ESCALATION_SHARE * run.input_tokens)
+    return min(ESCALATION_MAX, max(ESCALATION_MIN, share))
+
+
+def _job(plan: QueryPlan, u: Unit, per_document: bool, key: str) -> Job:
+    return Job(
+        key,
+        1,
+        0,
+        "",
+        "",
+        _chunk(u),
+        messages=tuple(rec.messages(plan, u, per_document)),
+        schema=rec.schema(plan, per_document),
+        max_tokens=REPLY_TOKENS["document" if per_document else "unit"],
+    )
+
+
+def _row(
+    run: Run,
+    key: str,
+    ex: rec.Extraction,
+    kind: str,
+    seconds: float,
+    status: str = "done",
+    error: str | None = None,
+) -> dict[str, Any]:
+    import time
+
+    n = sum(1 for r in ex.records if r.verified)
+    return {
+        "run_id": run.id,
+        "key": key,
+        "round": 1,
+        "task_index": 0,
+        "chunk_index": ex.unit.index,
+        "status": status,
+        "attempts": 1,
+        "seconds": seconds,
+        "error": error,
+        "answer": f"{n} record(s)" if ex.malformed is None else None,
+        "quote": None,
+        "confidence": None,
+        "supported": n > 0,
+        "reason": ex.malformed
+        or "; ".join(f"{k}: {v}" for r in ex.records for k, v in r.rejected.items())[:300],
+        "doc_id": ex.unit.doc_id,
+        "start": ex.unit.start,
+        "end": ex.unit.end,
+        "finished": time.time(),
+        "kind": kind,
+        "model": ex.model,
+        "served_by": None,
+        "lo": ex.unit.start,
+        "hi": ex.unit.end,
+        "payload": ex.to_payload(),
+    }
+
+
+def _stored(
+    run: Run, plan: QueryPlan, units: dict[int, Unit], kind: str
+) -> dict[str, rec.Extraction]:
+    rows = [r for r in run.store.get_jobs(run.id, 1) if r.get("kind") == kind]
+    run.store.delete_jobs(run.id, [r["key"] for r in rows if r["status"] != "done"])
+    out = {}
+    for r in rows:
+        if r["status"] == "done" and r["chunk_index"] in units and r.get("payload") is not None:
+            out[r["key"]] = rec.Extraction.from_payload(
+                r["payload"], units[r["chunk_index"]], plan, r.get("model") or ""
+            )
+    return out
+
+
+async def extract(run: Run, dispatcher: Dispatcher, plan: QueryPlan) -> Answer:
+    per_document = plan.operation == "judge"
+    units = await asyncio.to_thread(split, run.docs, run.count, per_document)
+    by_index = {u.index: u for u in units}
+    candidates = [u for u in units if not plan.where or could_match(u.text, plan)]
+    ruled_out = len(units) - len(candidates)
+    run.event("units", units=len(units), candidates=len(candidates), ruled_out=ruled_out)
+
+    # 1. workers extract every candidate unit (finished ones are read back)
+    done = _stored(run, plan, by_index, "extract")
+    jobs = [_job(plan, u, per_document, f"x-u{u.index}") for u in candidates]
+    pending = [j for j in jobs if j.key not in done]
+    run.event("round", round=1, jobs=len(jobs), done=len(done), pending=len(pending))
+
+    def check(job: Job, raw: dict[str, Any]) -> rec.Extraction:
+        u = by_index[job.chunk.index]
+        return rec.check_extraction(raw, u, plan, dispatcher.worker_for(job).name, per_document)
+
+    def malformed(job: Job, text: str, error: str) -> rec.Extraction:
+        u = by_index[job.chunk.index]
+        return rec.malformed_extraction(u, text, error, dispatcher.worker_for(job).name)
+
+    def save(res: JobResult[rec.Extraction]) -> None:
+        if res.report is not None:
+            run.store.queue_job(_row(run, res.job.key, res.report, "extract", res.seconds))
+        else:
+            u = by_index[res.job.chunk.index]
+            failed = rec.Extraction(u, [], "the job failed", res.model)
+            run.store.queue_job(
+                _row(
+                    run,
+                    res.job.key,
+                    failed,
+                    "extract",
+                    res.seconds,
+                    status="failed",
+                    error=res.error,
+                )
+            )
+        ok = res.report is not None and res.report.malformed is None
+        run.event(
+            "job",
+            key=res.job.key,
+            round=1,
+            task=0,
+            chunk=res.job.chunk.index,
+            status=res.status,
+            supported=bool(ok and any(r.verified for r in res.report.records)),  # type: ignore[union-attr]
+            empty=bool(ok and not res.report.records),  # type: ignore[union-attr]
+            answer=None,
+            quote=None,
+            reason=(res.report.malformed if res.report else res.error),
+        )
+
+    def started(job: Job) -> None:
+        run.event("job", key=job.key, round=1, task=0, chunk=job.chunk.index, status="started")
+
+    results = await dispatcher.run(pending, check, malformed, on_result=save, on_start=started)
+    run.store.drain()
+    worker: dict[int, rec.Extraction] = {x.unit.index: x for x in done.values()}
+    failed_units = 0
+    for res in results:
+        if res.report is not None:
+            worker[res.job.chunk.index] = res.report
+        else:
+            failed_units += 1
+
+    # 2. the stronger model re-reads what matters, within budget
+    reread = await _escalate(run, plan, per_document, candidates, worker)
+
+    # 3. shoal computes
+    final = dict(worker)
+    final.update(reread)
+    records = [r for ex in final.values() for r in ex.records]
+    notes = list(plan.notes)
+    if ruled_out:
+        notes.append(
+            f"{ruled_out} of {len(units)} {plan.unit} unit(s) were ruled out by their "
+            "words alone (they lack a value a condition requires)"
+        )
+    if failed_units:
+        notes.append(f"{failed_units} unit(s) could not be read (their jobs failed)")
+    spent = sum(x.get("tokens", 0) for x in run.state.extra.get("escalations", []))
+    escalation = {
+        "model": run.escalation.name,
+        "budget_tokens": budget(run),
+        "spent_tokens": spent,
+        "reads": len(reread),
+        "troubled_units": sum(1 for x in worker.values() if x.troubled),
+    }
+    return _answer(run, plan, records, final, notes, escalation, len(jobs), units)
+
+
+async def _escalate(
+    run: Run,
+    plan: QueryPlan,
+    per_document: bool,
+    candidates: list[Unit],
+    worker: dict[int, rec.Extraction],
+) -> dict[int, rec.Extraction]:
+    """Re-read units with the stronger model: troubled first, then those in the answer,
+    then those a condition could not decide. Within the budget; stored; never repeated."""
+    by_index = {u.index: u for u in candidates}
+    stored = _stored(run, plan, by_index, "extract-read")
+    out = {x.unit.index: x for x in stored.values()}
+    log_ = run.state.extra.setdefault("escalations", [])
+    spent = sum(x.get("tokens", 0) for x in log_)
+    allowance = budget(run)
+    records = [r for ex in worker.values() for r in ex.records]
+    positives, _ = matching(plan, records)
+    positive_units = {r.unit for r in positives}
+    undecided = {
+        r.unit
+        for r in records
+        if r.verified
+        and any(plan.field_named(c.field) and c.field not in r.values for c in plan.where)
+    }
+    order: list[tuple[int, str]] = []
+    order += [(i, "malformed or rejected") for i, x in worker.items() if x.troubled]
+    order += [(i, "in the answer") for i in sorted(positive_units)]
+    order += [(i, "undecided") for i in sorted(undecided)]
+    if per_document:  # a screening: every document the worker could not settle
+        order += [(u.index, "no verdict") for u in candidates if u.index not in worker]
+    model = run.escalation
+    role = "lead" if model is run.lead else "escalation"
+    for i, why in _unique(order):
+        if i in out or i not in by_index:
+            continue
+        u = by_index[i]
+        msgs = rec.messages(plan, u, per_document)
+        cost = model.count_message_tokens(msgs)
+        if spent + cost > allowance:
+            run.notes.append(
+                f"escalation budget reached: {plan.unit} unit {i} ({why}) was not re-read"
+            )
+            continue
+        key = f"x-read-u{i}"
+        run.event(
+            "escalate",
+            round=1,
+            why=why,
+            model=model.name,
+            start=u.start,
+            end=u.end,
+            document=u.doc_name,
+        )
+        try:
+            reply = await model.complete(
+                msgs,
+                schema=rec.schema(plan, per_document),
+                role=role,
+                max_tokens=REPLY_TOKENS["document" if per_document else "unit"],
+                timeout=run.lead_timeout,
+                retries=1,
+            )
+            ex = rec.check_extraction(reply.parsed, u, plan, model.name, per_document)
+        except StructuredOutputError as exc:
+            ex = rec.malformed_extraction(u, exc.last_text, str(exc), model.name)
+        except ShoalError as exc:
+            log.warning("re-read of unit %d failed: %s", i, exc)
+            continue
+        spent += cost
+        log_.append({"unit": i, "why": why, "tokens": cost})
+        run.store.queue_job(_row(run, key, ex, "extract-read", 0.0))
+        if ex.malformed is None:
+            out[i] = ex
+    run.store.drain()
+    run.save()
+    return out
+
+
+def _unique(order: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
+    seen: set[int] = set()
+    out = []
+    for i, why in order:
+        if i not in seen:
+            seen.add(i)
+            out.append((i, why))
+    return out
+
+
+def _label(r: rec.Record, plan: QueryPlan) -> str:
+    """How an item is named in the answer: its first text value, else its document."""
+    for f in plan.fields:
+        v = r.values.get(f.name)
+        if f.type == "text" and isinstance(v, str):
+            return v
+    return r.doc_name if plan.operation == "judge" else r.quote[:80]
+
+
+def _num(x: float | int | str | None) -> str:
+    if isinstance(x, float):
+        return f"{x:,.6g}" if x != int(x) else f"{int(x):,}"
+    return str(x)
+
+
+def _item(r: rec.Record, plan: QueryPlan, source: dict[str, str]) -> dict[str, Any]:
+    spans = sorted(set(r.spans.values())) or [(r.start, r.end)]
+    return {
+        "label": _label(r, plan),
+        "fields": {
+            k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.values.items()
+        },
+        "citations": [
+            {"document": r.doc_name, "start": a, "end": b, "text": source[r.doc_id][a:b]}
+            for a, b in spans
+        ],
+        "verified_by": r.model,
+    }
+
+
+def _answer(
+    run: Run,
+    plan: QueryPlan,
+    records: list[rec.Record],
+    final: dict[int, rec.Extraction],
+    notes: list[str],
+    escalation: dict[str, Any],
+    jobs: int,
+    units: list[Unit],
+) -> Answer:
+    conditions = "; ".join(c.describe() for c in plan.where) or "no conditions"
+    items: list[dict[str, Any]]
+    if plan.operation == "judge":
+        rows = judge(plan, records)
+        passing = [row for row in rows if row["passes"]]
+        unsure = [row for row in rows if row["passes"] is None]
+        text = f"{len(passing)} of {len(rows)} documents meet {conditions}: " + (
+            ", ".join(row["document"] for row in passing) or "none"
+        )
+        if unsure:
+            notes.append(
+                f"{len(unsure)} document(s) could not be decided (a value was missing "
+                "or failed its check): " + ", ".join(r["document"] for r in unsure[:10])
+            )
+        items = []
+        for row in rows:
+            item = _item(row["record"], plan, run.source)
+            item["label"] = row["document"]
+            item["passes"] = row["passes"]
+            items.append(item)
+        read = {row["doc_id"] for row in rows}
+        for d in run.docs:  # documents ruled out by their words: they fail, and say why
+            if d.id not in read:
+                items.append(
+                    {
+                        "label": d.name,
+                        "fields": {},
+                        "citations": [],
+                        "passes": False,
+                        "verified_by": "shoal",
+                        "reason": "its text lacks a value a condition requires",
+                    }
+                )
+        items.sort(key=lambda i: i["label"])
+        text = f"{len(passing)} of {len(run.docs)} documents meet {conditions}: " + (
+            ", ".join(row["document"] for row in passing) or "none"
+        )
+        result: dict[str, Any] = {"value": len(passing), "documents": len(run.docs)}
+        cited_items = [i for i in items if i["passes"]]
+    else:
+        res: Result = compute(plan, records)
+        text = _render(res, plan, conditions)
+        items = [_item(r, plan, run.source) for r in res.items]
+        cited_items = items
+        result = {"value": res.value, "groups": res.groups, "matching": len(res.items)}
+        if res.undetermined:
+            notes.append(
+                f"{res.undetermined} {plan.unit}(s) could not be decided: a value a "
+                "condition needs was missing or failed its check"
+            )
+    troubled = sum(1 for x in final.values() if x.troubled)
+    confidence = round(1.0 - troubled / max(1, len(final)), 3) if final else 0.0
+    from shoal.swarm.result import Citation
+
+    citations = [
+        Citation(c["text"], c["start"], c["end"], c["document"])
+        for i in cited_items[:50]
+        for c in i["citations"]
+    ]
+    verified = sum(1 for x in final.values() for r in x.records if r.verified)
+    rejected = sum(1 for x in final.values() for r in x.records if not r.verified)
+    return Answer(
+        answer=text,
+        citations=citations,
+        strategy="swarm",
+        run_id=run.id,
+        rounds=1,
+        coverage=run.coverage,
+        reports={
+            "supported": verified,
+            "rejected": rejected,
+            "malformed": sum(1 for x in final.values() if x.malformed),
+            "units": len(units),
+        },
+        chunks=len(units),
+        jobs=jobs,
+        plan=[{"query": plan.to_dict()}],
+        notes=notes + run.notes,
+        confidence=confidence,
+        escalation=escalation,
+        operation=plan.operation,
+        items=items,
+        result=result,
+    )
+
+
+def _render(res: Result, plan: QueryPlan, conditions: str) -> str:
+    unit = plan.unit
+    if res.operation == "count":
+        return f"{res.value} {unit}(s) match ({conditions})."
+    if res.operation in ("sum", "mean", "min", "max"):
+        if res.value is None:
+            return f"No {unit} with a {plan.target} matches ({conditions})."
+        return (
+            f"{res.operation} of {plan.target}: {_num(res.value)} (over {len(res.items)} "
+            f"{unit}(s) matching {conditions})."
+        )
+    if res.operation == "group":
+        parts = "; ".join(f"{k}: {n}" for k, n in res.groups.items()) or "none"
+        return f"{unit}(s) by {plan.group_by} ({conditions}): {parts}."
+    if res.operation == "top":
+        parts = "; ".join(
+            f"{_label(r, plan)} ({_num(r.values.get(plan.target))})"  # type: ignore[arg-type]
+            for r in res.items
+        )
+        order = "highest" if plan.descending else "lowest"
+        return f"The {len(res.items)} {unit}(s) with the {order} {plan.target}: {parts or 'none'}."
+    labels = [_label(r, plan) for r in res.items]
+    return f"{len(labels)} {unit}(s) match ({conditions})" + (
+        ": " + "; ".join(labels) if labels else "."
+    )

@@ -1,0 +1,385 @@
+"""The query plan: what a question asks shoal to do, typed, checked, and small enough for a
+1.5B lead to write.
+
+The lead turns the question into fields to copy from each item and conditions on them
+(schema-constrained JSON). It is good at those and unreliable at naming the operation
+(it calls a screening a "find", an average a "sum"), so the operation is settled by shoal
+from the question's own words and the plan's shape; the lead's choice is the tie-breaker.
+A plan that fails validation becomes a lookup (``find``), and the answer says why.
+
+Models only ever copy values out of the text; filters, counts and arithmetic on them are
+shoal's (``compute.py``), never a model's and never model-written code.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from shoal.errors import ShoalError
+from shoal.models.base import Model
+from shoal.swarm import prompts
+
+log = logging.getLogger(__name__)
+
+Operation = Literal[
+    "find",
+    "list",
+    "count",
+    "sum",
+    "min",
+    "max",
+    "mean",
+    "group",
+    "top",
+    "judge",
+    "compare",
+    "summarise",
+]
+OPERATIONS: tuple[str, ...] = (
+    "find",
+    "list",
+    "count",
+    "sum",
+    "min",
+    "max",
+    "mean",
+    "group",
+    "top",
+    "judge",
+    "compare",
+    "summarise",
+)
+RECORD_OPERATIONS = ("list", "count", "sum", "min", "max", "mean", "group", "top", "judge")
+"""Operations answered from records extracted item by item and computed by shoal."""
+FieldType = Literal["text", "number", "date", "flag"]
+FIELD_TYPES = ("text", "number", "date", "flag")
+COMPARATORS = (
+    "eq",
+    "ne",
+    "contains",
+    "not_contains",
+    "gt",
+    "ge",
+    "lt",
+    "le",
+    "is_true",
+    "is_false",
+)
+_NAME = re.compile(r"[^a-z0-9_]+")
+
+
+@dataclass
+class Field:
+    name: str
+    type: str
+    description: str = ""
+
+    @property
+    def cue(self) -> list[str]:
+        """A flag's words: the flag is true when the item's text uses all of them."""
+        words = [w for w in self.name.split("_") if w not in ("is", "has", "was", "been", "")]
+        return words or [self.name]
+
+
+@dataclass
+class Condition:
+    field: str
+    op: str
+    value: str = ""
+
+    def describe(self) -> str:
+        words = {
+            "eq": "=",
+            "ne": "≠",
+            "contains": "contains",
+            "not_contains": "does not contain",
+            "gt": ">",
+            "ge": "≥",
+            "lt": "<",
+            "le": "≤",
+        }
+        if self.op == "is_true":
+            return f"{self.field}"
+        if self.op == "is_false":
+            return f"not {self.field}"
+        return f"{self.field} {words.get(self.op, self.op)} {self.value!r}"
+
+
+@dataclass
+class QueryPlan:
+    operation: str
+    unit: str = "item"
+    fields: list[Field] = field(default_factory=list)
+    where: list[Condition] = field(default_factory=list)
+    target: str = ""
+    group_by: str = ""
+    k: int = 0
+    descending: bool = True
+    notes: list[str] = field(default_factory=list)
+    """How shoal adjusted the lead's plan, and why (shown with the answer)."""
+
+    def field_named(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> QueryPlan:
+        return cls(
+            operation=str(raw.get("operation") or "find"),
+            unit=str(raw.get("unit") or "item"),
+            fields=[Field(**f) for f in raw.get("fields") or []],
+            where=[Condition(**c) for c in raw.get("where") or []],
+            target=str(raw.get("target") or ""),
+            group_by=str(raw.get("group_by") or ""),
+            k=int(raw.get("k") or 0),
+            descending=bool(raw.get("descending", True)),
+            notes=list(raw.get("notes") or []),
+        )
+
+
+# --- the operation, from the question's words ---------------------------------------------
+_CUES: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "compare",
+        re.compile(
+            r"\b(compare|comparison|differ|difference|changed between|what changed|"
+            r"versus|vs\.?)\b",
+            re.I,
+        ),
+    ),
+    (
+        "summarise",
+        re.compile(r"\b(summari[sz]e|summary|overview|main points|key points|gist)\b", re.I),
+    ),
+    ("mean", re.compile(r"\b(average|mean)\b", re.I)),
+    ("sum", re.compile(r"\b(total|sum|altogether|in all|combined)\b", re.I)),
+    ("count", re.compile(r"\b(how many|number of|count)\b", re.I)),
+    (
+        "top",
+        re.compile(
+            r"\b(top \d+|top (?:one|two|three|four|five|ten)|(?:one|two|three|four|"
+            r"five|six|seven|eight|nine|ten|\d+) (?:[\w-]+ ){0,3}?(?:highest|largest|"
+            r"biggest|most|greatest|lowest|smallest|fewest|least|cheapest|longest|"
+            r"shortest))\b",
+            re.I,
+        ),
+    ),
+    (
+        "max",
+        re.compile(r"\b(maximum|highest|largest|biggest|greatest|longest|most expensive)\b", re.I),
+    ),
+    ("min", re.compile(r"\b(minimum|lowest|smallest|least|cheapest|shortest|earliest)\b", re.I)),
+    (
+        "list",
+        re.compile(
+            r"\b(list|every|all the|each of|which of (?:these|the)|who (?:are|have)|"
+            r"which \w+ (?:are|have|were))\b",
+            re.I,
+        ),
+    ),
+]
+_ASCENDING = re.compile(r"\b(lowest|smallest|fewest|least|cheapest|shortest|earliest)\b", re.I)
+_NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+
+
+STRONG = frozenset({"compare", "summarise", "mean", "sum", "top", "list"})
+"""Words that settle the operation whatever the lead says ("average" is a mean). The others
+(how many, highest, lowest) only ask for a plan: "How many days after signing must the
+goods arrive?" asks for a number the text states, not a count, and the lead tells which."""
+_SET_PHRASES = re.compile(r"\bat (?:the )?(?:least|most|latest|earliest)\b", re.I)
+_MEASURE = re.compile(
+    r"\bhow (?:many|much) (?:days|weeks|months|years|hours|minutes|seconds|metres|meters|"
+    r"kilometres|kilometers|km|miles|feet|percent|per cent|euros|dollars|pounds|bytes|"
+    r"[kmg]b|times larger|tokens)\b",
+    re.I,
+)
+""""How many days ..." asks for a quantity the text states, not a count of items."""
+
+
+def question_operation(question: str) -> str | None:
+    """The operation the question's own words point to, if they do."""
+    q = _SET_PHRASES.sub(" ", question)  # "at least 5 years" is a condition, not a min
+    q = _MEASURE.sub(" ", q)
+    for op, pattern in _CUES:
+        if pattern.search(q):
+            return op
+    return None
+
+
+_PLURAL_WHICH = re.compile(
+    r"\b(?:which|what|who) (?!is\b|was\b|has\b|does\b)\w+(?:ies|[^s\W]s)\b", re.I
+)
+
+
+def needs_plan(question: str, docs: list[Any]) -> bool:
+    """Whether the question may ask for more than one fact (so the lead writes a query
+    plan), or is plainly a lookup (which needs no plan call)."""
+    return (
+        question_operation(question) is not None
+        or len(docs) >= 3
+        or bool(_PLURAL_WHICH.search(question))
+    )
+
+
+def _top_k(question: str) -> int:
+    m = re.search(
+        r"\b(?:top )?(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b "
+        r"(?:[\w-]+ ){0,3}?(?:highest|largest|biggest|most|greatest|lowest|smallest|"
+        r"fewest|least|cheapest|longest|shortest)",
+        question,
+        re.I,
+    )
+    if m:
+        word = m.group(1).lower()
+        return int(word) if word.isdigit() else _NUMBER_WORDS[word]
+    m = re.search(r"\btop (\d+)", question, re.I)
+    return int(m.group(1)) if m else 1
+
+
+def settle(plan: QueryPlan, question: str, documents: int) -> QueryPlan:
+    """The operation, from the question's words first, then the plan's shape; the lead's
+    word last. Adjustments are noted on the plan."""
+    cue = question_operation(question)
+    said = cue if cue in STRONG else None
+    lead_said = plan.operation if plan.operation in OPERATIONS else "find"
+    op = said or lead_said
+    numbers = [f.name for f in plan.fields if f.type == "number"]
+    if plan.group_by and (op in ("count", "list") or cue == "count"):
+        op = "group"
+    elif cue == "count" and op == "find" and plan.fields and plan.where:
+        op = "count"  # "how many ... (items)": the lead wrote find, its plan counts
+    if op in ("max", "min") and re.search(r"\b(which|who|what)\b", question, re.I):
+        op, plan.k = "top", 1  # "which station is highest": the item, not only the number
+        plan.descending = not _ASCENDING.search(question)
+    if op == "top":
+        plan.k = plan.k or _top_k(question)
+        plan.descending = not _ASCENDING.search(question)
+    if op in ("sum", "mean", "min", "max", "top") and not plan.target and len(numbers) == 1:
+        plan.target = numbers[0]
+        plan.notes.append(f"the number to compute on: {numbers[0]}")
+    if op == "find" and plan.where and documents >= 3:
+        op = "judge"  # conditions over a folder of documents: one verdict per document
+    elif op == "find" and plan.where and said is None and len(plan.fields) >= 2:
+        op = "list"
+    if op == "list" and documents >= 3 and plan.where:
+        op = "judge"
+    if op != lead_said:
+        plan.notes.append(f"operation {op} (the lead wrote {lead_said})")
+    plan.operation = op
+    return plan
+
+
+# --- validation ----------------------------------------------------------------------------
+def _clean_name(name: str) -> str:
+    return _NAME.sub("_", name.strip().lower()).strip("_")[:40]
+
+
+def problems(plan: QueryPlan) -> list[str]:
+    """What makes a plan unusable (empty: it can be run)."""
+    out = []
+    names = [f.name for f in plan.fields]
+    if plan.operation not in OPERATIONS:
+        out.append(f"unknown operation {plan.operation!r}")
+    if len(set(names)) != len(names):
+        out.append("two fields share a name")
+    for f in plan.fields:
+        if not f.name:
+            out.append("a field has no name")
+        if f.type not in FIELD_TYPES:
+            out.append(f"field {f.name!r} has unknown type {f.type!r}")
+    for c in plan.where:
+        named = plan.field_named(c.field)
+        if named is None:
+            out.append(f"condition on {c.field!r}, which is not a field")
+            continue
+        f = named
+        if c.op not in COMPARATORS:
+            out.append(f"unknown comparison {c.op!r}")
+        elif f.type == "flag" and c.op not in ("is_true", "is_false"):
+            out.append(f"flag {f.name!r} can only be true or false")
+        elif f.type != "flag" and c.op in ("is_true", "is_false"):
+            out.append(f"{f.name!r} is not a flag")
+        elif c.op in ("gt", "ge", "lt", "le") and f.type not in ("number", "date"):
+            out.append(f"{f.name!r} is {f.type}: it has no order")
+        elif c.op not in ("is_true", "is_false") and not c.value.strip():
+            out.append(f"condition on {f.name!r} has no value")
+    if plan.operation in RECORD_OPERATIONS and not plan.fields:
+        out.append(f"{plan.operation} needs fields to copy")
+    if plan.operation in ("sum", "mean", "min", "max", "top"):
+        t = plan.field_named(plan.target)
+        if t is None or t.type not in ("number", "date"):
+            out.append(f"{plan.operation} needs a number field as its target")
+    if plan.operation == "group" and plan.field_named(plan.group_by) is None:
+        out.append("group needs a field to group by")
+    return out
+
+
+def from_reply(raw: dict[str, Any]) -> QueryPlan:
+    """The lead's JSON as a plan, names cleaned (it cannot be trusted to be tidy)."""
+    fields = []
+    renames: dict[str, str] = {}
+    for f in raw.get("fields") or []:
+        name = _clean_name(str(f.get("name") or ""))
+        renames[str(f.get("name") or "")] = name
+        fields.append(
+            Field(name, str(f.get("type") or "text"), str(f.get("description") or "")[:120])
+        )
+    where = []
+    for c in raw.get("where") or []:
+        raw_field = str(c.get("field") or "")
+        name = renames.get(raw_field, _clean_name(raw_field))
+        where.append(Condition(name, str(c.get("op") or ""), str(c.get("value") or "")))
+    return QueryPlan(
+        operation=str(raw.get("operation") or "find"),
+        unit=str(raw.get("unit") or "item")[:60],
+        fields=fields,
+        where=where,
+        target=renames.get(str(raw.get("target") or ""), _clean_name(str(raw.get("target") or ""))),
+        group_by=renames.get(
+            str(raw.get("group_by") or ""), _clean_name(str(raw.get("group_by") or ""))
+        ),
+        k=max(0, min(1000, int(raw.get("k") or 0))),
+    )
+
+
+async def make_query(
+    lead: Model, question: str, facts: str, documents: int, timeout: float | None = None
+) -> QueryPlan:
+    """The lead's plan, settled and checked; a lookup (``find``) when it is unusable."""
+    try:
+        reply = await lead.complete(
+            prompts.query_messages(question, facts),
+            schema=prompts.QUERY_SCHEMA,
+            max_tokens=450,
+            role="lead",
+            timeout=timeout,
+        )
+        plan = settle(from_reply(reply.parsed), question, documents)
+    except (ShoalError, ValueError, TypeError) as exc:
+        log.warning("no usable query plan: %s", exc)
+        op = question_operation(question)
+        fallback = QueryPlan("find" if op in (None, *RECORD_OPERATIONS) else op)
+        fallback.notes.append(f"the lead gave no usable plan ({exc}); answered as a lookup")
+        return fallback
+    bad = problems(plan)
+    if bad and plan.operation not in ("find", "compare", "summarise"):
+        fallback = QueryPlan("find")
+        fallback.notes.append(f"the plan could not be run ({'; '.join(bad)}); answered as a lookup")
+        return fallback
+    return plan

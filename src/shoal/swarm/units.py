@@ -1,0 +1,108 @@
+"""Items to extract records from: shoal splits the input, by its shape, not a model.
+
+- a folder screened document by document (``judge``): one unit per document (split into
+  parts when a document is long; its parts' values are joined back per document);
+- a text made of short lines (a log, a table, a list): one unit per line;
+- prose: one unit per paragraph, long paragraphs cut on sentence ends.
+
+Every character of the input is in some unit (lossless by construction). A unit that cannot
+hold a match under the verification rules (a condition names a value the unit's text does
+not contain) is ruled out by shoal without a model call, and counted as such.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from shoal.swarm.check import stem, terms
+from shoal.swarm.chunk import chunk_document
+from shoal.swarm.documents import Document
+from shoal.swarm.query import QueryPlan
+from shoal.swarm.values import number_tokens
+
+UNIT_TOKENS = 300
+"""A prose unit holds about this many tokens (a paragraph or two)."""
+DOCUMENT_TOKENS = 1500
+"""A document read whole as one unit, up to this many tokens."""
+LINE_SHARE = 0.6
+"""A text is line-shaped when this share of its non-empty lines are short."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    index: int
+    doc_id: str
+    doc_name: str
+    start: int
+    end: int
+    text: str
+
+
+def _line_shaped(text: str) -> bool:
+    """Mostly short lines that each start afresh (a log, a table, a list), not prose wrapped
+    at a fixed width (whose lines mostly continue a sentence in lower case)."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    if len(lines) < 12:
+        return False
+    short = sum(1 for ln in lines if len(ln.split()) <= 40)
+    if short / len(lines) < LINE_SHARE:
+        return False
+    continuing = sum(1 for ln in lines if ln[0].islower())
+    shapes = Counter(re.sub(r"\d+", "0", ln.split()[0].lower()) for ln in lines)
+    columns = sum(1 for ln in lines if "|" in ln or "\t" in ln)
+    return (
+        continuing / len(lines) < 0.3
+        or shapes.most_common(1)[0][1] / len(lines) >= 0.4
+        or columns / len(lines) >= 0.5
+    )
+
+
+def split(docs: list[Document], count: Callable[[str], int], per_document: bool) -> list[Unit]:
+    out: list[Unit] = []
+
+    def add(d: Document, start: int, end: int) -> None:
+        if d.text[start:end].strip():
+            out.append(Unit(len(out), d.id, d.name, start, end, d.text[start:end]))
+
+    for d in docs:
+        if per_document:
+            if count(d.text) <= DOCUMENT_TOKENS:
+                add(d, 0, len(d.text))
+            else:
+                for c in chunk_document(d, count, DOCUMENT_TOKENS, 0):
+                    add(d, c.start, c.end)
+        elif _line_shaped(d.text):
+            for m in re.finditer(r"[^\n]+", d.text):
+                add(d, m.start(), m.end())
+        else:
+            for c in chunk_document(d, count, UNIT_TOKENS, 0):
+                add(d, c.start, c.end)
+    return out
+
+
+def could_match(text: str, plan: QueryPlan) -> bool:
+    """False only when no verified record of ``text`` can satisfy the plan's conditions: a
+    condition asks a text field to equal or contain a value, a number field to equal a
+    number, or a flag to be true, and the text lacks it (verified values must occur in the
+    text, so this rules out exactly what verification would)."""
+    words = set(terms(text))
+    stems = {stem(w) for w in words}
+    numbers = number_tokens(text)
+    for c in plan.where:
+        f = plan.field_named(c.field)
+        if f is None:
+            continue
+        if f.type == "text" and c.op in ("eq", "contains") and c.value.strip():
+            want = terms(c.value)
+            if want and not all(w in words for w in want):
+                return False
+        elif f.type == "number" and c.op == "eq":
+            want_n = number_tokens(c.value)
+            if want_n and not (want_n & numbers):
+                return False
+        elif f.type == "flag" and c.op == "is_true" and not all(stem(w) in stems for w in f.cue):
+            return False
+    return True

@@ -1,0 +1,93 @@
+"""Scripted models that speak the record operations' prompts (plans and extractions)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from shoal.models import ScriptedModel
+from shoal.swarm import prompts
+from shoal.types import Message
+
+Rule = Callable[[str], Any]
+"""Field value from a piece of text (None: not there)."""
+
+
+def unit_text(messages: list[Message]) -> str:
+    m = re.search(r"(?:Text|Document):\n<<<\n(.*)\n>>>", messages[-1]["content"], re.DOTALL)
+    return m.group(1) if m else ""
+
+
+def fields_asked(messages: list[Message]) -> list[str]:
+    return re.findall(r"^- (\w+) \(", messages[-1]["content"], re.MULTILINE)
+
+
+def extractor(
+    rules: dict[str, Rule], *, invent: dict[str, Any] | None = None
+) -> Callable[[list[Message]], str]:
+    """Answers extraction prompts with ``rules``: per line of a text (one record per line
+    that gives any value), or per document (value and the line it is on). ``invent``: values
+    it claims whatever the text says (to test the check)."""
+
+    def respond(messages: list[Message]) -> str:
+        text = unit_text(messages)
+        names = fields_asked(messages)
+        if messages[0]["content"].startswith("You read one document"):
+            out: dict[str, Any] = {}
+            for name in names:
+                value, line = None, None
+                for ln in text.splitlines():
+                    v = rules[name](ln) if name in rules else None
+                    if v is not None:
+                        value, line = v, ln
+                        break
+                if invent and name in invent:
+                    value = invent[name]
+                out[name] = {"value": None if value is None else str(value), "quote": line}
+            return json.dumps(out)
+        records = []
+        for ln in (piece for line in text.splitlines() for piece in re.split(r"(?<=\.) ", line)):
+            values = {n: (rules[n](ln) if n in rules else None) for n in names}
+            if invent:
+                values.update({k: v for k, v in invent.items() if k in names})
+            if all(v is None for v in values.values()):
+                continue
+            records.append(
+                {**{k: None if v is None else str(v) for k, v in values.items()}, "quote": ln}
+            )
+        return json.dumps({"records": records})
+
+    return respond
+
+
+def planner(
+    plan: dict[str, Any] | str,
+    strong: Callable[[list[Message]], str] | None = None,
+    other: Callable[[list[Message]], str] | None = None,
+) -> ScriptedModel:
+    """A lead that writes ``plan`` (a dict, or raw text for an unusable one), re-reads units
+    with ``strong``, and answers anything else with ``other``."""
+
+    def respond(messages: list[Message]) -> str:
+        system = messages[0]["content"]
+        if system == prompts.QUERY_SYSTEM:
+            return plan if isinstance(plan, str) else json.dumps(plan)
+        if strong is not None and system.startswith("You read"):
+            return strong(messages)
+        if other is not None:
+            return other(messages)
+        return json.dumps({"sentences": []})
+
+    return ScriptedModel(respond, name="lead")
+
+
+def search(pattern: str, group: int = 1, cast: Callable[[str], Any] = str) -> Rule:
+    regex = re.compile(pattern)
+
+    def rule(text: str) -> Any:
+        m = regex.search(text)
+        return cast(m.group(group)) if m else None
+
+    return rule

@@ -1,0 +1,481 @@
+"""Record operations on scripted models: counts, lists, filters, screenings, groups, ranks,
+compare and summarise; every item verified and cited, arithmetic done by shoal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from benchmarks.corpus.aggregate import count_case, list_case, screen_case
+from shoal.cli import cli
+from shoal.models import ScriptedModel, register
+from shoal.store import Store
+from shoal.swarm import Document, Swarm
+from shoal.swarm.query import QueryPlan, from_reply, problems, settle
+from shoal.swarm.records import check_extraction
+from shoal.swarm.units import Unit, could_match
+
+from .scripted_ops import extractor, planner, search
+
+
+def count(text: str) -> int:
+    return ScriptedModel().count_tokens(text)
+
+
+DEPOT = search(r"(?:site=|\b)(Cobalt|Nickel|Zinc|Copper|Marlow|Tarrant|Ostby|Kestrel)\b")
+SEVERITY = search(r"sev(?:erity)?[ =-]?(\d)")
+
+
+def count_plan(depot: str, sev: int) -> dict:
+    return {
+        "operation": "count",
+        "unit": "incident",
+        "fields": [
+            {"name": "depot", "type": "text", "description": "the depot"},
+            {"name": "severity", "type": "number", "description": "severity level"},
+            {"name": "retracted", "type": "flag", "description": "retracted"},
+        ],
+        "where": [
+            {"field": "depot", "op": "contains", "value": depot},
+            {"field": "severity", "op": "eq", "value": str(sev)},
+            {"field": "retracted", "op": "is_false", "value": ""},
+        ],
+        "target": "",
+        "group_by": "",
+        "k": 0,
+    }
+
+
+def _parse(case_question: str) -> tuple[str, int]:
+    import re
+
+    depot = re.search(r"(Cobalt|Nickel|Zinc|Copper)", case_question)
+    sev = re.search(r"severity[- ]?(\d)|severity (\d)|at severity (\d)", case_question)
+    assert depot and sev
+    return depot.group(1), int(next(g for g in sev.groups() if g))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_count_over_a_log_is_exact_and_every_item_is_cited(seed: int) -> None:
+    case = count_case(3000, seed, count)
+    depot, sev = _parse(case.question)
+    worker = ScriptedModel(extractor({"depot": DEPOT, "severity": SEVERITY}), name="worker")
+    s = Swarm(lead=planner(count_plan(depot, sev)), workers=worker, store=Store())
+    answer = s.ask(Document("log.txt", case.text), case.question)
+    assert answer.operation == "count"
+    assert answer.result and answer.result["value"] == case.answer
+    assert answer.answer.startswith(f"{case.answer} incident")
+    assert len(answer.items) == case.answer
+    for item in answer.items:
+        (cite,) = item["citations"]
+        assert case.text[cite["start"] : cite["end"]] == cite["text"]
+        assert depot in cite["text"] and "retract" not in cite["text"].lower()
+    # lines that cannot match were ruled out by their words, and said so
+    assert any("ruled out" in n for n in answer.notes)
+    assert answer.jobs < len(case.text.splitlines())
+
+
+def test_a_count_of_zero_is_zero() -> None:
+    case = count_case(1500, 4, count)
+    worker = ScriptedModel(extractor({"depot": DEPOT, "severity": SEVERITY}), name="worker")
+    s = Swarm(lead=planner(count_plan("Atlantis", 3)), workers=worker, store=Store())
+    answer = s.ask(
+        Document("log.txt", case.text), "How many severity-3 incidents did the Atlantis depot log?"
+    )
+    assert answer.result and answer.result["value"] == 0 and answer.items == []
+    assert answer.answer.startswith("0 incident")
+
+
+def test_an_invented_value_is_rejected_kept_on_record_and_the_unit_re_read() -> None:
+    case = count_case(2000, 5, count)
+    depot, sev = _parse(case.question)
+    # the worker claims every line has the asked severity: values not in the line
+    liar = ScriptedModel(extractor({"depot": DEPOT}, invent={"severity": "9"}), name="liar")
+    strong = extractor({"depot": DEPOT, "severity": SEVERITY})
+    s = Swarm(
+        lead=planner(count_plan(depot, sev), strong=strong),
+        workers=liar,
+        store=Store(),
+        escalation_tokens=50_000,
+    )
+    answer = s.ask(Document("log.txt", case.text), case.question)
+    assert answer.result and answer.result["value"] == case.answer
+    assert answer.escalation["reads"] > 0 and answer.escalation["troubled_units"] > 0
+    assert all(i["verified_by"] == "lead" for i in answer.items)
+    rows = s.store.get_jobs(answer.run_id)
+    rejected = [r for r in rows if r["kind"] == "extract" and "not in the quote" in r["reason"]]
+    assert rejected and rejected[0]["payload"]["records"]  # kept on record, with the reason
+    # a budget too small to re-read them all: what was not re-read is said, never guessed
+    short = Swarm(
+        lead=planner(count_plan(depot, sev), strong=strong),
+        workers=liar,
+        store=Store(),
+        escalation_tokens=400,
+    ).ask(Document("log.txt", case.text), case.question)
+    assert any("budget reached" in n for n in short.notes)
+    assert short.result and short.result["value"] <= case.answer
+
+
+def test_a_record_seen_twice_is_counted_once() -> None:
+    from shoal.swarm.compute import compute
+
+    plan = from_reply(count_plan("Cobalt", 3))
+    text = "2026-01-01 | Cobalt depot | severity 3 | spill near dock 4\n"
+    unit = Unit(0, "d", "log.txt", 0, len(text), text)
+    line = text.strip()
+    raw = {"records": [{"depot": "Cobalt", "severity": "3", "quote": line}] * 2}
+    first = check_extraction(raw, unit, plan, "worker", False)
+    again = check_extraction(raw, unit, plan, "lead", False)
+    assert len(first.records) == 1  # the same quote listed twice
+    res = compute(plan, first.records + again.records)
+    assert res.value == 1 and res.items[0].model == "lead"  # the later, stronger read
+
+
+def test_filters_over_numbers_and_dates() -> None:
+    case = list_case(12, 1)
+    plan = {
+        "operation": "list",
+        "unit": "deadline",
+        "fields": [
+            {"name": "duty", "type": "text", "description": "what must be done"},
+            {"name": "due", "type": "date", "description": "the date it is due"},
+        ],
+        "where": [{"field": "due", "op": "gt", "value": "2027-06-30"}],
+        "target": "",
+        "group_by": "",
+        "k": 0,
+    }
+    date_rule = search(
+        r"(\d{1,2} (?:January|February|March|April|May|June|July|August|"
+        r"September|October|November|December) \d{4})"
+    )
+    duty_rule = search(r"(?:shall|must|to) ([a-z ]+?) (?:no later than|by|is)")
+    worker = ScriptedModel(extractor({"duty": duty_rule, "due": date_rule}), name="worker")
+    answer = Swarm(lead=planner(plan), workers=worker, store=Store()).ask(
+        Document("contract.txt", case.text), "List the deadlines after June 2027."
+    )
+    want = {d for d in case.answer if d > "2027-06-30"}
+    got = {i["fields"]["due"] for i in answer.items}
+    assert got == want and answer.operation == "list"
+
+
+def test_a_screening_of_a_folder_gives_one_verdict_per_document(tmp_path: Path) -> None:
+    case = screen_case(24, 1)
+    for name, text in case.files.items():
+        (tmp_path / name).write_text(text)
+    plan = {
+        "operation": "find",
+        "unit": "candidate",
+        "fields": [
+            {"name": "city", "type": "text", "description": "where they are based"},
+            {"name": "rust_years", "type": "number", "description": "years of Rust"},
+        ],
+        "where": [
+            {"field": "city", "op": "contains", "value": "Lisbon"},
+            {"field": "rust_years", "op": "ge", "value": "5"},
+        ],
+        "target": "",
+        "group_by": "",
+        "k": 0,
+    }
+    # a careless worker: takes the first city named (Lisbon, for those who moved away)
+    careless_city = search(r"\b(Lisbon|Porto|Madrid|Berlin|Warsaw|Lyon|Braga|Coimbra)\b")
+    careful_city = search(r"(?:based in|Location:|works in|works from) (\w+)")
+    rust = search(r"(\d+) years of professional Rust|Rust: (\d+) years|Rust for (\d+) years")
+
+    def years(text: str) -> str | None:
+        import re
+
+        m = re.search(
+            r"(\d+) years of professional Rust|Rust: (\d+) years|Rust for (\d+) "
+            r"years",
+            text,
+        )
+        return next(g for g in m.groups() if g) if m else None
+
+    worker = ScriptedModel(extractor({"city": careless_city, "rust_years": years}), name="w")
+    strong = extractor({"city": careful_city, "rust_years": years})
+    s = Swarm(lead=planner(plan, strong=strong), workers=worker, store=Store())
+    answer = s.ask(tmp_path, case.question)
+    assert answer.operation == "judge"  # a folder, conditions: one verdict per document
+    passing = {i["label"] for i in answer.items if i["passes"]}
+    assert passing == case.answer
+    assert len(answer.items) == 24
+    assert rust is not None
+
+
+def test_group_top_sum_and_mean_are_computed_by_shoal() -> None:
+    text = (
+        "\n".join(
+            [
+                "order 1 | Harlow Ltd | 120.50 EUR | 3 days",
+                "order 2 | Brisk plc | 80 EUR | 5 days",
+                "order 3 | Harlow Ltd | 99.50 EUR | 4 days",
+                "order 4 | Cato & Co | 300 EUR | 9 days",
+                "order 5 | Brisk plc | 20 EUR | 2 days",
+            ]
+            * 3
+        )
+        + "\n"
+    )
+    rules = {
+        "customer": search(r"\| ([A-Z][\w&. ]+?) \|"),
+        "amount": search(r"([\d.]+) EUR"),
+        "days": search(r"(\d+) days"),
+    }
+    fields = [
+        {"name": "customer", "type": "text", "description": "customer"},
+        {"name": "amount", "type": "number", "description": "amount"},
+        {"name": "days", "type": "number", "description": "delivery days"},
+    ]
+
+    def run(question: str, **extra: object) -> object:
+        plan = {
+            "operation": "find",
+            "unit": "order",
+            "fields": fields,
+            "where": [],
+            "target": "",
+            "group_by": "",
+            "k": 0,
+            **extra,
+        }
+        worker = ScriptedModel(extractor(rules), name="worker")
+        return Swarm(lead=planner(plan), workers=worker, store=Store()).ask(
+            Document("orders.txt", text), question
+        )
+
+    total = run(
+        "What is the total amount invoiced to Harlow Ltd?",
+        target="amount",
+        where=[{"field": "customer", "op": "contains", "value": "Harlow"}],
+    )
+    # every line is repeated three times, but each is a distinct passage: 6 Harlow orders
+    assert total.operation == "sum" and total.result["value"] == pytest.approx(660.0)  # type: ignore[attr-defined]
+    mean = run("What is the average delivery time in days?", target="days")
+    assert mean.result["value"] == pytest.approx(23 * 3 / 15)  # type: ignore[attr-defined]
+    top = run("Which two orders have the highest amount?", target="amount")
+    assert [i["fields"]["amount"] for i in top.items] == [300.0, 300.0]  # type: ignore[attr-defined]
+    grouped = run("How many orders did each customer place?", group_by="customer")
+    assert grouped.operation == "group"  # type: ignore[attr-defined]
+    assert grouped.result["groups"] == {"Harlow Ltd": 6, "Brisk plc": 6, "Cato & Co": 3}  # type: ignore[attr-defined]
+
+
+def test_an_unusable_plan_falls_back_to_a_lookup_and_says_so() -> None:
+    from benchmarks.corpus.haystack import build
+    from tests.scripted_swarm import CODE, finder
+
+    text = build(2000, seed=1, count=count).text
+    bad = {
+        "operation": "count",
+        "unit": "x",
+        "fields": [],
+        "where": [{"field": "nothing", "op": "gt", "value": "3"}],
+        "target": "",
+        "group_by": "",
+        "k": 0,
+    }
+    lead = planner(bad)
+    worker = ScriptedModel(finder(CODE), name="worker")
+    answer = Swarm(lead=lead, workers=worker, store=Store()).ask(
+        text, "How many access codes does the north vault of the Halvard archive have?"
+    )
+    assert answer.operation == "find"
+    assert any("could not be run" in n for n in answer.notes)
+    garbled = Swarm(lead=planner("not json at all"), workers=worker, store=Store()).ask(
+        text, "How many access codes does the north vault of the Halvard archive have?"
+    )
+    assert any("no usable plan" in n for n in garbled.notes)
+
+
+def test_plan_checks_and_settling() -> None:
+    plan = from_reply(
+        {
+            "operation": "sum",
+            "unit": "day",
+            "fields": [{"name": "Delivery Time", "type": "number", "description": "days"}],
+            "where": [],
+            "target": "",
+            "group_by": "",
+            "k": 0,
+        }
+    )
+    settled = settle(plan, "What is the average delivery time in days?", 1)
+    assert settled.operation == "mean" and settled.target == "delivery_time"
+    assert problems(settled) == []
+    stations = from_reply(
+        {
+            "operation": "find",
+            "unit": "station",
+            "fields": [{"name": "elevation", "type": "number", "description": "m"}],
+            "where": [],
+            "target": "",
+            "group_by": "",
+            "k": 3,
+        }
+    )
+    top = settle(stations, "Which three stations are the lowest?", 1)
+    assert top.operation == "top" and top.k == 3 and top.descending is False
+    broken = QueryPlan("count", fields=[], where=[])
+    assert problems(broken)
+    flag = from_reply(
+        {
+            "operation": "count",
+            "unit": "x",
+            "fields": [{"name": "retracted", "type": "flag", "description": ""}],
+            "where": [{"field": "retracted", "op": "gt", "value": "1"}],
+            "target": "",
+            "group_by": "",
+            "k": 0,
+        }
+    )
+    assert any("flag" in p for p in problems(flag))
+    assert could_match("Cobalt depot | severity 3", from_reply(count_plan("Cobalt", 3)))
+    assert not could_match("Nickel depot | severity 3", from_reply(count_plan("Cobalt", 3)))
+    assert not could_match("Cobalt depot | severity 4", from_reply(count_plan("Cobalt", 3)))
+
+
+def test_compare_lists_every_change_cited_on_both_sides() -> None:
+    a = Document("v1.md", "The fee is 10 EUR. Support ends in 2027. Returns take 14 days.\n")
+    b = Document(
+        "v2.md",
+        "The fee is 12 EUR. Support ends in 2027. Returns take 30 days. "
+        "Refunds go to the original card.\n",
+    )
+
+    def describe(messages):  # type: ignore[no-untyped-def]
+        return json.dumps(
+            {
+                "sentences": [
+                    {"text": "The fee rose from 10 to 12 EUR.", "cites": ["C1"]},
+                    {"text": "Prices are now lower.", "cites": []},
+                ]
+            }
+        )
+
+    s = Swarm(
+        lead=planner(
+            {
+                "operation": "compare",
+                "unit": "change",
+                "fields": [],
+                "where": [],
+                "target": "",
+                "group_by": "",
+                "k": 0,
+            },
+            other=describe,
+        ),
+        workers=ScriptedModel(),
+        store=Store(),
+    )
+    answer = s.ask([a, b], "What changed between these two versions?")
+    assert answer.operation == "compare"
+    kinds = [i["fields"]["kind"] for i in answer.items]
+    assert kinds and "changed" in kinds
+    assert any("12 EUR" in i["fields"]["after"] for i in answer.items)
+    assert "fee rose" in answer.answer and "lower" not in answer.answer  # uncited: dropped
+    for c in answer.citations:
+        text = a.text if c.document == "v1.md" else b.text
+        assert text[c.start : c.end] == c.text
+
+
+def test_summarise_keeps_only_sentences_that_cite_verified_points() -> None:
+    from benchmarks.corpus.haystack import build
+
+    text = build(2000, seed=2, count=count).text
+
+    def notes(messages):  # type: ignore[no-untyped-def]
+
+        body = messages[-1]["content"].split("<<<\n", 1)[1].rsplit("\n>>>", 1)[0]
+        first = body.split(". ")[0].strip() + "."
+        return json.dumps(
+            {
+                "points": [
+                    {"point": "something happened", "quote": first},
+                    {"point": "invented", "quote": "Never said this."},
+                ]
+            }
+        )
+
+    def reduce(messages):  # type: ignore[no-untyped-def]
+        ids = __import__("re").findall(r"\[(P\d+|S\d\.\d+)\]", messages[-1]["content"])
+        return json.dumps(
+            {
+                "sentences": [
+                    {"text": "The archive was busy.", "cites": ids[:2]},
+                    {"text": "Uncited claim.", "cites": []},
+                ]
+            }
+        )
+
+    s = Swarm(
+        lead=planner(
+            {
+                "operation": "summarise",
+                "unit": "risk",
+                "fields": [],
+                "where": [],
+                "target": "",
+                "group_by": "",
+                "k": 0,
+            },
+            other=reduce,
+        ),
+        workers=ScriptedModel(notes, name="w"),
+        store=Store(),
+        chunk_tokens=300,
+    )
+    answer = s.ask(text, "Summarise what this report says.")
+    assert answer.operation == "summarise" and "Uncited" not in answer.answer
+    assert answer.items and all(i["citations"] for i in answer.items)
+    for c in answer.citations:
+        assert text[c.start : c.end] == c.text
+
+
+def test_cli_json_has_operation_and_items_and_show_prints_the_plan(tmp_path: Path) -> None:
+    case = count_case(1500, 2, count)
+    depot, sev = _parse(case.question)
+    register("scripted:ops-lead", planner(count_plan(depot, sev)))
+    register(
+        "scripted:ops-worker",
+        ScriptedModel(extractor({"depot": DEPOT, "severity": SEVERITY}), name="w"),
+    )
+    path = tmp_path / "log.txt"
+    path.write_text(case.text)
+    runner = CliRunner()
+    r = runner.invoke(
+        cli,
+        [
+            "ask",
+            str(path),
+            case.question,
+            "--lead",
+            "scripted:ops-lead",
+            "--worker",
+            "scripted:ops-worker",
+            "--json",
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["operation"] == "count" and out["result"]["value"] == case.answer
+    assert len(out["items"]) == case.answer and "answer" in out and "citations" in out
+    shown = runner.invoke(cli, ["show", out["run_id"]])
+    assert "count" in shown.stdout and "depot" in shown.stdout
+    table = runner.invoke(
+        cli,
+        [
+            "ask",
+            str(path),
+            case.question,
+            "--lead",
+            "scripted:ops-lead",
+            "--worker",
+            "scripted:ops-worker",
+        ],
+    )
+    assert "log.txt" in table.stdout  # the items' table names file and offsets
