@@ -17,6 +17,9 @@ Rule = Callable[[str], Any]
 
 def unit_text(messages: list[Message]) -> str:
     m = re.search(r"(?:Text|Document):\n<<<\n(.*)\n>>>", messages[-1]["content"], re.DOTALL)
+    if m:
+        return m.group(1)
+    m = re.search(r"^Line: (.*)$", messages[-1]["content"], re.MULTILINE)
     return m.group(1) if m else ""
 
 
@@ -74,7 +77,7 @@ def planner(
         system = messages[0]["content"]
         if system == prompts.QUERY_SYSTEM:
             return plan if isinstance(plan, str) else json.dumps(plan)
-        if strong is not None and system.startswith("You read"):
+        if strong is not None and "copy facts" in system:
             return strong(messages)
         if other is not None:
             return other(messages)

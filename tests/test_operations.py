@@ -124,11 +124,11 @@ def test_a_record_seen_twice_is_counted_once() -> None:
 
     plan = from_reply(count_plan("Cobalt", 3))
     text = "2026-01-01 | Cobalt depot | severity 3 | spill near dock 4\n"
-    unit = Unit(0, "d", "log.txt", 0, len(text), text)
+    unit = Unit(0, "d", "log.txt", 0, len(text), text, "prose")
     line = text.strip()
     raw = {"records": [{"depot": "Cobalt", "severity": "3", "quote": line}] * 2}
-    first = check_extraction(raw, unit, plan, "worker", False)
-    again = check_extraction(raw, unit, plan, "lead", False)
+    first = check_extraction(raw, unit, plan, "worker")
+    again = check_extraction(raw, unit, plan, "lead")
     assert len(first.records) == 1  # the same quote listed twice
     res = compute(plan, first.records + again.records)
     assert res.value == 1 and res.items[0].model == "lead"  # the later, stronger read

@@ -55,7 +55,7 @@ def test_watch_a_run_and_replay_it(browser_page: object, tmp_path: Path) -> None
     # slow enough workers that the grid visibly fills in
     register(
         "scripted:finder",
-        ScriptedModel(finder(r"code of the north vault is (\d+)"), name="finder", latency=0.25),
+        ScriptedModel(finder(r"code of the north vault is (\d+)"), name="finder", latency=1.0),
     )
     settings = Settings(
         db=str(tmp_path / "page.db"), lead="scripted:lead", worker="scripted:finder"
@@ -96,3 +96,70 @@ def test_watch_a_run_and_replay_it(browser_page: object, tmp_path: Path) -> None
         expect(page.locator("#docview mark.cite")).to_contain_text(CODE)
         assert page.locator(".job.supported").count() == supported.count()
         page.screenshot(path=str(ARTIFACTS / "page-replay.png"), full_page=True)
+
+
+def test_a_count_shows_its_plan_the_unit_grid_and_the_items(
+    browser_page: object, tmp_path: Path
+) -> None:
+    from playwright.sync_api import Page, expect
+
+    from benchmarks.corpus.aggregate import count_case
+
+    from .scripted_ops import extractor, planner
+    from .test_operations import DEPOT, SEVERITY, _parse, count, count_plan
+
+    page: Page = browser_page  # type: ignore[assignment]
+    case = count_case(2500, 1, count)
+    depot, sev = _parse(case.question)
+    register("scripted:page-planner", planner(count_plan(depot, sev)))
+    register("scripted:page-extractor",
+             ScriptedModel(extractor({"depot": DEPOT, "severity": SEVERITY}), name="x",
+                           latency=0.05))  # fmt: skip
+    settings = Settings(db=str(tmp_path / "page.db"), lead="scripted:page-planner",
+                        worker="scripted:page-extractor", auth=False)  # fmt: skip
+    with running(settings) as srv:
+        page.goto(srv.url + "/")
+        expect(page.locator("#model option")).not_to_have_count(0)
+        page.fill("#doc", case.text)
+        page.fill("#question", case.question)
+        page.click("#run")
+        expect(page.locator("#answer")).to_contain_text(f"{case.answer} incident", timeout=60_000)
+        expect(page.locator("#query .op")).to_have_text("count")
+        expect(page.locator("#query")).to_contain_text(f"where depot contains {depot}")
+        assert page.locator(".job.supported").count() >= case.answer
+        rows = page.locator("#items tr")
+        expect(rows).to_have_count(case.answer + 1)  # a header and one row per incident
+        rows.nth(1).locator("td.where").click()
+        expect(page.locator("#docview mark.cite")).to_have_count(1)
+        assert depot in page.locator("#docview mark.cite").inner_text()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "page-count.png"), full_page=True)
+
+
+def test_code_is_written_live_then_its_verdicts_appear(
+    browser_page: object, tmp_path: Path
+) -> None:
+    from playwright.sync_api import Page, expect
+
+    from .test_code import TESTS, fixer
+
+    page: Page = browser_page  # type: ignore[assignment]
+    register("scripted:page-coder", ScriptedModel(fixer, name="page-coder", latency=0.02))
+    settings = Settings(db=str(tmp_path / "page.db"), lead="scripted:page-coder",
+                        worker="scripted:page-coder", auth=False)  # fmt: skip
+    with running(settings) as srv:
+        page.goto(srv.url + "/")
+        page.fill("#task", "Add two numbers.")
+        page.fill("#tests", TESTS)
+        page.click("#code")
+        expect(page.locator("#answer")).to_have_text("The code passes its tests.", timeout=30_000)
+        expect(page.locator("#codeview")).to_contain_text("return a + b")
+        verdicts = page.locator("#verdicts li")
+        expect(verdicts).to_have_count(2)
+        assert (
+            "failed" in verdicts.nth(0).inner_text()
+            and "AssertionError" in verdicts.nth(0).inner_text()
+        )
+        assert "passed" in verdicts.nth(1).inner_text()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "page-code.png"), full_page=True)

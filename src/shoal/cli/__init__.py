@@ -1,6 +1,7 @@
 """The ``shoal`` command line: one module per command group, each command thin.
 
-- ``ask.py``: ask, resume, runs, show (the swarm)
+- ``ask.py``: ask, resume, runs, show (the swarm, and code runs)
+- ``code.py``: code (write, run in the sandbox, fix)
 - ``models.py``: models, models prepare, chat, calls
 - ``memory.py``: memory show/export/import/forget
 - ``scaling.py``: fit, allocate
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import signal
 
-from shoal.cli import ask, memory, models, scaling, serve  # noqa: F401 - registers commands
+from shoal.cli import ask, code, memory, models, scaling, serve  # noqa: F401 - registers commands
 from shoal.cli.common import cli
 
 

@@ -211,6 +211,32 @@ def ask(
     emit_json(answer.to_dict()) if as_json else print_answer(answer)
 
 
+def _show_code(run: dict[str, Any], jobs: list[dict[str, Any]]) -> None:
+    from rich.syntax import Syntax
+
+    from shoal.code.coder import CodeResult
+    from shoal.sandbox import Verdict
+
+    for j in jobs:
+        if j.get("kind") != "attempt" or not j.get("payload"):
+            continue
+        v = Verdict.from_dict(j["payload"]["verdict"])
+        colour = "green" if v.ok else "red"
+        out.print(
+            f"\n[bold]round {j['round']}[/], draft {j['chunk_index'] + 1}: "
+            f"[{colour}]{v.status.value}[/] ({v.passed}/{v.total} tests, {v.seconds:.2f} s)"
+        )
+        out.print(Syntax(j["payload"]["code"], "python", theme="ansi_dark"))
+        if not v.ok:
+            out.print(f"[dim]{v.feedback(800)}[/]")
+    if run["result"]:
+        from shoal.cli.code import print_code
+
+        print_code(CodeResult.from_dict(run["result"]))
+    elif run["error"]:
+        out.print(f"[red]{run['status']}:[/] {run['error']} — `shoal resume {run['id']}`")
+
+
 @cli.command()
 @click.argument("run_id")
 @click.option("--json", "as_json", is_flag=True)
@@ -225,6 +251,14 @@ def resume(ctx: click.Context, run_id: str, as_json: bool) -> None:
     run = store.get_run(run_id)
     if run is None:
         raise ShoalError(f"no run {run_id!r}")
+    if run["strategy"] == "code":
+        from shoal.cli.code import CodeProgress, print_code
+        from shoal.code import Coder
+
+        coder = Coder(run["config"]["model"], store=store, on_event=CodeProgress(as_json))
+        result = coder.resume(run_id)
+        emit_json(result.to_dict()) if as_json else print_code(result)
+        return
     config = RunConfig.from_dict(run["config"])
     progress = LiveProgress()
     swarm = Swarm(lead=config.lead_spec, workers=config.worker_specs,
@@ -294,6 +328,9 @@ def show(ctx: click.Context, run_id: str, as_json: bool) -> None:
         f"lead {run['lead']} · workers {run['workers']}"
     )
     out.print(f"question: {run['question']}")
+    if run["strategy"] == "code":
+        _show_code(run, jobs)
+        return
     state = RunState.from_dict(run["state"])
     query = state.extra.get("query")
     if query:

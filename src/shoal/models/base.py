@@ -129,10 +129,11 @@ class Model(ABC):
         temperature: float = 0.0,
         stop: list[str] | None = None,
         role: str | None = None,
+        seed: int | None = None,
     ) -> AsyncIterator[Delta]:
-        """Stream text chunks; the last chunk's ``reply`` has usage and timing."""
+        """Stream text pieces; the last one's ``reply`` has usage, timing and cost."""
         msgs = [{"role": "user", "content": messages}] if isinstance(messages, str) else messages
-        options = Options(max_tokens, temperature, stop)
+        options = Options(max_tokens, temperature, stop, None, seed)
         start = time.perf_counter()
         try:
             async for chunk in self._stream(msgs, options):

@@ -7,6 +7,7 @@ POST /v1/chat/completions       OpenAI-compatible, streaming or not
 POST /v1/documents              upload a document, get its id
 GET  /v1/documents[/{id}]       this key's documents
 POST /v1/runs                   start a swarm run in the background
+POST /v1/code                   start a write-run-fix loop in the background
 GET  /v1/runs[/{id}]            this key's runs; one run's full record
 GET  /v1/runs/{id}/events       server-sent events of a run, live or replayed
 """
@@ -36,7 +37,7 @@ from shoal.server import chat, errors
 from shoal.server.auth import LOCAL, KeyRing, Tenant
 from shoal.server.errors import APIError
 from shoal.server.runs import RunHub, Slots
-from shoal.server.schemas import INT_MAX, ChatRequest, DocumentIn, RunIn, _unicode
+from shoal.server.schemas import INT_MAX, ChatRequest, CodeIn, DocumentIn, RunIn, _unicode
 from shoal.server.settings import Settings
 from shoal.store import Store
 from shoal.swarm.documents import Document, decode
@@ -381,6 +382,16 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         run = hub.start(who.id, docs, run_in.question, target.lead, target.workers, run_in.strategy)
         return {"id": run.id, "object": "run", "status": "running"}
 
+    @app.post("/v1/code", status_code=202)
+    async def start_code(code_in: CodeIn, who: Tenant = Who) -> dict[str, Any]:
+        """A write-run-fix loop; its code and verdicts stream from /v1/runs/{id}/events."""
+        spec = code_in.model or settings.lead
+        chat._allowed(spec, settings)  # only models the operator allowed
+        run = hub.start_code(who.id, code_in.task, prompt=code_in.prompt, tests=code_in.tests,
+                             entry_point=code_in.entry_point, model=spec,
+                             rounds=code_in.rounds, candidates=code_in.candidates)  # fmt: skip
+        return {"id": run.id, "object": "run", "status": "running", "strategy": "code"}
+
     @app.post("/v1/runs/{run_id}/resume", status_code=202)
     async def resume_run(run_id: str, who: Tenant = Who) -> dict[str, Any]:
         row = await asyncio.to_thread(store.get_run, run_id, who.id)
@@ -388,6 +399,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             raise APIError(404, f"no run {run_id!r}", "run_not_found")
         if row["status"] == "done":
             return {"id": run_id, "object": "run", "status": "done"}
+        if row["strategy"] == "code":
+            hub.resume(who.id, run_id, chat._allowed(row["config"]["model"], settings), [],
+                       strategy="code")  # fmt: skip
+            return {"id": run_id, "object": "run", "status": "running"}
         lead, workers = row["config"]["lead_spec"], row["config"]["worker_specs"]
         target = chat.resolve(f"shoal:{lead}+{','.join(workers)}", settings)  # still allowed?
         assert target.lead is not None
@@ -442,7 +457,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
 
 def _run_summary(row: dict[str, Any]) -> dict[str, Any]:
-    result = row.get("result") or {}
+    result = dict(row.get("result") or {})
+    if row.get("strategy") == "code" and result:
+        result["answer"] = "code " + ("passed" if result.get("passed") else
+                                      (result.get("verdict") or {}).get("status", "failed"))  # fmt: skip
     return {
         "id": row["id"],
         "object": "run",

@@ -13,7 +13,7 @@ import contextlib
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +22,7 @@ from shoal.server.errors import APIError
 from shoal.store import Store
 from shoal.swarm import Swarm
 from shoal.swarm.documents import Document
-from shoal.swarm.result import Answer, Event
+from shoal.swarm.result import Event
 from shoal.swarm.swarm import new_run_id
 
 log = logging.getLogger(__name__)
@@ -37,11 +37,11 @@ class LiveRun:
     tenant: str
     events: list[dict[str, Any]] = field(default_factory=list)
     done: bool = False
-    answer: Answer | None = None
+    answer: Any = None
+    """An ``Answer`` (swarm runs) or a ``CodeResult`` (code runs)."""
     error: str | None = None
     changed: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
-    swarm: Swarm | None = None
     lease: Lease | None = None
     size: int = 0
     """Characters of input it reads (counted against the tenant while it runs)."""
@@ -129,16 +129,35 @@ class RunHub:
                 "to finish",
                 "too_much_input_in_flight",
             )
-        run = self._launch(LiveRun(new_run_id(), tenant), lead, workers)
-        assert run.task is None
+        run = self._launch(LiveRun(new_run_id(), tenant))
+        swarm = self._swarm(run, lead, workers)
         run.size = size
         self.inflight[tenant] = used + size
-        run.task = asyncio.create_task(self._run(run, run.swarm, list(docs), question, strategy))
+        work = swarm.aask(list(docs), question, strategy, tenant=tenant, run_id=run.id)
+        run.task = asyncio.create_task(self._run(run, work))
         return run
 
-    def resume(self, tenant: str, run_id: str, lead: str, workers: list[str]) -> LiveRun:
+    def start_code(
+        self, tenant: str, task: str, *, prompt: str, tests: str, entry_point: str, model: str,
+        rounds: int, candidates: int,
+    ) -> LiveRun:  # fmt: skip
+        """Start a write-run-fix loop in the background (a slot is taken now, or 429)."""
+        from shoal.code import Coder
+
+        run = self._launch(LiveRun(new_run_id(), tenant))
+        coder = Coder(model, store=self.store, rounds=rounds, candidates=candidates,
+                      on_event=lambda event: self._on_event(run, event))  # fmt: skip
+        work = coder.asolve(task, prompt=prompt, tests=tests, entry_point=entry_point,
+                            tenant=tenant, run_id=run.id)  # fmt: skip
+        run.task = asyncio.create_task(self._run(run, work))
+        return run
+
+    def resume(
+        self, tenant: str, run_id: str, lead: str, workers: list[str], strategy: str = "swarm"
+    ) -> LiveRun:
         """Carry on an interrupted run (server stopped, backend died): finished jobs are
-        read back, only the rest run. Its stored events are kept and new ones follow."""
+        read back, only the rest run. Its stored events are kept and new ones follow. For a
+        code run, ``lead`` is its model."""
         live = self.runs.get(run_id)
         if live is not None and not live.done:
             raise APIError(409, f"run {run_id} is already running", "run_in_progress")
@@ -146,33 +165,34 @@ class RunHub:
         for row in self.store.get_events(run_id):
             run.events.append({"seq": row["seq"], "kind": row["kind"], "data": row["data"],
                                "ts": row["ts"]})  # fmt: skip
-        run = self._launch(run, lead, workers)
-        run.task = asyncio.create_task(self._run(run, run.swarm, None, "", ""))
+        run = self._launch(run)
+        work: Awaitable[Any]
+        if strategy == "code":
+            from shoal.code import Coder
+
+            coder = Coder(lead, store=self.store,
+                          on_event=lambda event: self._on_event(run, event))  # fmt: skip
+            work = coder.aresume(run_id)
+        else:
+            work = self._swarm(run, lead, workers).aresume(run_id)
+        run.task = asyncio.create_task(self._run(run, work))
         return run
 
-    def _launch(self, run: LiveRun, lead: str, workers: list[str]) -> LiveRun:
+    def _launch(self, run: LiveRun) -> LiveRun:
         run.lease = self.slots.take(run.tenant)
-        run.swarm = Swarm(lead=lead, workers=workers, store=self.store,
-                          job_timeout=self.job_timeout,
-                          on_event=lambda event: self._on_event(run, event))  # fmt: skip
         self.runs[run.id] = run
         self.runs.move_to_end(run.id)
         self._trim()
         return run
 
-    async def _run(
-        self, run: LiveRun, swarm: Swarm | None, docs: list[Document] | None, question: str,
-        strategy: str,
-    ) -> None:  # fmt: skip
-        """``docs=None`` resumes the stored run ``run.id``."""
-        assert swarm is not None
+    def _swarm(self, run: LiveRun, lead: str, workers: list[str]) -> Swarm:
+        return Swarm(lead=lead, workers=workers, store=self.store, job_timeout=self.job_timeout,
+                     on_event=lambda event: self._on_event(run, event))  # fmt: skip
+
+    async def _run(self, run: LiveRun, work: Awaitable[Any]) -> None:
+        """Await ``work`` (a swarm's or a coder's), keep its result, free the slot."""
         try:
-            if docs is None:
-                run.answer = await swarm.aresume(run.id)
-            else:
-                run.answer = await swarm.aask(
-                    docs, question, strategy, tenant=run.tenant, run_id=run.id
-                )
+            run.answer = await work
         except ShoalError as exc:
             run.error = str(exc)  # the swarm has already stored the run and emitted "error"
         except Exception as exc:

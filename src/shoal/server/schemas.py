@@ -83,6 +83,20 @@ class DocumentIn(BaseModel):
     text: Text
 
 
+class CodeIn(BaseModel):
+    """POST /v1/code: a write-run-fix loop."""
+
+    model_config = ConfigDict(extra="forbid")
+    task: Text = Field(min_length=1, max_length=20_000)
+    prompt: Text = Field(default="", max_length=200_000)
+    """Code to complete (a signature and docstring); its examples are the tests if none."""
+    tests: Text = Field(default="", max_length=200_000)
+    entry_point: Text = Field(default="", max_length=200)
+    model: Text | None = Field(default=None, max_length=500)
+    rounds: int = Field(default=3, ge=1, le=10)
+    candidates: int = Field(default=1, ge=1, le=8)
+
+
 class RunIn(BaseModel):
     question: Text = Field(min_length=1, max_length=20_000)
     documents: list[Annotated[Text, Field(max_length=100)]] = Field(min_length=1, max_length=100)

@@ -34,10 +34,12 @@ from shoal.swarm.units import Unit, could_match, split
 
 log = logging.getLogger(__name__)
 
-ESCALATION_SHARE = 0.3
-"""Default escalation budget of a record operation: this share of the input's tokens."""
-ESCALATION_MIN, ESCALATION_MAX = 2000, 16000
-REPLY_TOKENS = {"unit": 260, "document": 320}
+ESCALATION_SHARE = 0.5
+"""Default escalation budget of a record operation: this share of the input's tokens (the
+lead reads at most about half of what it would read alone; the units it needs are what is
+left after the words rule most out)."""
+ESCALATION_MIN, ESCALATION_MAX = 2000, 24000
+REPLY_TOKENS = {"line": 80, "prose": 320, "document": 320}
 
 
 def _chunk(u: Unit) -> Chunk:
@@ -51,7 +53,7 @@ def budget(run: Run) -> int:
     return min(ESCALATION_MAX, max(ESCALATION_MIN, share))
 
 
-def _job(plan: QueryPlan, u: Unit, per_document: bool, key: str) -> Job:
+def _job(plan: QueryPlan, u: Unit, key: str) -> Job:
     return Job(
         key,
         1,
@@ -59,9 +61,9 @@ def _job(plan: QueryPlan, u: Unit, per_document: bool, key: str) -> Job:
         "",
         "",
         _chunk(u),
-        messages=tuple(rec.messages(plan, u, per_document)),
-        schema=rec.schema(plan, per_document),
-        max_tokens=REPLY_TOKENS["document" if per_document else "unit"],
+        messages=tuple(rec.messages(plan, u)),
+        schema=rec.schema(plan, u),
+        max_tokens=REPLY_TOKENS[u.kind],
     )
 
 
@@ -126,17 +128,30 @@ async def extract(run: Run, dispatcher: Dispatcher, plan: QueryPlan) -> Answer:
     by_index = {u.index: u for u in units}
     candidates = [u for u in units if not plan.where or could_match(u.text, plan)]
     ruled_out = len(units) - len(candidates)
-    run.event("units", units=len(units), candidates=len(candidates), ruled_out=ruled_out)
+    lines = [u for u in candidates if u.kind == "line"]
+    plan.labelled = [f.name for f in plan.fields if rec.labelled(f, lines)]
+    if plan.labelled:
+        notes_labelled = (f"the text names {', '.join(plan.labelled)} where it gives it: a "
+                          "number counts only next to that name")  # fmt: skip
+        if notes_labelled not in plan.notes:
+            plan.notes.append(notes_labelled)
+    run.event(
+        "units",
+        units=len(units),
+        candidates=len(candidates),
+        ruled_out=ruled_out,
+        indices=[u.index for u in candidates[:5000]],
+    )
 
     # 1. workers extract every candidate unit (finished ones are read back)
     done = _stored(run, plan, by_index, "extract")
-    jobs = [_job(plan, u, per_document, f"x-u{u.index}") for u in candidates]
+    jobs = [_job(plan, u, f"x-u{u.index}") for u in candidates]
     pending = [j for j in jobs if j.key not in done]
     run.event("round", round=1, jobs=len(jobs), done=len(done), pending=len(pending))
 
     def check(job: Job, raw: dict[str, Any]) -> rec.Extraction:
         u = by_index[job.chunk.index]
-        return rec.check_extraction(raw, u, plan, dispatcher.worker_for(job).name, per_document)
+        return rec.check_extraction(raw, u, plan, dispatcher.worker_for(job).name)
 
     def malformed(job: Job, text: str, error: str) -> rec.Extraction:
         u = by_index[job.chunk.index]
@@ -241,15 +256,15 @@ async def _escalate(
     order += [(i, "malformed or rejected") for i, x in worker.items() if x.troubled]
     order += [(i, "in the answer") for i in sorted(positive_units)]
     order += [(i, "undecided") for i in sorted(undecided)]
-    if per_document:  # a screening: every document the worker could not settle
-        order += [(u.index, "no verdict") for u in candidates if u.index not in worker]
+    # then the rest, so a worker's miss is caught too while the budget lasts
+    order += [(u.index, "checking the worker") for u in candidates]
     model = run.escalation
     role = "lead" if model is run.lead else "escalation"
     for i, why in _unique(order):
         if i in out or i not in by_index:
             continue
         u = by_index[i]
-        msgs = rec.messages(plan, u, per_document)
+        msgs = rec.messages(plan, u)
         cost = model.count_message_tokens(msgs)
         if spent + cost > allowance:
             run.notes.append(
@@ -269,13 +284,13 @@ async def _escalate(
         try:
             reply = await model.complete(
                 msgs,
-                schema=rec.schema(plan, per_document),
+                schema=rec.schema(plan, u),
                 role=role,
-                max_tokens=REPLY_TOKENS["document" if per_document else "unit"],
+                max_tokens=REPLY_TOKENS[u.kind],
                 timeout=run.lead_timeout,
                 retries=1,
             )
-            ex = rec.check_extraction(reply.parsed, u, plan, model.name, per_document)
+            ex = rec.check_extraction(reply.parsed, u, plan, model.name)
         except StructuredOutputError as exc:
             ex = rec.malformed_extraction(u, exc.last_text, str(exc), model.name)
         except ShoalError as exc:
@@ -284,6 +299,21 @@ async def _escalate(
         spent += cost
         log_.append({"unit": i, "why": why, "tokens": cost})
         run.store.queue_job(_row(run, key, ex, "extract-read", 0.0))
+        run.event(
+            "job",
+            key=key,
+            round=1,
+            task=-1,
+            chunk=i,
+            status="done",
+            kind="read",
+            unit=i,
+            supported=bool(ex.records),
+            empty=not ex.records,
+            answer=None,
+            quote=None,
+            reason=ex.malformed,
+        )
         if ex.malformed is None:
             out[i] = ex
     run.store.drain()

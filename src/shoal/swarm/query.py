@@ -120,6 +120,9 @@ class QueryPlan:
     descending: bool = True
     notes: list[str] = field(default_factory=list)
     """How shoal adjusted the lead's plan, and why (shown with the answer)."""
+    labelled: list[str] = field(default_factory=list)
+    """Number fields the text names where it gives them (set by shoal from the units):
+    for these a number counts only next to the field's name."""
 
     def field_named(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -139,6 +142,7 @@ class QueryPlan:
             k=int(raw.get("k") or 0),
             descending=bool(raw.get("descending", True)),
             notes=list(raw.get("notes") or []),
+            labelled=list(raw.get("labelled") or []),
         )
 
 

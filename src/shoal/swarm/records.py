@@ -137,10 +137,31 @@ def asked(plan: QueryPlan) -> list[Field]:
     return [f for f in plan.fields if f.type != "flag"]
 
 
-def schema(plan: QueryPlan, per_document: bool) -> dict[str, Any]:
-    value = {"anyOf": [{"type": "string", "maxLength": 80}, {"type": "null"}]}
-    if per_document:
+def schema(plan: QueryPlan, unit: Unit) -> dict[str, Any]:
+    """What a reply about ``unit`` must look like: per field a value and its quote (a
+    document), one record with no quote (a line: the line is the quote), or records with
+    quotes (prose)."""
+    value: dict[str, Any] = {"anyOf": [{"type": "string", "maxLength": 80}, {"type": "null"}]}
+    number: dict[str, Any] = {
+        "anyOf": [{"type": "number"}, {"type": "string", "maxLength": 40}, {"type": "null"}]
+    }
+    if unit.kind == "line":
         props: dict[str, Any] = {
+            f.name: number if f.type == "number" else value for f in asked(plan)
+        }
+        return {
+            "type": "object",
+            "properties": {
+                "records": {
+                    "type": "array",
+                    "maxItems": 1,
+                    "items": {"type": "object", "properties": props, "required": list(props)},
+                }
+            },
+            "required": ["records"],
+        }
+    if unit.kind == "document":
+        props = {
             f.name: {
                 "type": "object",
                 "properties": {
@@ -159,7 +180,7 @@ def schema(plan: QueryPlan, per_document: bool) -> dict[str, Any]:
         "properties": {
             "records": {
                 "type": "array",
-                "maxItems": 10,
+                "maxItems": 6,
                 "items": {"type": "object", "properties": props, "required": list(props)},
             }
         },
@@ -171,9 +192,19 @@ def _field_lines(plan: QueryPlan) -> str:
     return "\n".join(f"- {f.name} ({f.type}): {f.description}" for f in asked(plan))
 
 
-def messages(plan: QueryPlan, unit: Unit, per_document: bool) -> list[Message]:
+def messages(plan: QueryPlan, unit: Unit) -> list[Message]:
     """Fields first, the text last: every unit's prompt shares the same long prefix."""
-    if per_document:
+    if unit.kind == "line":
+        system = (
+            "You copy facts from one line of a log, a table or a list. Reply with JSON. If the "
+            f"line is about a {plan.unit}, give one record with the fields below, each copied "
+            "from the line (a number as its digits), or null if the line does not give it. If "
+            f"the line is not about a {plan.unit}, give no records.\n"
+            "Example. Fields: colour (text), weight (number). Line: 7 May, the red box weighs "
+            '12 kg. Reply: {"records": [{"colour": "red", "weight": 12}]}'
+        )
+        user = f"Fields:\n{_field_lines(plan)}\n\nLine: {unit.text.strip()}"
+    elif unit.kind == "document":
         system = (
             "You read one document and copy facts from it. For each field below give value "
             "(copied as written in the document, or null if the document does not say) and "
@@ -218,6 +249,49 @@ def _check_value(f: Field, raw: Any, quote: str) -> tuple[Value | None, str | No
     return text.strip(_STRIP) or text, None
 
 
+_GENERIC = frozenset("level number count value amount total name date time kind type".split())
+
+
+def label_words(f: Field) -> list[str]:
+    """The words a text may label a field with: its name's words ("severity" for
+    severity_level), matched by prefix ("sev=3" labels severity)."""
+    words = [w for w in f.name.lower().split("_") if len(w) >= 3 and w not in _GENERIC]
+    return words or [w for w in f.name.lower().split("_") if len(w) >= 3]
+
+
+def labels(text: str, f: Field) -> list[int]:
+    """Positions (in ``terms`` of ``text``) of words that label ``f``."""
+    out = []
+    for i, t in enumerate(terms(text)):
+        if (
+            len(t) >= 3
+            and not t[0].isdigit()
+            and any(w.startswith(t) or t.startswith(w) for w in label_words(f))
+        ):
+            out.append(i)
+    return out
+
+
+def labelled(f: Field, units: list[Unit]) -> bool:
+    """Whether the text names field ``f`` where it gives it (in most of ``units``): then a
+    number is evidence of ``f`` only next to that name."""
+    if f.type != "number" or not units:
+        return False
+    return sum(1 for u in units if labels(u.text, f)) >= 0.6 * len(units)
+
+
+def near_label(value: float, text: str, f: Field, reach: int = 2) -> bool:
+    """Whether ``value`` is written within ``reach`` words of a word that labels ``f``."""
+    from shoal.swarm.values import number_tokens
+
+    words = terms(text)
+    marks = labels(text, f)
+    for i, t in enumerate(words):
+        if number_tokens(t) and number_in(value, t) and any(abs(i - m) <= reach for m in marks):
+            return True
+    return False
+
+
 def flag(f: Field, text: str) -> bool:
     """A flag is true when ``text`` uses all of the flag's words (stemmed)."""
     stems = {stem(t) for t in terms(text)}
@@ -225,19 +299,19 @@ def flag(f: Field, text: str) -> bool:
 
 
 def _place(quote: str | None, unit: Unit) -> tuple[int, int] | None:
-    """The source span of ``quote`` in ``unit``, forgiving formatting only."""
+    """The source span of ``quote`` in ``unit``, forgiving formatting only (and the
+    prompt's own <<< >>> markers, which models copy)."""
     if not quote:
         return None
+    quote = quote.replace("<<<", " ").replace(">>>", " ").strip()
     found = locate(quote, unit.text)
     if found is None:
         return None
     return unit.start + found[0], unit.start + found[1]
 
 
-def check_extraction(
-    raw: dict[str, Any], unit: Unit, plan: QueryPlan, model: str, per_document: bool
-) -> Extraction:
-    if per_document:
+def check_extraction(raw: dict[str, Any], unit: Unit, plan: QueryPlan, model: str) -> Extraction:
+    if unit.kind == "document":
         return Extraction(unit, [_check_judgement(raw, unit, plan, model)], None, model)
     out = Extraction(unit, [], None, model)
     seen: set[int] = set()
@@ -245,20 +319,11 @@ def check_extraction(
     for item in items if isinstance(items, list) else []:
         if not isinstance(item, dict):
             continue
-        span = _place(item.get("quote"), unit)
-        if span is None and len(unit.text) <= 400:
-            span = (unit.start, unit.end)  # a line: the unit is its own quote
+        line = unit.kind == "line"
+        span = (unit.start, unit.end) if line else _place(item.get("quote"), unit)
         if span is None:
-            rec = Record(
-                unit.index,
-                unit.doc_id,
-                unit.doc_name,
-                unit.start,
-                unit.end,
-                str(item.get("quote") or "")[:300],
-                raw=item,
-                model=model,
-            )
+            rec = Record(unit.index, unit.doc_id, unit.doc_name, unit.start, unit.end,
+                         str(item.get("quote") or "")[:300], raw=item, model=model)  # fmt: skip
             rec.rejected["quote"] = "quote not found in the text"
             out.records.append(rec)
             continue
@@ -269,12 +334,15 @@ def check_extraction(
         rec = Record(
             unit.index, unit.doc_id, unit.doc_name, span[0], span[1], quote, raw=item, model=model
         )
-        context = unit.text if len(unit.text) <= 400 else quote
+        context = unit.text if line else quote
         for f in plan.fields:
             if f.type == "flag":
                 rec.values[f.name] = flag(f, context)
                 continue
             value, why = _check_value(f, item.get(f.name), quote)
+            if why is None and isinstance(value, float) and f.name in plan.labelled:
+                if not near_label(value, quote, f):
+                    why = f"{value:g} is not next to a word naming {f.name}"
             if why is not None:
                 rec.rejected[f.name] = why
             elif value is not None:

@@ -23,8 +23,9 @@ from shoal.swarm.documents import Document
 from shoal.swarm.query import QueryPlan
 from shoal.swarm.values import number_tokens
 
-UNIT_TOKENS = 300
-"""A prose unit holds about this many tokens (a paragraph or two)."""
+UNIT_TOKENS = 120
+"""A prose unit holds about this many tokens (a paragraph, a few sentences): little enough
+for a tiny model to list its records without losing count."""
 DOCUMENT_TOKENS = 1500
 """A document read whole as one unit, up to this many tokens."""
 LINE_SHARE = 0.6
@@ -39,6 +40,8 @@ class Unit:
     start: int
     end: int
     text: str
+    kind: str = "prose"
+    """``line`` (a line of a log, table or list), ``prose`` or ``document``."""
 
 
 def _line_shaped(text: str) -> bool:
@@ -50,6 +53,9 @@ def _line_shaped(text: str) -> bool:
     short = sum(1 for ln in lines if len(ln.split()) <= 40)
     if short / len(lines) < LINE_SHARE:
         return False
+    sentences = sum(1 for ln in lines if re.search(r"[.!?] [A-Z]", ln))
+    if sentences / len(lines) >= 0.3:
+        return False  # paragraphs, one per line: prose
     continuing = sum(1 for ln in lines if ln[0].islower())
     shapes = Counter(re.sub(r"\d+", "0", ln.split()[0].lower()) for ln in lines)
     columns = sum(1 for ln in lines if "|" in ln or "\t" in ln)
@@ -63,23 +69,23 @@ def _line_shaped(text: str) -> bool:
 def split(docs: list[Document], count: Callable[[str], int], per_document: bool) -> list[Unit]:
     out: list[Unit] = []
 
-    def add(d: Document, start: int, end: int) -> None:
+    def add(d: Document, start: int, end: int, kind: str) -> None:
         if d.text[start:end].strip():
-            out.append(Unit(len(out), d.id, d.name, start, end, d.text[start:end]))
+            out.append(Unit(len(out), d.id, d.name, start, end, d.text[start:end], kind))
 
     for d in docs:
         if per_document:
             if count(d.text) <= DOCUMENT_TOKENS:
-                add(d, 0, len(d.text))
+                add(d, 0, len(d.text), "document")
             else:
                 for c in chunk_document(d, count, DOCUMENT_TOKENS, 0):
-                    add(d, c.start, c.end)
+                    add(d, c.start, c.end, "document")
         elif _line_shaped(d.text):
             for m in re.finditer(r"[^\n]+", d.text):
-                add(d, m.start(), m.end())
+                add(d, m.start(), m.end(), "line")
         else:
             for c in chunk_document(d, count, UNIT_TOKENS, 0):
-                add(d, c.start, c.end)
+                add(d, c.start, c.end, "prose")
     return out
 
 
