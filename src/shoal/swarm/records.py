@@ -249,7 +249,9 @@ def _check_value(f: Field, raw: Any, quote: str) -> tuple[Value | None, str | No
     return text.strip(_STRIP) or text, None
 
 
-_GENERIC = frozenset("level number count value amount total name date time kind type".split())
+_GENERIC = frozenset(
+    ["level", "number", "count", "value", "amount", "total", "name", "date", "time", "kind", "type"]
+)
 
 
 def label_words(f: Field) -> list[str]:
@@ -340,9 +342,13 @@ def check_extraction(raw: dict[str, Any], unit: Unit, plan: QueryPlan, model: st
                 rec.values[f.name] = flag(f, context)
                 continue
             value, why = _check_value(f, item.get(f.name), quote)
-            if why is None and isinstance(value, float) and f.name in plan.labelled:
-                if not near_label(value, quote, f):
-                    why = f"{value:g} is not next to a word naming {f.name}"
+            if (
+                why is None
+                and isinstance(value, float)
+                and f.name in plan.labelled
+                and not near_label(value, quote, f)
+            ):
+                why = f"{value:g} is not next to a word naming {f.name}"
             if why is not None:
                 rec.rejected[f.name] = why
             elif value is not None:
