@@ -128,27 +128,44 @@ def test_shoal_code_streams_and_reports(tmp_path: Path) -> None:
 @pytest.mark.real
 def test_qwen_fixes_a_failing_function_within_its_rounds() -> None:
     need_model("qwen2.5-coder-1.5b")
-    prompt = (
-        "def count_vowels(word: str) -> int:\n"
-        '    """Count the vowels (a, e, i, o, u, either case) in word; "y" counts as a vowel\n'
-        "    only at the end of the word.\n"
-        "    >>> count_vowels('abcde')\n    2\n    >>> count_vowels('ACEDY')\n    3\n"
-        "    >>> count_vowels('yellow')\n    2\n"
-        '    """\n'
-    )
     tests = (
-        "def test_examples():\n    assert count_vowels('abcde') == 2\n"
-        "    assert count_vowels('ACEDY') == 3\n    assert count_vowels('yellow') == 2\n"
-        "def test_more():\n    assert count_vowels('') == 0\n    assert count_vowels('sky') == 1\n"
-        "    assert count_vowels('rhythm') == 0\n"
+        "def test_odd():\n    assert median([3, 1, 2]) == 2\n"
+        "def test_even():\n    assert median([4, 1, 3, 2]) == 2.5\n"
     )
-    # the first draft is given: it forgets the rule about y
-    start = "def count_vowels(word):\n    return sum(c in 'aeiouAEIOU' for c in word)\n"
+    # the user's draft: right for odd lengths, wrong for even ones
+    draft = "def median(xs):\n    xs = sorted(xs)\n    return xs[len(xs) // 2]\n"
     coder = Coder("qwen2.5-coder-1.5b", store=Store(), rounds=3)
-    result = coder.solve(f"Fix this function so it passes the tests:\n```python\n{start}```",
-                         prompt=prompt, tests=tests, entry_point="count_vowels")  # fmt: skip
+    result = coder.solve("Fix median: the median of an even-length list is the mean of its two "
+                         "middle values.", tests=tests, entry_point="median",
+                         draft=draft)  # fmt: skip
+    first = result.attempts[0]
+    assert first.round == 0 and first.verdict.passed == 1 and first.verdict.total == 2
+    assert "median([4, 1, 3, 2]) is 3" in first.verdict.feedback()  # values, like pytest
     assert result.passed, [a.verdict.feedback() for a in result.attempts]
+    assert 1 <= result.rounds <= 3
     assert result.usage["coder"].completion_tokens > 0
+
+
+def test_a_draft_is_run_first_and_fixed_without_a_first_write() -> None:
+    coder = Coder(ScriptedModel(fixer, name="coder"), store=Store(), rounds=3)
+    result = coder.solve("Add two numbers.", tests=TESTS, draft=BUGGY)
+    assert result.passed and result.rounds == 1
+    draft, fix = result.attempts
+    assert (draft.round, draft.model) == (0, "draft") and not draft.verdict.ok
+    assert fix.round == 1 and fix.verdict.ok
+    assert "add(2, 3) is -1" in draft.verdict.feedback()
+    assert result.usage["coder"].calls == 1  # the draft cost no model call
+
+
+def test_a_repeated_fix_is_resampled_and_code_is_read_out_of_uneven_fences() -> None:
+    assert extract_code("# why\ndef f():\n    return 1\n```\n\nThis is prose. It works.") == (
+        "# why\ndef f():\n    return 1\n"
+    )
+    replies = iter([BUGGY, BUGGY, FIXED])
+    coder = Coder(ScriptedModel(lambda _m: next(replies), name="c"), store=Store(), rounds=2)
+    result = coder.solve("Add two numbers.", tests=TESTS)
+    # round 2 first wrote round 1's code again; it was resampled instead of run twice
+    assert result.passed and result.rounds == 2 and len(result.attempts) == 2
 
 
 @pytest.mark.server

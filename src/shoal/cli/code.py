@@ -58,6 +58,9 @@ def print_code(result: Any) -> None:
               dir_okay=False),
               help="Code to complete (a signature and docstring); its examples are the tests "
                    "when --tests is not given.")  # fmt: skip
+@click.option("--draft", "draft_path", type=click.Path(path_type=Path, exists=True,
+              dir_okay=False),
+              help="Code you already have: it is run first and the rounds fix it.")  # fmt: skip
 @click.option("--entry", default="", help="The function the tests call (HumanEval's check).")
 @click.option("--model", default=None, help="Model spec (default qwen2.5-coder-1.5b).")
 @click.option("--rounds", type=click.IntRange(1, 20), default=3, show_default=True)
@@ -72,8 +75,8 @@ def print_code(result: Any) -> None:
 @click.pass_context
 def code(
     ctx: click.Context, task: str, tests_path: Path | None, prompt_path: Path | None,
-    entry: str, model: str | None, rounds: int, candidates: int, timeout: float,
-    allow_weak_sandbox: bool, as_json: bool,
+    draft_path: Path | None, entry: str, model: str | None, rounds: int, candidates: int,
+    timeout: float, allow_weak_sandbox: bool, as_json: bool,
 ) -> None:  # fmt: skip
     """Write code for TASK, run it against the tests in a sandbox, fix it, up to --rounds."""
     from shoal.cli.common import recording
@@ -83,11 +86,12 @@ def code(
 
     tests = tests_path.read_text(encoding="utf-8") if tests_path else ""
     prompt = prompt_path.read_text(encoding="utf-8") if prompt_path else ""
+    draft = draft_path.read_text(encoding="utf-8") if draft_path else ""
     coder = Coder(model or DEFAULT_LEAD, store=store_of(ctx), rounds=rounds,
                   candidates=candidates, limits=Limits(wall_seconds=timeout,
                                                        cpu_seconds=max(1, int(timeout))),
                   allow_weak_sandbox=allow_weak_sandbox or None,
                   on_event=CodeProgress(as_json))  # fmt: skip
     with recording(ctx):
-        result = coder.solve(task, prompt=prompt, tests=tests, entry_point=entry)
+        result = coder.solve(task, prompt=prompt, tests=tests, entry_point=entry, draft=draft)
     emit_json(result.to_dict()) if as_json else print_code(result)

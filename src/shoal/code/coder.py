@@ -21,7 +21,7 @@ from typing import Any
 from shoal import ledger
 from shoal._sync import run_sync
 from shoal.code import prompts
-from shoal.code.examples import docstring_examples, extract_code
+from shoal.code.examples import docstring_examples, extract_code, same_code
 from shoal.errors import InputError, ShoalError
 from shoal.models import DEFAULT_LEAD, get_model
 from shoal.models.base import Model
@@ -138,11 +138,13 @@ class Coder:
     # --- public ---------------------------------------------------------------------------
     def solve(self, task: str, *, prompt: str = "", tests: str = "",
               examples: list[tuple[str, str]] | None = None,
-              entry_point: str = "") -> CodeResult:  # fmt: skip
+              entry_point: str = "", draft: str = "") -> CodeResult:  # fmt: skip
         """Write code for ``task`` (completing ``prompt``, if given) until it passes ``tests``
-        (or the docstring's examples), for at most ``rounds`` rounds."""
+        (or the docstring's examples), for at most ``rounds`` rounds. With ``draft`` (code
+        the user already has), the draft is run first (round 0, no model call) and the
+        rounds fix it from its failures."""
         return run_sync(self.asolve(task, prompt=prompt, tests=tests, examples=examples,
-                                    entry_point=entry_point))  # fmt: skip
+                                    entry_point=entry_point, draft=draft))  # fmt: skip
 
     def resume(self, run_id: str) -> CodeResult:
         return run_sync(self.aresume(run_id))
@@ -150,16 +152,17 @@ class Coder:
     async def asolve(
         self, task: str, *, prompt: str = "", tests: str = "",
         examples: list[tuple[str, str]] | None = None, entry_point: str = "",
-        tenant: str = LOCAL_TENANT, run_id: str | None = None,
+        tenant: str = LOCAL_TENANT, run_id: str | None = None, draft: str = "",
     ) -> CodeResult:  # fmt: skip
-        if not task.strip() and not prompt.strip():
+        if not task.strip() and not prompt.strip() and not draft.strip():
             raise InputError("the task is empty")
         if examples is None and not tests.strip():
             examples = docstring_examples(prompt or task, entry_point)
         config = {"model": self.spec, "rounds": self.rounds, "candidates": self.candidates,
                   "limits": asdict(self.limits), "temperature": self.temperature,
                   "max_tokens": self.max_tokens, "prompt": prompt, "tests": tests,
-                  "examples": examples or [], "entry_point": entry_point}  # fmt: skip
+                  "examples": examples or [], "entry_point": entry_point,
+                  "draft": draft}  # fmt: skip
         run_id = run_id or uuid.uuid4().hex[:12]
         self.store.create_run(id=run_id, status="running", strategy="code", question=task,
                               lead=self.model.name, workers=self.model.name, document_ids=[],
@@ -198,6 +201,10 @@ class Coder:
             notes.append("no tests and no docstring examples: code passes if it runs cleanly")
         try:
             with ledger.scope(book, run_id=run_id, role="coder"):
+                if (config.get("draft") or "").strip() and not any(a.round == 0 for a in attempts):
+                    a = await self._run_draft(run_id, config, examples)
+                    attempts.insert(0, a)
+                    best = a if _better(a, best) else best
                 for r in range(1, config["rounds"] + 1):
                     if best is not None and best.verdict.ok:
                         break
@@ -206,7 +213,8 @@ class Coder:
                         continue
                     self._emit("round", round=r, candidates=config["candidates"])
                     fresh = await self._round(run_id, r, task, config, examples, best,
-                                              {a.candidate for a in round_done})  # fmt: skip
+                                              {a.candidate for a in round_done},
+                                              {a.code for a in attempts})  # fmt: skip
                     for a in fresh:
                         attempts.append(a)
                         best = a if _better(a, best) else best
@@ -249,46 +257,72 @@ class Coder:
                 out[row["key"]] = Attempt.from_dict(row["payload"])
         return out
 
+    async def _check(
+        self, run_id: str, r: int, c: int, code: str, config: dict[str, Any],
+        examples: list[tuple[str, str]], seconds: float,
+    ) -> Attempt:  # fmt: skip
+        """Run one draft in the sandbox, store it as an attempt and say so."""
+        verdict = await asyncio.to_thread(
+            run_tests, code, config.get("tests") or "", examples,
+            entry_point=config.get("entry_point") or "", limits=Limits(**config["limits"]),
+            allow_weak=self.allow_weak,
+        )  # fmt: skip
+        a = Attempt(r, c, code, verdict, self.model.name if r else "draft", seconds)
+        self.store.queue_job(_row(run_id, a))
+        self._emit("attempt", round=r, candidate=c, status=verdict.status.value,
+                   passed=verdict.passed, total=verdict.total,
+                   feedback=verdict.feedback(600), code=code)  # fmt: skip
+        return a
+
+    async def _run_draft(
+        self, run_id: str, config: dict[str, Any], examples: list[tuple[str, str]]
+    ) -> Attempt:
+        """Round 0: the user's own draft, run as it is."""
+        self._emit("round", round=0, candidates=1)
+        code = extract_code(config["draft"])
+        self._emit("code", round=0, candidate=0, text=code)
+        a = await self._check(run_id, 0, 0, code, config, examples, 0.0)
+        self.store.drain()
+        return a
+
     async def _round(
         self, run_id: str, r: int, task: str, config: dict[str, Any],
         examples: list[tuple[str, str]], best: Attempt | None, skip: set[int],
+        tried: set[str] | None = None,
     ) -> list[Attempt]:  # fmt: skip
         base = prompts.write_messages(task, config.get("prompt") or "", config.get("tests") or "")
         if best is not None:
             base = prompts.fix_messages(base, best.code, best.verdict.feedback())
 
-        async def draft(c: int) -> tuple[int, str, float]:
-            t0 = time.perf_counter()
+        async def write(c: int, greedy: bool, seed: int) -> str:
             text: list[str] = []
-            greedy = c == 0
             async for delta in self.model.stream(
                 base, max_tokens=config["max_tokens"],
                 temperature=0.0 if greedy else config["temperature"], role="coder",
-                seed=None if greedy else 1000 * r + c,
+                seed=None if greedy else seed,
             ):  # fmt: skip
                 if delta.text:
                     text.append(delta.text)
                     self._emit("code", round=r, candidate=c, text=delta.text)
-            return c, "".join(text), time.perf_counter() - t0
+            return "".join(text)
+
+        async def draft(c: int) -> tuple[int, str, float]:
+            t0 = time.perf_counter()
+            reply = await write(c, c == 0, 1000 * r + c)
+            # Small models asked to fix their own code often write it again unchanged; a
+            # draft already run is resampled (at the temperature) once rather than rerun.
+            if tried and any(same_code(extract_code(reply), t) for t in tried):
+                self._emit("code", round=r, candidate=c, text="", restart=True)
+                reply = await write(c, False, 1000 * r + c + 500)
+            return c, reply, time.perf_counter() - t0
 
         drafts = await asyncio.gather(*(draft(c) for c in range(config["candidates"])
                                         if c not in skip))  # fmt: skip
-        limits = Limits(**config["limits"])
         out = []
         for c, reply, seconds in sorted(drafts):
-            code = extract_code(reply)
-            verdict = await asyncio.to_thread(
-                run_tests, code, config.get("tests") or "", examples,
-                entry_point=config.get("entry_point") or "", limits=limits,
-                allow_weak=self.allow_weak,
-            )  # fmt: skip
-            a = Attempt(r, c, code, verdict, self.model.name, seconds)
-            self.store.queue_job(_row(run_id, a))
-            self._emit("attempt", round=r, candidate=c, status=verdict.status.value,
-                       passed=verdict.passed, total=verdict.total,
-                       feedback=verdict.feedback(600), code=code)  # fmt: skip
+            a = await self._check(run_id, r, c, extract_code(reply), config, examples, seconds)
             out.append(a)
-            if verdict.status is Status.REFUSED:
+            if a.verdict.status is Status.REFUSED:
                 break
         self.store.drain()
         return out

@@ -9,12 +9,39 @@ _FENCE = re.compile(r"```(?:python|py|Python)?[ \t]*\n(.*?)(?:```|\Z)", re.DOTAL
 
 
 def extract_code(reply: str) -> str:
-    """The code in a model's reply: the longest fenced block, or the whole reply when it
-    has no fence (tiny models often skip it)."""
+    """The code in a model's reply. Fences split the reply into pieces; small models open
+    and close them unevenly (code, a closing fence, then prose), so the piece chosen is
+    the longest one that parses as Python, else the longest fenced one, else the reply."""
+    pieces = [p.strip("\n") for p in _FENCE_LINE.split(reply)]
+    pieces = [p for p in pieces if p.strip()]
+    parsing = [p for p in pieces if _parses(p)]
+    if parsing:
+        return max(parsing, key=len) + "\n"
     blocks: list[str] = [str(b).strip("\n") for b in _FENCE.findall(reply)]
     if blocks:
         return max(blocks, key=len) + "\n"
     return reply.strip("\n") + "\n"
+
+
+_FENCE_LINE = re.compile(r"^[ \t]*```[\w+-]*[ \t]*$", re.MULTILINE)
+
+
+def _parses(code: str) -> bool:
+    try:
+        ast.parse(code)
+    except (SyntaxError, ValueError):
+        return False
+    return any(not ln.strip().startswith("#") for ln in code.splitlines() if ln.strip())
+
+
+def same_code(a: str, b: str) -> bool:
+    """Whether two drafts are the same program, comments and blank lines aside."""
+
+    def bare(code: str) -> list[str]:
+        return [ln.rstrip() for ln in code.splitlines()
+                if ln.strip() and not ln.strip().startswith("#")]  # fmt: skip
+
+    return bare(a) == bare(b)
 
 
 _ARROW = re.compile(r"^\s*(?P<call>[A-Za-z_]\w*\(.*\))\s*(?:==|➞|=>|->|→|returns|should return)"

@@ -22,14 +22,24 @@ def write_messages(task: str, prompt: str, tests: str) -> list[Message]:
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": "\n\n".join(parts)}]
 
 
+FIX_SYSTEM = (
+    "You are an expert Python programmer who fixes bugs. You are shown a task, code that "
+    "fails it, and what happened when the code was run against the tests."
+)
+
+
 def fix_messages(base: list[Message], code: str, feedback: str) -> list[Message]:
+    """One user turn holding the task, the failing code and its results. Small models
+    shown their own code as an earlier assistant turn copy it back unchanged; asked to say
+    first what is wrong, they change it."""
+    task = base[-1]["content"]
     return [
-        *base,
-        {"role": "assistant", "content": f"```python\n{code.rstrip()}\n```"},
+        {"role": "system", "content": FIX_SYSTEM},
         {
             "role": "user",
-            "content": "The code was run against the tests.\n"
-            f"{feedback}\n\nFix the code. Reply with the whole corrected solution in one "
-            "```python block.",
+            "content": f"{task}\n\nCurrent code, which is wrong:\n```python\n{code.rstrip()}\n"
+            f"```\n\nThe code was run against the tests:\n{feedback}\n\n"
+            "Reply with one ```python block: its first line a # comment saying what the "
+            "current code gets wrong, then the whole corrected solution.",
         },
     ]

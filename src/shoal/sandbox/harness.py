@@ -8,7 +8,7 @@ off by the sandbox's deadline.
 """
 
 SOURCE = r"""
-import json, os, sys, traceback
+import ast, json, os, sys, traceback
 
 result = {"passed": 0, "total": 0, "failures": []}
 MAIN = os.getpid()
@@ -25,11 +25,55 @@ def save():
 
 
 def fail(name, exc):
+    # the harness's own frames are noise to the model fixing the code
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename != __file__]
+    text = "Traceback (most recent call last):\n" + "".join(traceback.format_list(frames))
+    text += "".join(traceback.format_exception_only(exc))
     result["failures"].append({
         "test": name,
         "error": (type(exc).__name__ + ": " + str(exc))[:500],
-        "traceback": "".join(traceback.format_exception(exc))[-3000:],
+        "traceback": text[-3000:],
     })
+
+
+class ShowValues(ast.NodeTransformer):
+    # `assert f(x) == 3` fails with a bare AssertionError; like pytest, say what each side
+    # was, so the model fixing the code knows what its code returned
+    n = 0
+
+    def visit_Assert(self, node):
+        test = node.test
+        if node.msg is not None or not isinstance(test, ast.Compare) or len(test.ops) != 1:
+            return node
+        ShowValues.n += 1
+        left, right = f"_shoal_l{self.n}", f"_shoal_r{self.n}"
+        said = f"assert {ast.unparse(test)}: {ast.unparse(test.left)} is "
+        other = f", {ast.unparse(test.comparators[0])} is "
+        message = ast.parse(f"{said!r} + repr({left}) + {other!r} + repr({right})",
+                            mode="eval").body
+        new = [
+            ast.Assign([ast.Name(left, ast.Store())], test.left),
+            ast.Assign([ast.Name(right, ast.Store())], test.comparators[0]),
+            ast.If(
+                ast.UnaryOp(ast.Not(), ast.Compare(ast.Name(left, ast.Load()), test.ops,
+                                                   [ast.Name(right, ast.Load())])),
+                [ast.Raise(ast.Call(ast.Name("AssertionError", ast.Load()), [message], []))],
+                [],
+            ),
+        ]
+        for stmt in new:
+            ast.copy_location(stmt, node)
+            ast.fix_missing_locations(stmt)
+        return new
+
+
+def compile_tests(source):
+    try:
+        tree = ShowValues().visit(ast.parse(source, "tests.py"))
+        ast.fix_missing_locations(tree)
+        return compile(tree, "tests.py", "exec")
+    except (SyntaxError, ValueError, TypeError):
+        return compile(source, "tests.py", "exec")
 
 
 sys.setrecursionlimit(3000)
@@ -56,7 +100,7 @@ if tests.strip():
     scope = dict(namespace)
     scope["__name__"] = "tests"
     try:
-        exec(compile(tests, "tests.py", "exec"), scope)
+        exec(compile_tests(tests), scope)
     except BaseException as exc:
         result["total"] += 1
         fail("loading the tests", exc)

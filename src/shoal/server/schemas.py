@@ -91,6 +91,8 @@ class CodeIn(BaseModel):
     prompt: Text = Field(default="", max_length=200_000)
     """Code to complete (a signature and docstring); its examples are the tests if none."""
     tests: Text = Field(default="", max_length=200_000)
+    draft: Text = Field(default="", max_length=200_000)
+    """Code the client already has: run first, then fixed by the rounds."""
     entry_point: Text = Field(default="", max_length=200)
     model: Text | None = Field(default=None, max_length=500)
     rounds: int = Field(default=3, ge=1, le=10)
