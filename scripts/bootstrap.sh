@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 LLAMA_VERSION=0.3.36
 WHEELS="${SHOAL_WHEELS:-${XDG_CACHE_HOME:-$HOME/.cache}/shoal/wheels}"
 PYTHON="${PYTHON:-python3}"
-EXTRAS="${SHOAL_EXTRAS:-local,server,postgres,plot,dev}"
+EXTRAS="${SHOAL_EXTRAS:-local,server,postgres,ray,plot,dev}"
 
 if [ ! -x .venv/bin/python ]; then
   echo "shoal: creating .venv"

@@ -295,7 +295,20 @@ def test_failed_calls_are_retried_and_a_hopeless_job_is_reported() -> None:
     answer = s.ask(doc(), QUESTION)
     assert answer.answer == "48213" and answer.reports["failed"] == 0
     # now a worker that always fails one chunk's job
-    always = ScriptedModel(finder(CODE), name="worker2", faults=["error"] * 3)
+    from shoal.errors import ModelCallError
+
+    base = finder(CODE)
+    first = excerpt_of_first_chunk = {"text": None}
+
+    def fails_on_one_chunk(messages):  # type: ignore[no-untyped-def]
+        text = excerpt(messages)
+        if first["text"] is None:
+            first["text"] = text
+        if text == excerpt_of_first_chunk["text"]:
+            raise ModelCallError("this chunk always breaks the worker")
+        return base(messages)
+
+    always = ScriptedModel(fails_on_one_chunk, name="worker2")
     s2 = swarm(lead(choose="archive is"), always, retries=2, concurrency=1)
     answer2 = s2.ask(doc(), QUESTION)
     assert answer2.reports["failed"] == 1

@@ -8,6 +8,9 @@ class ShoalError(Exception):
 
 
 class UnknownModelError(ShoalError):
+    def __reduce__(self) -> tuple[object, ...]:
+        return (UnknownModelError, (self.spec, self.available))
+
     def __init__(self, spec: str, available: list[str]):
         self.spec = spec
         self.available = available
@@ -26,6 +29,9 @@ class ChatUnsupportedError(ShoalError):
 
 
 class ContextOverflowError(ShoalError):
+    def __reduce__(self) -> tuple[object, ...]:
+        return (ContextOverflowError, (self.model, self.tokens, self.window))
+
     def __init__(self, model: str, tokens: int, window: int):
         self.model, self.tokens, self.window = model, tokens, window
         super().__init__(
@@ -54,6 +60,9 @@ class StructuredOutputError(ShoalError):
         self.last_text = last_text
         self.attempts = attempts
         super().__init__(message)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (StructuredOutputError, (str(self), self.last_text, self.attempts))
 
 
 class InputError(ShoalError):
@@ -93,3 +102,6 @@ class APIError(ShoalError):
         self.message = message
         self.code = code
         self.param = param
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (APIError, (self.status, self.message, self.code, self.param))

@@ -147,6 +147,15 @@ def _footer(answer: Answer) -> None:
     )
 
 
+def worker_specs(handle: Any) -> list[str]:
+    """Specs from a file, one per line; blank lines and # comments are skipped."""
+    specs = [ln.strip() for ln in handle]
+    specs = [s for s in specs if s and not s.startswith("#")]
+    if not specs:
+        raise InputError(f"{getattr(handle, 'name', 'the workers file')}: no worker specs in it")
+    return specs
+
+
 def read_input(source: str) -> list[Document] | Path:
     """A path, or ``-`` for standard input (which must not be empty)."""
     from shoal.swarm.documents import decode
@@ -166,7 +175,30 @@ def read_input(source: str) -> list[Document] | Path:
     "--strategy", type=click.Choice(["swarm", "lead", "worker"]), default="swarm", show_default=True
 )
 @click.option("--lead", default=None, help="Lead model spec (default qwen2.5-coder-1.5b).")
-@click.option("--worker", "workers", multiple=True, help="Worker model spec; repeat for several.")
+@click.option(
+    "--worker",
+    "workers",
+    multiple=True,
+    help="Worker model spec; repeat for several (a fleet: jobs spread by load).",
+)
+@click.option(
+    "--workers-file",
+    type=click.File("r", encoding="utf-8"),
+    default=None,
+    help="A file of worker specs, one per line (e.g. a fleet of vLLM servers).",
+)
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Where worker calls run: here, or a Ray cluster.",
+)
+@click.option(
+    "--ray-address",
+    default=None,
+    help="A running Ray cluster (default with --executor ray: start one here).",
+)
 @click.option(
     "--escalation",
     default=None,
@@ -184,7 +216,8 @@ def read_input(source: str) -> list[Document] | Path:
 @click.pass_context
 def ask(
     ctx: click.Context, source: str, question: str, strategy: str, lead: str | None,
-    workers: tuple[str, ...], escalation: str | None, chunk_tokens: int | None, rounds: int,
+    workers: tuple[str, ...], workers_file: Any, executor: str, ray_address: str | None,
+    escalation: str | None, chunk_tokens: int | None, rounds: int,
     concurrency: int | None, min_confidence: float, as_json: bool,
 ) -> None:  # fmt: skip
     """Answer QUESTION from SOURCE (a .txt/.md file, a directory of them, or - for stdin)."""
@@ -193,9 +226,12 @@ def ask(
 
     docs = read_input(source)
     progress = LiveProgress()
+    specs = list(workers) + (worker_specs(workers_file) if workers_file else [])
     swarm = Swarm(
         lead=lead or DEFAULT_LEAD,
-        workers=list(workers) or DEFAULT_WORKER,
+        workers=specs or DEFAULT_WORKER,
+        executor=executor,
+        ray_address=ray_address,
         escalation=escalation,
         store=store_of(ctx),
         chunk_tokens=chunk_tokens,

@@ -26,6 +26,14 @@ from shoal.errors import ShoalError
 @click.option("--max-tenant-mb", default=16.0, show_default=True,
               type=click.FloatRange(0.001, 65536),
               help="Documents one key's runs in flight may read, together.")  # fmt: skip
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Where worker calls run: here, or a Ray cluster.",
+)
+@click.option("--ray-address", default=None, help="A running Ray cluster.")
 @click.option("--access-log", is_flag=True, help="Log every HTTP request.")
 @click.option("--max-concurrent", default=4, show_default=True, type=click.IntRange(1, 10_000),
               help="Runs/completions in flight per key; more get 429.")  # fmt: skip
@@ -33,8 +41,8 @@ from shoal.errors import ShoalError
 def serve(
     ctx: click.Context, host: str, port: int, no_auth: bool, lead: str | None,
     worker: str | None, models_: tuple[str, ...], max_body_mb: float,
-    max_document_mb: float, max_run_mb: float, max_tenant_mb: float, access_log: bool,
-    max_concurrent: int,
+    max_document_mb: float, max_run_mb: float, max_tenant_mb: float, executor: str,
+    ray_address: str | None, access_log: bool, max_concurrent: int,
 ) -> None:  # fmt: skip
     """Serve the OpenAI-compatible API and the live page (needs the [server] extra)."""
     try:
@@ -49,6 +57,7 @@ def serve(
                         max_document_bytes=int(max_document_mb * 2**20),
                         max_run_bytes=int(max_run_mb * 2**20),
                         max_tenant_bytes=int(max_tenant_mb * 2**20),
+                        executor=executor, ray_address=ray_address,
                         max_concurrent_per_key=max_concurrent)  # fmt: skip
     if lead:
         settings.lead = lead

@@ -119,7 +119,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     store = store or Store(settings.db)
     keys = KeyRing(store)
     slots = Slots(settings.max_concurrent_per_key)
-    hub = RunHub(store, slots, settings.job_timeout, settings.max_tenant_bytes)
+    hub = RunHub(store, slots, settings.job_timeout, settings.max_tenant_bytes,
+                 settings.executor, settings.ray_address)  # fmt: skip
     book = ledger.Ledger(store)
 
     @asynccontextmanager
@@ -388,7 +389,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         spec = code_in.model or settings.lead
         chat._allowed(spec, settings)  # only models the operator allowed
         run = hub.start_code(who.id, code_in.task, prompt=code_in.prompt, tests=code_in.tests,
-                             entry_point=code_in.entry_point, model=spec,
+                             entry_point=code_in.entry_point, model=spec, draft=code_in.draft,
                              rounds=code_in.rounds, candidates=code_in.candidates)  # fmt: skip
         return {"id": run.id, "object": "run", "status": "running", "strategy": "code"}
 
@@ -459,8 +460,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 def _run_summary(row: dict[str, Any]) -> dict[str, Any]:
     result = dict(row.get("result") or {})
     if row.get("strategy") == "code" and result:
-        result["answer"] = "code " + ("passed" if result.get("passed") else
-                                      (result.get("verdict") or {}).get("status", "failed"))  # fmt: skip
+        status = (result.get("verdict") or {}).get("status", "failed")
+        result["answer"] = "code " + ("passed" if result.get("passed") else status)
     return {
         "id": row["id"],
         "object": "run",

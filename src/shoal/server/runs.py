@@ -96,12 +96,14 @@ class Slots:
 class RunHub:
     def __init__(
         self, store: Store, slots: Slots, job_timeout: float = 300.0,
-        max_tenant_bytes: int | None = None,
+        max_tenant_bytes: int | None = None, executor: str = "local",
+        ray_address: str | None = None,
     ):  # fmt: skip
         self.store = store
         self.slots = slots
         self.job_timeout = job_timeout
         self.max_tenant_bytes = max_tenant_bytes
+        self.executor, self.ray_address = executor, ray_address
         self.inflight: dict[str, int] = {}
         """Characters of input each tenant's live runs read."""
         self.runs: OrderedDict[str, LiveRun] = OrderedDict()
@@ -139,7 +141,7 @@ class RunHub:
 
     def start_code(
         self, tenant: str, task: str, *, prompt: str, tests: str, entry_point: str, model: str,
-        rounds: int, candidates: int,
+        rounds: int, candidates: int, draft: str = "",
     ) -> LiveRun:  # fmt: skip
         """Start a write-run-fix loop in the background (a slot is taken now, or 429)."""
         from shoal.code import Coder
@@ -148,7 +150,7 @@ class RunHub:
         coder = Coder(model, store=self.store, rounds=rounds, candidates=candidates,
                       on_event=lambda event: self._on_event(run, event))  # fmt: skip
         work = coder.asolve(task, prompt=prompt, tests=tests, entry_point=entry_point,
-                            tenant=tenant, run_id=run.id)  # fmt: skip
+                            tenant=tenant, run_id=run.id, draft=draft)  # fmt: skip
         run.task = asyncio.create_task(self._run(run, work))
         return run
 
@@ -187,6 +189,7 @@ class RunHub:
 
     def _swarm(self, run: LiveRun, lead: str, workers: list[str]) -> Swarm:
         return Swarm(lead=lead, workers=workers, store=self.store, job_timeout=self.job_timeout,
+                     executor=self.executor, ray_address=self.ray_address,
                      on_event=lambda event: self._on_event(run, event))  # fmt: skip
 
     async def _run(self, run: LiveRun, work: Awaitable[Any]) -> None:

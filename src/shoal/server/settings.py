@@ -34,6 +34,9 @@ class Settings:
     max_concurrent_per_key: int = 4
     """Runs and completions in flight per key; the next one gets 429."""
     max_tokens_limit: int = 4096
+    executor: str = "local"
+    """Where swarm workers run: ``local`` (this process) or ``ray``."""
+    ray_address: str | None = None
     job_timeout: float = 300.0
 
     def allowed(self) -> list[str]:

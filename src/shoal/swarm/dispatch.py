@@ -32,6 +32,7 @@ from shoal.errors import (
 from shoal.models.base import Model
 from shoal.swarm import prompts
 from shoal.swarm.chunk import Chunk
+from shoal.swarm.executor import Call, Executor, LocalExecutor
 from shoal.types import Message
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,17 @@ Malformed = Callable[[Job, str, str], T]
 
 
 class Dispatcher:
+    """Runs jobs on workers through an executor.
+
+    Several workers of one role (a fleet of model servers) are used together: a job goes to
+    its chunk's home worker (so the chunk's prefix is reused) unless that one is busier than
+    the least busy by more than ``SLACK`` outstanding jobs, or is down. A worker whose
+    backend is unreachable is taken out for ``COOLDOWN`` seconds and its job tried on
+    another; only when every worker is down does the dispatch stop (``DispatchAborted``)."""
+
+    SLACK = 2
+    COOLDOWN = 30.0
+
     def __init__(
         self,
         workers: list[Model],
@@ -89,6 +101,7 @@ class Dispatcher:
         retries: int = 2,
         backoff: float = 0.5,
         max_tokens: int = 160,
+        executor: Executor | None = None,
     ):
         if not workers:
             raise ValueError("at least one worker model is needed")
@@ -97,13 +110,33 @@ class Dispatcher:
         self.retries = retries
         self.backoff = backoff
         self.max_tokens = max_tokens
+        self.executor: Executor = executor or LocalExecutor()
         self._limits = {
             id(w): asyncio.Semaphore(concurrency or DEFAULT_CONCURRENCY.get(w.info.backend, 8))
             for w in workers
         }
+        self._outstanding = {id(w): 0 for w in workers}
+        self._down_until = {id(w): 0.0 for w in workers}
+        self.moved = 0
+        """Jobs tried on another worker after theirs went down."""
 
     def worker_for(self, job: Job) -> Model:
+        """The job's home worker (its chunk's)."""
         return self.workers[job.chunk.index % len(self.workers)]
+
+    def _up(self) -> list[Model]:
+        now = time.monotonic()
+        return [w for w in self.workers if self._down_until[id(w)] <= now]
+
+    def _pick(self, job: Job) -> Model | None:
+        up = self._up()
+        if not up:
+            return None
+        home = self.worker_for(job)
+        least = min(self._outstanding[id(w)] for w in up)
+        if home in up and self._outstanding[id(home)] <= least + self.SLACK:
+            return home
+        return min(up, key=lambda w: self._outstanding[id(w)])
 
     async def _one(
         self,
@@ -112,41 +145,63 @@ class Dispatcher:
         malformed: Malformed[T],
         on_start: Callable[[Job], None] | None = None,
     ) -> JobResult[T]:
-        worker = self.worker_for(job)
         messages = job.prompt()
         error: ShoalError | None = None
-        async with self._limits[id(worker)]:
-            start = time.perf_counter()  # seconds on the worker, not waiting for a slot
-            if on_start is not None:
-                on_start(job)
-            for attempt in range(1, self.retries + 2):
-                try:
-                    reply = await worker.complete(
-                        messages,
-                        schema=job.schema or prompts.REPORT_SCHEMA,
-                        max_tokens=job.max_tokens or self.max_tokens,
-                        role="worker",
-                        timeout=self.timeout,
-                        retries=1,
-                    )
-                except ShoalError as exc:
-                    error = exc
-                    log.info("job %s attempt %d failed: %s", job.key, attempt, exc)
-                    if isinstance(exc, StructuredOutputError):
-                        # The text was read; the reply was garbage (tiny models loop in
-                        # strings). complete() already retried with the error fed back, and
-                        # the same greedy prompt again would repeat itself: reject it.
-                        bad = malformed(job, exc.last_text, str(exc))
-                        return JobResult(job, "done", attempt, time.perf_counter() - start,
-                                         bad, model=worker.name)  # fmt: skip
-                    if attempt <= self.retries:
-                        await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
-                    continue
-                report = check(job, reply.parsed)
-                return JobResult(job, "done", attempt, time.perf_counter() - start, report,
+        attempt = 0
+        moves = 0
+        start = time.perf_counter()
+        worker = self.worker_for(job)
+        while attempt <= self.retries:
+            picked = self._pick(job)
+            if picked is None:
+                break  # every worker is down
+            worker = picked
+            self._outstanding[id(worker)] += 1
+            try:
+                async with self._limits[id(worker)]:
+                    if attempt == 0 and moves == 0:
+                        start = time.perf_counter()  # seconds on a worker, not in the queue
+                        if on_start is not None:
+                            on_start(job)
+                    call = Call(worker, messages, job.schema or prompts.REPORT_SCHEMA,
+                                job.max_tokens or self.max_tokens, self.timeout,
+                                job.chunk.index)  # fmt: skip
+                    reply, served = await self.executor.complete(call)
+            except BackendUnavailableError as exc:
+                error = exc
+                self._down_until[id(worker)] = time.monotonic() + self.COOLDOWN
+                log.info("job %s: %s is down (%s)", job.key, worker.name, exc)
+                if self._up() and moves < len(self.workers):
+                    moves += 1
+                    self.moved += 1
+                    continue  # another worker takes it; not the job's fault
+                attempt += 1
+                if attempt <= self.retries:
+                    await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
+                continue
+            except StructuredOutputError as exc:
+                # The text was read; the reply was garbage (tiny models loop in strings).
+                # complete() already retried with the error fed back, and the same greedy
+                # prompt again would repeat itself: reject it.
+                bad = malformed(job, exc.last_text, str(exc))
+                return JobResult(job, "done", attempt + 1, time.perf_counter() - start, bad,
                                  model=worker.name)  # fmt: skip
-        if isinstance(error, BackendUnavailableError):
-            raise DispatchAborted(f"worker {worker.name} is unreachable: {error}") from error
+            except ShoalError as exc:
+                error = exc
+                log.info("job %s attempt %d failed: %s", job.key, attempt + 1, exc)
+                attempt += 1
+                if attempt <= self.retries:
+                    await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
+                continue
+            finally:
+                self._outstanding[id(worker)] -= 1
+            report = check(job, reply.parsed)
+            return JobResult(job, "done", attempt + 1, time.perf_counter() - start, report,
+                             served_by=served, model=worker.name)  # fmt: skip
+        if isinstance(error, BackendUnavailableError) or not self._up():
+            raise DispatchAborted(
+                f"every worker is unreachable (last: {worker.name}: {error})"
+            ) from error
         return JobResult(job, "failed", self.retries + 1, time.perf_counter() - start,
                          error=str(error), model=worker.name)  # fmt: skip
 

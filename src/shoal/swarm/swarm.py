@@ -34,6 +34,7 @@ from shoal.swarm import cost
 from shoal.swarm.compare import compare
 from shoal.swarm.dispatch import Dispatcher
 from shoal.swarm.documents import TEXT_SUFFIXES, Document, load_path
+from shoal.swarm.executor import Executor, LocalExecutor
 from shoal.swarm.extract import extract
 from shoal.swarm.find import find
 from shoal.swarm.query import (
@@ -159,6 +160,8 @@ class Swarm:
         escalation_tokens: int | None = None,
         min_confidence: float = 0.5,
         operation: str = "auto",
+        executor: str | Executor = "local",
+        ray_address: str | None = None,
         concurrency: int | None = None,
         job_timeout: float | None = 300.0,
         lead_timeout: float | None = 900.0,
@@ -178,6 +181,11 @@ class Swarm:
                 f"unknown operation {operation!r}; use auto or one of {', '.join(OPERATIONS)}"
             )
         self.operation = operation
+        if isinstance(executor, str) and executor not in ("local", "ray"):
+            raise InputError(f"unknown executor {executor!r}; use local or ray")
+        self.executor = executor
+        self.ray_address = ray_address
+        self._executor: Executor | None = None
         self._chose_models = lead is not None or workers is not None
         self.lead, self.lead_spec = _resolve(lead if lead is not None else DEFAULT_LEAD)
         chosen = workers if workers is not None else DEFAULT_WORKER
@@ -373,9 +381,24 @@ class Swarm:
             raise InputError(f"worker window of {window} tokens is too small to read chunks")
         return min(self.chunk_tokens or 1500, fit)
 
+    def _runner(self) -> Executor:
+        """Where worker calls run: this process, or a Ray cluster (made once per swarm)."""
+        if self._executor is None:
+            if isinstance(self.executor, str):
+                if self.executor == "ray":
+                    from shoal.cluster import ray_executor
+
+                    self._executor = ray_executor(self.ray_address)
+                else:
+                    self._executor = LocalExecutor()
+            else:
+                self._executor = self.executor
+        return self._executor
+
     def _dispatcher(self) -> Dispatcher:
         return Dispatcher(self.workers, concurrency=self.concurrency, timeout=self.job_timeout,
-                          retries=self.retries, max_tokens=WORKER_REPLY_TOKENS)  # fmt: skip
+                          retries=self.retries, max_tokens=WORKER_REPLY_TOKENS,
+                          executor=self._runner())  # fmt: skip
 
     async def _execute(self, run: Run, strategy: str, owner: str) -> Answer:
         started = time.perf_counter()
@@ -425,15 +448,19 @@ class Swarm:
         """Settle what the question asks (a lookup, a count, a screening, ...) and do it."""
         plan = await self._query(run)
         self._emit("query", **plan.to_dict())
+        dispatcher = self._dispatcher()
         if plan.operation in RECORD_OPERATIONS:
-            answer = await extract(run, self._dispatcher(), plan)
+            answer = await extract(run, dispatcher, plan)
         elif plan.operation == "compare":
             answer = await compare(run)
         elif plan.operation == "summarise":
-            answer = await summarise(run, self._dispatcher())
+            answer = await summarise(run, dispatcher)
         else:
-            answer = await find(run, self._dispatcher())
+            answer = await find(run, dispatcher)
             answer.notes[:0] = plan.notes
+        if dispatcher.moved:
+            answer.notes.append(f"{dispatcher.moved} job(s) moved to another worker after theirs "
+                                "went down")  # fmt: skip
         return answer
 
     async def _query(self, run: Run) -> QueryPlan:
@@ -490,5 +517,9 @@ class Swarm:
         answer.lead_alone_tokens = alone.tokens
         answer.lead_alone_cost_usd = alone.cost_usd
         answer.lead_alone_seconds = alone.seconds
+        stats = self._runner().stats() if self._executor is not None else {}
+        if stats.get("retried_jobs"):
+            answer.notes.append(f"{stats['retried_jobs']} job(s) were sent to another Ray worker "
+                                "after theirs died")  # fmt: skip
         if alone.estimated:
             answer.notes.append("the lead-alone token count is estimated from samples")
