@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks._results import markdown
-from benchmarks.corpus.lookup import Case, grade, suite
+from benchmarks.corpus.lookup import Case, grade, states, suite
 from benchmarks.corpus.real import cases as real_cases
 from shoal.models import get_model
 from shoal.store import Store
@@ -67,6 +67,7 @@ def run_case(config: str, case: Case, store: Store, size: int) -> dict[str, Any]
     cited_evidence = case.evidence is not None and any(
         c.start < case.evidence[1] and case.evidence[0] < c.end for c in answer.citations
     )
+    trail = stages(store, answer.run_id, case)
     return {
         "config": config,
         "case": case.id,
@@ -96,6 +97,36 @@ def run_case(config: str, case: Case, store: Store, size: int) -> dict[str, Any]
         "wall_s": round(wall, 2),
         "notes": answer.notes,
         "run_id": answer.run_id,
+        **trail,
+    }
+
+
+def stages(store: Store, run_id: str, case: Case) -> dict[str, Any]:
+    """Where the answer was found or lost, from the stored jobs: did a worker verify it, did
+    a worker quote its place without it, was its place re-read, and did the re-read confirm
+    it (a diagnosis, not part of the grade)."""
+    if case.evidence is None:
+        return {}
+    lo, hi = case.evidence
+    want = (case.answer or "", *case.accept)
+
+    def at(j: dict[str, Any]) -> bool:
+        a, b = j.get("start"), j.get("end")
+        return a is not None and b is not None and a < hi + 200 and lo - 200 < b
+
+    def holds(j: dict[str, Any]) -> bool:
+        return bool(j.get("supported")) and any(states(j.get("answer") or "", w) for w in want if w)
+
+    jobs = store.get_jobs(run_id)
+    workers = [j for j in jobs if j["kind"] == "worker"]
+    reads = [j for j in jobs if j["kind"] == "read"]
+    return {
+        "worker_verified_it": any(holds(j) for j in workers),
+        "worker_pointed_at_it": any(at(j) and not j.get("supported") for j in workers),
+        "reread_its_place": any(
+            (j.get("lo") or 0) <= lo and hi <= (j.get("hi") or 0) for j in reads
+        ),
+        "reread_confirmed_it": any(holds(j) for j in reads),
     }
 
 
@@ -169,12 +200,17 @@ def report(rows: list[dict[str, Any]]) -> dict[str, Any]:
             (r["config"], size, r["split"] if r["genre"] != "real" else "held-out"), []
         ).append(r)
         groups.setdefault((r["config"], size, "all"), []).append(r)
+    for r in rows:
+        groups.setdefault((r["config"], "any", r["split"] if r["genre"] != "real" else "real"),
+                          []).append(r)  # fmt: skip
     summary = {f"{c}|{s}|{sp}": summarise(g) for (c, s, sp), g in sorted(groups.items())}
     lines = []
     for key, s in summary.items():
         c, size, split = key.split("|")
-        if split != "all" and size != "real":
+        if split != "all" and size != "real" and size != "any":
             continue
+        if size == "any":
+            size = f"all sizes, {split}"
         lines.append(
             [
                 c,

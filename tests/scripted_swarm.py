@@ -58,12 +58,14 @@ def lead(
     reword: list[str] | None = None,
     finds: str = CODE,
     bad_read: bool = False,
+    doubts: str | None = None,
 ) -> ScriptedModel:
     """A lead: plans ``tasks``; re-reads a passage by reporting the sentence that matches
     ``finds`` and holds ``choose`` (null if none does); decides by picking the evidence
     whose context has ``choose``; asks for one more round with ``more`` tasks the first
     time it decides; after a round with no verified evidence, rewords the tasks as
-    ``reword`` (or gives no valid JSON)."""
+    ``reword`` (or gives no valid JSON). On a second look at a value it says yes, unless
+    the sentence holds ``doubts`` (then: old)."""
     state = {"decisions": 0}
     regex = re.compile(finds)
 
@@ -77,6 +79,10 @@ def lead(
                 if m and (choose is None or choose in sentence):
                     return json.dumps({"answer": m.group(1), "quote": sentence})
             return json.dumps({"answer": None, "quote": None})
+        if system == prompts.VERIFY_SYSTEM:
+            sentence = messages[-1]["content"]
+            old = doubts is not None and doubts in sentence
+            return json.dumps({"reason": "checked", "verdict": "old" if old else "yes"})
         if system == prompts.RETRY_SYSTEM:
             if reword is None:
                 return "Let me think about other tasks."

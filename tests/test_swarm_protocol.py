@@ -18,7 +18,7 @@ from shoal.swarm import Document, Swarm, load_path, prompts
 from shoal.swarm.aggregate import NOT_FOUND, UNSURE
 from shoal.swarm.check import REJECT_NO_VALUE, REJECT_NOT_FOUND, REJECT_RESTATES
 from shoal.swarm.chunk import chunk_document, coverage
-from shoal.swarm.find import RETRYING
+from shoal.swarm.find import MIN_READS, RETRYING
 
 from .scripted_swarm import CODE, excerpt, finder, lead, task
 
@@ -83,13 +83,19 @@ def test_a_fact_is_found_confirmed_by_the_lead_and_the_near_miss_refuted() -> No
     assert "48213" in cite.text and cite.document == "report.md"
     assert answer.coverage == 1.0
     assert answer.reports["supported"] >= 2  # the real code and the revoked one both verbatim
-    # the revoked code's sentence says so: only the other candidate's passage is re-read
-    assert answer.escalation["reads"] == 1 and answer.escalation["confirmed"] == 1
+    # the revoked code's sentence says so: it is no candidate to confirm; the candidate's
+    # passage is read first, and the search reads MIN_READS places before it settles
+    reads = answer.escalation["reads"]
+    assert reads == MIN_READS and answer.escalation["confirmed"] >= 1
     assert answer.confidence >= 0.8
     assert answer.usage["worker"].calls == answer.jobs
-    # plan + one re-read; one value confirmed, so no choosing call
-    assert answer.usage["lead"].calls == 2
-    assert lead_calls(the_lead, prompts.READ_SYSTEM) == 1
+    # the question is the workers' task (no planning call); one value confirmed, so no
+    # choosing call: the lead's calls are the re-reads and one second look at the value
+    assert answer.usage["lead"].calls == reads + 1
+    assert lead_calls(the_lead, prompts.VERIFY_SYSTEM) == 1
+    assert lead_calls(the_lead, prompts.PLAN_SYSTEM) == 0
+    assert answer.plan[0]["tasks"][0]["instruction"] == QUESTION
+    assert lead_calls(the_lead, prompts.READ_SYSTEM) == reads
     assert answer.lead_alone_tokens > 4000
     assert answer.usage["lead"].prompt_tokens < answer.lead_alone_tokens / 3
 
@@ -153,6 +159,17 @@ def test_a_worker_fooled_by_the_near_miss_is_overruled_on_re_reading() -> None:
     assert answer.answer == "48213"
     assert "31977" not in answer.answer
     assert all("48213" in c.text for c in answer.citations)
+
+
+def test_a_value_the_second_look_calls_old_is_never_the_answer() -> None:
+    worker = ScriptedModel(finder(CODE), name="worker")
+    the_lead = lead(choose="archive is", doubts="archive is")
+    s = swarm(the_lead, worker)
+    answer = s.ask(doc(3000), QUESTION)
+    assert answer.answer == NOT_FOUND and not answer.citations
+    assert any("second look" in n for n in answer.notes)
+    looks = [j for j in s.store.get_jobs(answer.run_id) if j["kind"] == "verify"]
+    assert looks and looks[0]["answer"] == "old" and "48213" in looks[0]["quote"]
 
 
 def test_a_document_without_the_fact_gets_not_found_not_a_near_miss() -> None:
@@ -221,7 +238,7 @@ def test_a_lead_that_guesses_when_choosing_is_not_passed_on() -> None:
 
 def test_unusable_plan_falls_back_to_the_question_and_says_so() -> None:
     worker = ScriptedModel(finder(CODE), name="worker")
-    s = swarm(lead(bad_plan=True, choose="archive is"), worker)
+    s = swarm(lead(bad_plan=True, choose="archive is"), worker, plan_tasks=True)
     answer = s.ask(doc(), QUESTION)
     assert answer.plan[0]["tasks"] == [{"instruction": QUESTION, "advice": ""}]
     assert answer.plan[0]["fallback"]
@@ -242,7 +259,7 @@ def only_when_asked_about(word: str, pattern: str):  # type: ignore[no-untyped-d
 def test_a_round_with_nothing_verified_is_retried_with_the_question_itself() -> None:
     worker = ScriptedModel(only_when_asked_about("vault", CODE), name="worker")
     the_lead = lead(["first look"], choose="archive is", finds=r"(\d{9})")  # reads find nothing
-    s = swarm(the_lead, worker, min_confidence=0.3)
+    s = swarm(the_lead, worker, min_confidence=0.3, plan_tasks=True)
     answer = s.ask(doc(), QUESTION)
     assert answer.rounds == 2
     assert answer.plan[1]["tasks"][0]["instruction"] == QUESTION
@@ -286,7 +303,7 @@ def test_a_named_escalation_model_does_the_re_reading() -> None:
     answer = s.ask(doc(3000), QUESTION)
     assert answer.answer == "48213" and answer.escalation["model"] == "checker"
     assert lead_calls(the_lead, prompts.READ_SYSTEM) == 0
-    assert set(answer.usage) == {"lead", "worker", "escalation"}
+    assert set(answer.usage) == {"worker", "escalation"}  # no plan, no choice: no lead call
 
 
 def test_failed_calls_are_retried_and_a_hopeless_job_is_reported() -> None:

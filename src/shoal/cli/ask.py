@@ -416,6 +416,12 @@ def show(ctx: click.Context, run_id: str, as_json: bool) -> None:
                 + (f" (confidence {d.confidence:.2f})" if d.action == "answer" else "")
                 + (f" [yellow]({d.fallback})[/]" if d.fallback else "")
             )
+    looks = [j for j in jobs if j.get("kind") == "verify"]
+    if looks:
+        out.print("\n[bold]second looks[/] (the stronger model, at each value about to answer):")
+        for j in looks:
+            colour = "green" if j["supported"] else "red"
+            out.print(f"  [{colour}]{j['answer']}[/] {j['quote'][:90]!r}: [dim]{j['reason']}[/]")
     if run["result"]:
         print_answer(Answer.from_dict(run["result"]))
     elif run["error"]:

@@ -63,6 +63,9 @@ class Report:
     kind: str = "worker"
     """``worker`` (a worker read a chunk) or ``read`` (a stronger model re-read a passage)."""
     model: str = ""
+    read_span: tuple[int, int] | None = None
+    """For a re-read: the source span of the passage the stronger model was shown (under
+    the headings shown above it)."""
 
     @property
     def empty(self) -> bool:
@@ -128,7 +131,11 @@ class SourceIndex:
 
 
 # --- does a quote carry an answer? --------------------------------------------------------
-_TERM = re.compile(r"\d[\d,.:/-]*\d|\d|[^\W\d_]+(?:'[^\W\d_]+)?")
+# A comma belongs to a number only where it groups thousands (1,250), never between the
+# fields of a CSV line ("4683,2026-11-12" is two numbers).
+_TERM = re.compile(
+    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d[\d.:/-]*\d|\d|[^\W\d_]+(?:'[^\W\d_]+)?"
+)
 STOPWORDS = frozenset({
     "a", "an", "the", "of", "to", "in", "on", "for", "is", "are", "was", "were", "be", "been",
     "being", "by", "with", "and", "or", "nor", "what", "which", "who", "whom", "whose", "when",
@@ -142,14 +149,16 @@ STOPWORDS = frozenset({
 
 
 def terms(text: str) -> list[str]:
-    """Content terms: words (case-folded) and numbers (thousands separators dropped),
-    without stopwords."""
+    """Content terms: words (case-folded, a possessive 's dropped) and numbers (thousands
+    separators dropped), without stopwords."""
     out = []
     for t in _TERM.findall(text.casefold()):
         if t[0].isdigit():
             t = t.replace(",", "")
             if t.endswith((".", ":", "/", "-")):
                 t = t.rstrip(".:/-")
+        elif t.endswith("'s"):
+            t = t[:-2]
         if t and t not in STOPWORDS:
             out.append(t)
     return out
@@ -208,10 +217,16 @@ _OPENERS = frozenset({
 })  # fmt: skip
 
 
+_QUOTED = re.compile(r"`([^`\n]{1,60})`|\"([^\"\n]{1,60})\"")
+
+
 def entity_terms(question: str) -> set[str]:
     """What the question is about, by name: capitalised words (not its opening word or
-    question words) and code-like tokens (``--flag``, ``git-doc``, ``v2.3``), as terms."""
+    question words), code-like tokens (``--flag``, ``git-doc``, ``v2.3``) and anything it
+    puts in quotes or backticks, as terms."""
     found: set[str] = set()
+    for m in _QUOTED.finditer(question):
+        found.update(terms(m.group(1) or m.group(2)))
     for m in _CAPITALISED.finditer(question):
         word = m.group(1)
         if word not in _OPENERS:
@@ -282,6 +297,14 @@ def named(sentence: str, question: str) -> set[str]:
         )  # fmt: skip
         if not extended:
             found.update(hits)
+    # A code-like name is named only as itself: `--force` is not named by `--force-all`,
+    # nor `git-doc` by `git-doc-base`.
+    for m in _CODELIKE.finditer(question):
+        code = m.group(1)
+        if not any(c.isdigit() for c in code) and not re.search(
+            rf"(?<![\w-]){re.escape(code)}(?![\w-])", sentence
+        ):
+            found -= set(terms(code))
     return found
 
 
@@ -291,18 +314,27 @@ def topic_terms(question: str) -> set[str]:
     return {stem(t) for t in terms(question) if t not in names and not t.isdigit()}
 
 
-def fit(sentence: str, question: str) -> Fit:
-    low = sentence.casefold()
+def fit(sentence: str, question: str, headings: str = "", section: str = "") -> Fit:
+    """How well ``sentence`` (the one holding a value) fits ``question``.
+
+    ``headings`` are the heading lines that govern the sentence (``structure.py``): they
+    say what it is about, and may mark it ("## Deprecated options"). ``section`` is, for a
+    value that sits in a heading, the start of the section the heading introduces: it may
+    supply names and topic words (the flag a changelog version added), never qualifiers,
+    since the other entries of a section are not about this value."""
+    marked = f"{headings}\n{sentence}" if headings else sentence
+    low = marked.casefold()
     asked = set(terms(question))
-    qual = [w for w in terms(sentence) if w in QUALIFIERS and w not in asked]
+    qual = [w for w in terms(marked) if w in QUALIFIERS and w not in asked]
     qual += [p for p in QUALIFIER_PHRASES if p in low and p not in question.casefold()]
+    whole = f"{marked}\n{section}" if section else marked
     about = topic_terms(question)
     topic = None
     if about:
-        used = {stem(t) for t in terms(sentence)}
+        used = {stem(t) for t in terms(whole)}
         topic = len(about & used) / len(about)
     wanted = entity_terms(question)
-    entities = len(named(sentence, question)) / len(wanted) if wanted else None
+    entities = len(named(whole, question)) / len(wanted) if wanted else None
     return Fit(tuple(dict.fromkeys(qual)), entities, topic)
 
 
@@ -359,6 +391,14 @@ def check(
         report.reason = "quote trimmed to its verbatim part"
     report.start, report.end = chunk.start + found[0], chunk.start + found[1]
     source = index.source[chunk.doc_id]
+    # give back the closing bracket or quote mark the strip took, where the source has it
+    # ("(2023-01-02" cites as "(2023-01-02)")
+    tail = quote.rstrip()[len(quote.rstrip().rstrip(_STRIP)) :]
+    for ch in tail:
+        if ch in ")]\"'»" and report.end < chunk.end and source[report.end] == ch:
+            report.end += 1
+        else:
+            break
     cited = source[report.start : report.end]
     if restates(answer, question):
         report.reason = REJECT_RESTATES

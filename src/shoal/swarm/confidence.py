@@ -23,7 +23,7 @@ CONFIRMED_ONLY = 0.75
 """Only the stronger model found it (escalation): one reader, no corroboration."""
 UNCONFIRMED = 0.4
 """Workers alone: the stronger model could not check it (its calls failed)."""
-CONFLICT_CHOSEN = 0.7
+CONFLICT_CHOSEN = 0.8
 """Several values were verified and the lead chose this one: scaled by this."""
 CONFLICT_FALLBACK = 0.5
 """Several values were verified and the lead could not choose: scaled by this."""
@@ -31,10 +31,12 @@ REFUTED = 0.15
 """Taken off for each re-read of this candidate's passage that did not confirm it."""
 CORROBORATED = 0.03
 """Added when workers found it in two or more places."""
-PARTIAL_NAME = 0.15
+PARTIAL_NAME = 0.1
 """Taken off when the value's sentence names only some of what the question names."""
-OFF_TOPIC = 0.3
-"""Taken off when the value's sentence shares no content word with the question."""
+OFF_TOPIC = 0.1
+"""Taken off when the value's sentence shares no content word with the question. Small:
+the question is phrased apart from the fact ("delivery deadline" for "shall deliver no
+later than"), so a lexical miss says little once the stronger model confirmed the value."""
 
 
 @dataclass(frozen=True)

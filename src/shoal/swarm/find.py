@@ -2,13 +2,14 @@
 
 Each round:
 
-1. **plan**: the lead's tasks (round 1), or the question itself / the lead's rewording
-   after a round in which no worker verified anything;
+1. **plan**: the question itself is the workers' task (or, with ``plan_tasks``, the lead's
+   split of it); after a round that confirmed nothing, the lead's rewording;
 2. **dispatch**: every (task, chunk) job on the workers, so every token is read;
 3. **check**: a report is evidence only if its quote is verbatim and carries its value;
-4. **escalate**: the stronger model re-reads the passages around the workers' candidates,
-   then (if none is confirmed) around their value-less quotes, then the passages BM25
-   ranks highest, within a token budget;
+4. **escalate**: the stronger model re-reads short windows of the source, with the
+   headings that govern them, in one order of promise (BM25's relevance to the question,
+   raised where a worker verified a value or quoted the place without one), until a value
+   that fits the question is confirmed or a token budget is spent;
 5. **decide**: one confirmed value is the answer; several, and the lead chooses by their
    context; none, and shoal says the document does not show it. Every answer carries a
    confidence (``confidence.py``); below the run's threshold shoal says it cannot tell.
@@ -24,7 +25,7 @@ from typing import Any
 
 from shoal.errors import ShoalError
 from shoal.swarm import confidence, prompts
-from shoal.swarm.aggregate import NOT_FOUND, UNSURE, Candidate, candidates, choose, rank
+from shoal.swarm.aggregate import NOT_FOUND, UNSURE, Candidate, candidates, choose
 from shoal.swarm.check import (
     REJECT_NO_VALUE,
     REJECT_RESTATES,
@@ -37,19 +38,27 @@ from shoal.swarm.check import (
     sentence_around,
 )
 from shoal.swarm.dispatch import Dispatcher, Job, JobResult
-from shoal.swarm.escalate import Reader, Window, window_around
+from shoal.swarm.escalate import WINDOW_CHARS, Reader, Window, window_around
 from shoal.swarm.jobs import finished, report_row, result_row
 from shoal.swarm.plan import Plan, Task, make_plan
 from shoal.swarm.result import Answer, Citation
 from shoal.swarm.run import Run
 from shoal.swarm.state import Decision, Escalation, Round
+from shoal.swarm.verify import verify
 
 log = logging.getLogger(__name__)
 
-CONFIRM_AT_MOST = 3
-"""Candidates whose passage the stronger model re-reads, most relevant first."""
-POINTERS_AT_MOST = 4
-BM25_AT_MOST = 6
+BM25_AT_MOST = 8
+"""BM25's best passages that may be re-read (within the budget)."""
+CANDIDATE_BONUS = 0.6
+"""Added to a place's relevance (0-1, BM25 over the best passage's score) where a worker
+verified a value that names what was asked."""
+POINTER_BONUS = 0.3
+"""Added where a worker quoted the place verbatim but without a value."""
+MIN_READS = 3
+"""Re-reads made before a confirmed value may end the search."""
+VERIFY_AT_MOST = 3
+"""Values given a second look before one becomes the answer (``verify.py``)."""
 RETRY_ADVICE = "Copy the exact sentence that answers it."
 FAILED_READ = ("malformed reply", "call failed")
 """Reasons of a re-read that never gave an opinion: not a refutation."""
@@ -150,8 +159,10 @@ async def _round_plan(run: Run, r: int) -> Round:
     """The round's stored plan, or a new one (stored before any job runs)."""
     if len(run.state.rounds) >= r:
         return run.state.rounds[r - 1]
-    if r == 1:
+    if r == 1 and run.config.plan_tasks:
         plan = await make_plan(run.lead, run.question, run.facts, run.lead_timeout)
+    elif r == 1:
+        plan = Plan([Task(run.question, RETRY_ADVICE)])
     else:
         prev = run.state.rounds[r - 2].decision
         assert prev is not None and prev.new_tasks
@@ -189,42 +200,63 @@ def _save_job(run: Run, res: JobResult[Report]) -> None:
 
 
 # --- escalation ------------------------------------------------------------------------------
-def _windows(run: Run, reports: list[Report], reads: dict[str, Report]) -> list[list[Window]]:
-    """The passages to re-read, in three tiers: candidates' quotes, value-less verbatim
-    quotes, then BM25's best passages."""
+@dataclass(frozen=True)
+class Place:
+    """A window to re-read, and why it is worth reading."""
+
+    window: Window
+    priority: float
+    candidate: str | None = None
+    """The value a worker verified here (the re-read confirms or refutes it)."""
+
+
+def _places(run: Run, reports: list[Report]) -> list[Place]:
+    """Every place worth re-reading, most promising first, in one order: BM25's relevance
+    of the place to the question (over every passage of the input, with its headings),
+    raised where a worker verified a value that names what was asked (a candidate) or
+    found the place but not the value (a pointer). BM25 alone usually ranks the passage
+    that answers first or second; the workers' marks are what catches the rest."""
     q = run.question
-    ranked = rank(candidates(reports), q)
-    cands = [c for c in ranked if not c.confirmed and fit_of(run, c).viable][:CONFIRM_AT_MOST]
-    tier1 = []
-    for c in cands:
+    ranked = run.relevance.rank(q)
+    top = ranked[0][1] if ranked and ranked[0][1] > 0 else 1.0
+    by_doc: dict[str, list[tuple[int, int, float]]] = {}
+    for p, score in ranked:
+        by_doc.setdefault(p.doc_id, []).append((p.start, p.end, score / top))
+
+    def relevance(doc_id: str, start: int, end: int) -> float:
+        return max((sc for s, e, sc in by_doc.get(doc_id, ()) if s < end and start < e),
+                   default=0.0)  # fmt: skip
+
+    places: list[Place] = []
+    for c in candidates(reports):
+        if c.confirmed or not fit_of(run, c).viable:
+            continue
         best = c.quotes()[0]
-        tier1.append(_around(run, best, f"candidate {c.answer!r}"))
-    pointers = [
-        x for x in reports
-        if not x.supported and x.located and x.reason in (REJECT_NO_VALUE, REJECT_RESTATES)
-    ]  # fmt: skip
-    scores = {(p.doc_id, p.start): s for p, s in run.relevance.rank(q)}
-
-    def near(x: Report) -> float:
-        return max((s for (d, st), s in scores.items() if d == x.doc_id and st is not None
-                    and x.start is not None and abs(st - x.start) < 800), default=0.0)  # fmt: skip
-
-    tier2 = [_around(run, x, f"a quote without its value: {x.quote!r}")
-             for x in sorted(pointers, key=near, reverse=True)][:POINTERS_AT_MOST]  # fmt: skip
-    tier3 = []
-    for rank_no, (p, score) in enumerate(run.relevance.rank(q)[:BM25_AT_MOST], 1):
+        assert best.start is not None and best.end is not None
+        r = relevance(best.doc_id, best.start, best.end)
+        places.append(Place(_around(run, best, f"candidate {c.answer!r}"),
+                            r + CANDIDATE_BONUS, c.key))  # fmt: skip
+    for x in reports:
+        if not x.supported and x.located and x.reason in (REJECT_NO_VALUE, REJECT_RESTATES):
+            assert x.start is not None and x.end is not None
+            r = relevance(x.doc_id, x.start, x.end)
+            places.append(Place(_around(run, x, f"a quote without its value: {x.quote!r}"),
+                                r + POINTER_BONUS))  # fmt: skip
+    for rank_no, (p, score) in enumerate(ranked[:BM25_AT_MOST], 1):
         if score <= 0:
             break
         mid = (p.start + p.end) // 2
         w = window_around(run.source[p.doc_id], p.doc_id, p.doc_name, p.start, p.end,
-                          f"BM25 rank {rank_no}", chars=max(0, 420 - (mid - p.start)))  # fmt: skip
-        tier3.append(w)
-    return [tier1, tier2, tier3]
+                          f"BM25 rank {rank_no}", chars=max(0, WINDOW_CHARS - (mid - p.start)),
+                          outline=run.outlines[p.doc_id], count=run.count)  # fmt: skip
+        places.append(Place(w, score / top))
+    return sorted(places, key=lambda p: -p.priority)
 
 
 def _around(run: Run, x: Report, why: str) -> Window:
     assert x.start is not None and x.end is not None
-    return window_around(run.source[x.doc_id], x.doc_id, x.doc_name, x.start, x.end, why)
+    return window_around(run.source[x.doc_id], x.doc_id, x.doc_name, x.start, x.end, why,
+                         outline=run.outlines[x.doc_id], count=run.count)  # fmt: skip
 
 
 def _read_key(r: int, w: Window) -> str:
@@ -235,47 +267,51 @@ async def _escalate(
     run: Run, r: int, reader: Reader, worker_reports: list[Report], reads: dict[str, Report],
     refuted: dict[str, int],
 ) -> Escalation:  # fmt: skip
-    """Re-read tier by tier until a value is confirmed or the budget is spent."""
+    """Re-read places in order of promise until a value that fits the question is confirmed
+    (after at least ``MIN_READS`` reads, so one fooled read cannot end the search) or the
+    budget is spent."""
     stored = finished(run.store, run.id, r, run.chunks, run.index, kinds=("read",))
     esc = Escalation(model=reader.model.name, budget_tokens=reader.budget)
     read_windows: list[Window] = []
-    for tier, windows in enumerate(_windows(run, worker_reports, reads), 1):
-        if any(x.supported and _report_fit(run, x).viable for x in reads.values()):
-            break  # a value that fits the question is confirmed: no need to read on
-        for w in windows:
-            if any(w.overlaps(o) for o in read_windows):
-                continue
-            key = _read_key(r, w)
-            if key in stored:
-                report = stored[key]
-                reader.spent += reader.cost(run.question, w)
-            elif key in reads:
-                continue
-            elif not reader.affordable(run.question, w):
-                esc.reasons.append(f"budget: skipped {w.why}")
-                continue
-            else:
-                run.event("escalate", round=r, why=w.why, model=reader.model.name,
-                          start=w.start, end=w.end, document=w.doc_name)  # fmt: skip
-                run.event("job", key=key, round=r, task=-1, chunk=-1, status="started",
-                          kind="read")  # fmt: skip
-                report = await reader.read(run.question, w, key=key, round_=r, index=run.index,
-                                           chunk_index=-tier)  # fmt: skip
-                run.store.queue_job(report_row(run.id, report, seconds=0.0, lo=w.start,
-                                               hi=w.end))  # fmt: skip
-                run.event("job", key=key, round=r, task=-1, chunk=-1, status="done",
-                          supported=report.supported, empty=report.empty, answer=report.answer,
-                          quote=report.quote, reason=report.reason, kind="read")  # fmt: skip
-            read_windows.append(w)
-            reads[key] = report
-            esc.reads += 1
-            esc.confirmed += int(report.supported)
-            verdict = f"confirmed {report.answer!r}" if report.supported else report.reason
-            esc.reasons.append(f"{w.why}: {verdict}")
-            if w.why.startswith("candidate ") and not report.reason.startswith(FAILED_READ):
-                cand_key = answer_key(w.why.removeprefix("candidate ").strip("'\""))
-                if not report.supported or answer_key(report.answer or "") != cand_key:
-                    refuted[cand_key] = refuted.get(cand_key, 0) + 1
+    for place in _places(run, worker_reports):
+        w = place.window
+        settled = any(x.supported and _report_fit(run, x).viable for x in reads.values())
+        if settled and len(read_windows) >= MIN_READS:
+            break
+        if any(w.overlaps(o) for o in read_windows):
+            continue
+        key = _read_key(r, w)
+        if key in stored:
+            report = stored[key]
+            reader.spent += reader.cost(run.question, w)
+        elif key in reads:
+            continue
+        elif not reader.affordable(run.question, w):
+            esc.reasons.append(f"budget: skipped {w.why}")
+            continue
+        else:
+            run.event("escalate", round=r, why=w.why, model=reader.model.name,
+                      start=w.start, end=w.end, document=w.doc_name)  # fmt: skip
+            run.event("job", key=key, round=r, task=-1, chunk=-1, status="started",
+                      kind="read")  # fmt: skip
+            report = await reader.read(run.question, w, key=key, round_=r, index=run.index,
+                                       chunk_index=-1)  # fmt: skip
+            report.read_span = (w.start, w.end)
+            run.store.queue_job(report_row(run.id, report, seconds=0.0, lo=w.start,
+                                           hi=w.end))  # fmt: skip
+            run.event("job", key=key, round=r, task=-1, chunk=-1, status="done",
+                      supported=report.supported, empty=report.empty, answer=report.answer,
+                      quote=report.quote, reason=report.reason, kind="read")  # fmt: skip
+        read_windows.append(w)
+        reads[key] = report
+        esc.reads += 1
+        esc.confirmed += int(report.supported)
+        verdict = f"confirmed {report.answer!r}" if report.supported else report.reason
+        esc.reasons.append(f"{w.why}: {verdict}")
+        opinion = not report.reason.startswith(FAILED_READ)
+        same = report.supported and answer_key(report.answer or "") == place.candidate
+        if place.candidate is not None and opinion and not same:
+            refuted[place.candidate] = refuted.get(place.candidate, 0) + 1
     run.store.drain()
     esc.spent_tokens = reader.spent
     return esc
@@ -296,10 +332,29 @@ def fit_of(run: Run, c: Candidate) -> Fit:
 
 
 def _report_fit(run: Run, x: Report) -> Fit:
+    """``check.fit`` of the sentence holding a report's quote, read with the headings that
+    govern it and, when the quote is a heading, the start of the section it heads."""
     assert x.start is not None and x.end is not None
     text = run.source[x.doc_id]
     s, e = sentence_around(text, x.start, x.end)
-    return fit(text[s:e], run.question)
+    outline = run.outlines[x.doc_id]
+    # local headings only: a document's title names its subject for every sentence in it
+    headings = "\n".join(text[h.start : h.end] for h in outline.local(s) if h.end <= s)
+    section = ""
+    heading = outline.heading_at(x.start)
+    if heading is not None:
+        # a value in a heading is about the section under it: the part the stronger model
+        # read under that heading, and the section's opening, but never past the section's
+        # end (the next version's entries are not about this one)
+        parts = []
+        whole = outline.section_after(heading.start, limit=None)
+        if whole is not None:
+            lo, hi = whole
+            if x.read_span is not None and x.read_span[0] < hi and lo < x.read_span[1]:
+                parts.append(text[max(lo, x.read_span[0]) : min(hi, x.read_span[1])])
+            parts.append(text[lo : min(hi, lo + 600)])
+        section = "\n".join(parts)
+    return fit(text[s:e], run.question, headings, section)
 
 
 def _viable(run: Run, confirmed: list[Candidate], notes: list[str]) -> list[Candidate]:
@@ -319,6 +374,21 @@ def _viable(run: Run, confirmed: list[Candidate], notes: list[str]) -> list[Cand
     return [c for c in viable if (fits[c.key].entities or 0.0) == top]
 
 
+async def _second_look(
+    run: Run, r: int, confirmed: list[Candidate], notes: list[str]
+) -> list[Candidate]:
+    """The stronger model's second look at each value about to answer (``verify.py``)."""
+    kept = []
+    for c in confirmed[:VERIFY_AT_MOST]:
+        v = await verify(run, run.escalation, c, f"r{r}-verify-{c.key}"[:120])
+        run.event("verify", round=r, answer=c.answer, verdict=v.verdict, reason=v.reason)
+        if v.rejects:
+            notes.append(f"verified value {c.answer!r} set aside on a second look: {v.reason}")
+        else:
+            kept.append(c)
+    return kept + confirmed[VERIFY_AT_MOST:]
+
+
 async def _settle(
     run: Run, r: int, rd: Round, confirmed: list[Candidate], cands: list[Candidate]
 ) -> Outcome:
@@ -335,6 +405,7 @@ async def _settle(
     fallback = None
     all_confirmed = confirmed
     confirmed = _viable(run, confirmed, notes)
+    confirmed = await _second_look(run, r, confirmed, notes)
     for c in cands:
         f = fit_of(run, c)
         if not c.confirmed and f.qualifiers:

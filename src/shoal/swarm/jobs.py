@@ -82,6 +82,8 @@ def report_of(row: dict[str, Any], doc_name: str, index: SourceIndex) -> Report:
         kind=row.get("kind") or "worker",
         model=row.get("model") or "",
     )
+    if rep.kind == "read" and row.get("lo") is not None and row.get("hi") is not None:
+        rep.read_span = (row["lo"], row["hi"])
     if rep.located and rep.doc_id in index.source:
         assert rep.start is not None and rep.end is not None
         rep.context = context_around(index.source[rep.doc_id], rep.start, rep.end)

@@ -197,14 +197,42 @@ READ_SCHEMA: dict[str, Any] = {
 }
 
 READ_SYSTEM = (
-    "You answer a question from one passage of a long document. Use only the passage. Reply "
-    "with JSON: answer (the value that answers the question, copied as it is written in the "
-    "passage, or null if the passage does not answer it) and quote (the sentence of the "
-    "passage that states the answer, copied exactly, or null). Passages often hold "
-    "look-alikes: a similar name, another place, person or project, an old, revoked, planned "
-    "or superseded value, another unit. A look-alike is not the answer: give null unless the "
-    "passage answers exactly what is asked."
+    "Answer the question from one passage of a long document, using only the passage (it "
+    "may start with the headings it sits under, then '…'). Reply with JSON: answer (the "
+    "value, copied as written, or null if the passage does not answer exactly what is "
+    "asked) and quote (the exact sentence, line or heading holding that value). Look-alikes "
+    "are not the answer: a similar name, another place, person or project, an old, revoked, "
+    "planned or superseded value, another unit."
 )
+
+
+VERIFY_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        # the reason first: a small model that must say what the sentence says about the
+        # value before its verdict catches "revoked" and "previous" it otherwise waves on
+        "reason": {"type": "string", "maxLength": 200},
+        "verdict": {"type": "string", "enum": ["yes", "old", "other"]},
+    },
+    "required": ["reason", "verdict"],
+}
+
+VERIFY_SYSTEM = (
+    "You check one piece of evidence. Given a question, a sentence from a document and a "
+    "value taken from it, decide whether the sentence gives that value as the answer to "
+    "exactly this question, as it stands now. Reply with JSON: reason (a few words on what "
+    'the sentence says about the value), then verdict: "yes" if it does; "old" if the value '
+    "is old, previous, replaced, revoked, lapsed, withdrawn, planned, cancelled or void; "
+    '"other" if the value belongs to another item, place, person or unit than the one asked '
+    "about."
+)
+
+
+def verify_messages(question: str, sentence: str, value: str) -> list[Message]:
+    return [
+        {"role": "system", "content": VERIFY_SYSTEM},
+        {"role": "user", "content": f"Question: {question}\nSentence: {sentence}\nValue: {value}"},
+    ]
 
 
 def read_messages(question: str, passage: str) -> list[Message]:

@@ -16,6 +16,7 @@ from rank_bm25 import BM25Okapi
 from shoal.swarm.check import stem, terms
 from shoal.swarm.chunk import Segment, chunk_document
 from shoal.swarm.documents import Document
+from shoal.swarm.structure import Outline
 
 PASSAGE_TOKENS = 160
 
@@ -27,6 +28,10 @@ class Passage:
     start: int
     end: int
     text: str
+    headings: str = ""
+    """The local heading lines that govern it (``structure.py``): indexed with it, so a
+    table row matches its column names and an INI key its section. Headings over most of
+    the text (a title) are left out: they would tell every passage the same."""
 
 
 def tokens(text: str) -> list[str]:
@@ -35,13 +40,18 @@ def tokens(text: str) -> list[str]:
 
 def passages(
     docs: list[Document], count: Callable[[str], int], size: int = PASSAGE_TOKENS,
-    segs: dict[str, list[Segment]] | None = None,
+    segs: dict[str, list[Segment]] | None = None, outlines: dict[str, Outline] | None = None,
 ) -> list[Passage]:  # fmt: skip
     """Short passages tiling ``docs`` (``segs``: their sentences, if already split)."""
     out = []
     for d in docs:
+        outline = (outlines or {}).get(d.id)
         for c in chunk_document(d, count, size, 0, segs=(segs or {}).get(d.id)):
-            out.append(Passage(d.id, d.name, c.start, c.end, c.text))
+            heads = ""
+            if outline is not None:
+                heads = "\n".join(d.text[h.start : h.end] for h in outline.local(c.start)
+                                  if h.end <= c.start)  # fmt: skip
+            out.append(Passage(d.id, d.name, c.start, c.end, c.text, heads))
     return out
 
 
@@ -50,7 +60,8 @@ class Relevance:
 
     def __init__(self, parts: list[Passage]):
         self.passages = parts
-        self._bm25 = BM25Okapi([tokens(p.text) or ["\0"] for p in parts]) if parts else None
+        docs = [tokens(f"{p.headings}\n{p.text}") or ["\0"] for p in parts]
+        self._bm25 = BM25Okapi(docs) if parts else None
 
     def rank(self, query: str) -> list[tuple[Passage, float]]:
         """Every passage with its score, best first (ties in document order)."""

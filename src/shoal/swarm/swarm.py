@@ -160,6 +160,7 @@ class Swarm:
         escalation_tokens: int | None = None,
         min_confidence: float = 0.5,
         operation: str = "auto",
+        plan_tasks: bool = False,
         executor: str | Executor = "local",
         ray_address: str | None = None,
         concurrency: int | None = None,
@@ -181,6 +182,7 @@ class Swarm:
                 f"unknown operation {operation!r}; use auto or one of {', '.join(OPERATIONS)}"
             )
         self.operation = operation
+        self.plan_tasks = plan_tasks
         if isinstance(executor, str) and executor not in ("local", "ray"):
             raise InputError(f"unknown executor {executor!r}; use local or ray")
         self.executor = executor
@@ -257,6 +259,7 @@ class Swarm:
             escalation_tokens=self.escalation_tokens,
             min_confidence=self.min_confidence,
             operation=self.operation,
+            plan_tasks=self.plan_tasks,
         )
         for d in docs:
             await asyncio.to_thread(self.store.put_document, d.id, d.name, d.text, tenant)

@@ -1,0 +1,169 @@
+"""A document's structure: which heading lines govern a place in it.
+
+What a value means often sits above it, not beside it: a changelog's version is the
+heading of the section that lists a change, an INI key belongs to its ``[section]``, a
+table cell to the table's header row, a CSV field to the header line. shoal reads
+documents of every shape, so when the stronger model re-reads a passage it is shown the
+headings that govern the passage too, and when shoal judges whether a value's sentence
+names what was asked it reads those headings with the sentence.
+
+Detected, with no model and no knowledge of any one format beyond these shapes:
+
+- Markdown headings (``# Title`` to ``###### Title``) and underlined ones (a line over
+  ``====`` or ``----``), nested by level;
+- section lines (``[service.billing]``);
+- header lines of delimited blocks: three or more consecutive lines that split into the
+  same number (2+) of fields on ``|``, ``,``, ``;`` or a tab, whose first line has no digits
+  while the lines under it do (a pipe table's header, a CSV header, a log's column line).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+_ATX = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+\S.*$", re.MULTILINE)
+_SETEXT = re.compile(r"^([^\n]*\S[^\n]*)\n[ \t]{0,3}(=+|-{3,})[ \t]*$", re.MULTILINE)
+_SECTION = re.compile(r"^[ \t]*\[[^\]\n]{1,120}\][ \t]*$", re.MULTILINE)
+_LINE = re.compile(r"[^\n]*\n?")
+_DELIMITERS = ("|", ",", ";", "\t")
+_RULE = re.compile(r"^[\s|:+-]*$")
+_DIGIT = re.compile(r"\d")
+SECTION_LEVEL = 7
+"""Below every Markdown level: a ``[section]`` inside a ``## chapter``."""
+HEADER_LEVEL = 8
+"""The innermost: a table's header row governs only the rows of its own block."""
+BLOCK_MIN_LINES = 3
+
+
+@dataclass(frozen=True)
+class Heading:
+    start: int
+    end: int
+    """The heading line, without its newline."""
+    level: int
+    until: int | None = None
+    """Where its reach ends (a header row: the end of its block); None: the next heading
+    of the same or a higher level."""
+
+
+class Outline:
+    """The headings of one text, found once, and which of them govern a position."""
+
+    def __init__(self, text: str):
+        self.text = text
+        heads = {h.start: h for h in _headings(text)}
+        self.heads = sorted(heads.values(), key=lambda h: h.start)
+        self._starts = [h.start for h in self.heads]
+
+    def governing(self, pos: int) -> list[Heading]:
+        """The headings in force at ``pos``, outermost first: the nearest heading of each
+        level above it that no heading of the same or a higher level has closed since."""
+        out: list[Heading] = []
+        floor = HEADER_LEVEL + 1
+        for i in range(bisect_right(self._starts, pos) - 1, -1, -1):
+            h = self.heads[i]
+            if h.start <= pos < h.end:
+                floor = h.level  # a heading is governed only by headings above its level
+                continue
+            if h.level >= floor:
+                continue
+            if h.until is not None and pos >= h.until:
+                continue
+            out.append(h)
+            floor = h.level
+            if floor == 1:
+                break
+        return out[::-1]
+
+    def reach(self, h: Heading) -> int:
+        """How many characters a heading governs (to the end of its section or block)."""
+        end = h.until if h.until is not None else len(self.text)
+        i = bisect_right(self._starts, h.start)
+        for nxt in self.heads[i:]:
+            if nxt.level <= h.level and h.until is None:
+                end = nxt.start
+                break
+        return end - h.end
+
+    def local(self, pos: int, share: float = 0.5) -> list[Heading]:
+        """The governing headings of ``pos`` that say something about *where* it is: those
+        that govern less than ``share`` of the text (a document's title, or the header of
+        a CSV file that is one table, tells every passage the same)."""
+        limit = share * len(self.text)
+        return [h for h in self.governing(pos) if self.reach(h) < limit]
+
+    def section_after(
+        self, heading_start: int, limit: int | None = 600
+    ) -> tuple[int, int] | None:
+        """The text a heading starting at ``heading_start`` introduces (up to the next
+        heading of its level or higher), at most ``limit`` characters (None: all of it);
+        None if no heading starts there."""
+        i = bisect_right(self._starts, heading_start) - 1
+        if i < 0 or self.heads[i].start != heading_start:
+            return None
+        h = self.heads[i]
+        end = h.until if h.until is not None else len(self.text)
+        for nxt in self.heads[i + 1 :]:
+            if nxt.level <= h.level:
+                end = min(end, nxt.start)
+                break
+        start = h.end + 1
+        if limit is not None:
+            end = min(end, start + limit)
+        return (start, end) if start < end else None
+
+    def heading_at(self, pos: int) -> Heading | None:
+        i = bisect_right(self._starts, pos) - 1
+        if i >= 0 and self.heads[i].start <= pos < self.heads[i].end:
+            return self.heads[i]
+        return None
+
+
+def _headings(text: str) -> list[Heading]:
+    out = [Heading(m.start(), m.end(), len(m.group(1))) for m in _ATX.finditer(text)]
+    for m in _SETEXT.finditer(text):
+        line = m.group(1)
+        if line.lstrip().startswith(("-", "*", "|", ">")) or _RULE.fullmatch(line):
+            continue  # a list item, a table row or a rule over a rule: not a heading
+        out.append(Heading(m.start(1), m.end(1), 1 if m.group(2)[0] == "=" else 2))
+    out += [Heading(m.start(), m.end(), SECTION_LEVEL) for m in _SECTION.finditer(text)]
+    out += _block_headers(text)
+    return out
+
+
+def _fields(line: str, delimiter: str) -> int:
+    body = line.strip()
+    if delimiter == "|":
+        body = body.strip("|")
+    return body.count(delimiter) + 1 if delimiter in body else 0
+
+
+def _block_headers(text: str) -> list[Heading]:
+    """Header lines of blocks of delimited lines (see the module's docstring)."""
+    lines = [(m.start(), m.group(0).rstrip("\n")) for m in _LINE.finditer(text) if m.group(0)]
+    out: list[Heading] = []
+    for delimiter in _DELIMITERS:
+        i = 0
+        while i < len(lines):
+            n = _fields(lines[i][1], delimiter)
+            if n < 2:
+                i += 1
+                continue
+            j = i + 1
+            while j < len(lines) and _fields(lines[j][1], delimiter) == n:
+                j += 1
+            block = lines[i:j]
+            rows = [ln for _, ln in block[1:] if not _RULE.fullmatch(ln)]
+            if (
+                len(block) >= BLOCK_MIN_LINES
+                and not _DIGIT.search(block[0][1])
+                and rows
+                and sum(1 for r in rows if _DIGIT.search(r)) * 2 >= len(rows)
+            ):
+                start, line = block[0]
+                last_start, last = block[-1]
+                out.append(Heading(start, start + len(line), HEADER_LEVEL, last_start + len(last)))
+            i = j
+    return out

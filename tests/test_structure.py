@@ -1,0 +1,176 @@
+"""Which headings govern a place: Markdown, sections, delimited blocks; and how the fit of
+a value reads them (no model)."""
+
+from __future__ import annotations
+
+from shoal.swarm.check import fit, terms
+from shoal.swarm.escalate import window_around
+from shoal.swarm.structure import HEADER_LEVEL, SECTION_LEVEL, Outline
+
+CHANGELOG = """# Changelog
+
+## 5.7.5 (2023-01-02)
+
+- Fixed a crash in sync.
+- Added the `--retry` option to the `pull` command.
+
+## 5.7.4 (2022-11-30)
+
+- Added the `--retry` option to the `push` command.
+"""
+
+INI = """; settings
+[service.ledger]
+workers = 4
+listen_port = 37257
+
+[service.ledger-staging]
+listen_port = 16850
+"""
+
+TABLE = """# Stations
+
+| Station | Elevation (m) | Opened |
+|---|---|---|
+| Alder Halt | 87 | 1901 |
+| Alder Halta | 61 | 1911 |
+| Brookfield | 340 | 1899 |
+
+Note: the survey of 1998.
+"""
+
+
+def test_markdown_headings_nest_and_close() -> None:
+    o = Outline(CHANGELOG)
+    pos = CHANGELOG.index("Added the `--retry` option to the `pull`")
+    assert [CHANGELOG[h.start : h.end] for h in o.governing(pos)] == [
+        "# Changelog", "## 5.7.5 (2023-01-02)"
+    ]  # fmt: skip
+    later = CHANGELOG.index("`push`")
+    assert [CHANGELOG[h.start : h.end] for h in o.governing(later)][-1] == "## 5.7.4 (2022-11-30)"
+    head = CHANGELOG.index("## 5.7.5")
+    assert o.heading_at(head + 4) is not None
+    span = o.section_after(head)
+    assert span is not None and "`pull`" in CHANGELOG[span[0] : span[1]]
+    assert "5.7.4" not in CHANGELOG[span[0] : span[1]]
+
+
+def test_sections_and_table_headers_govern_their_lines_only() -> None:
+    o = Outline(INI)
+    pos = INI.index("listen_port = 37257")
+    (sec,) = o.governing(pos)
+    assert INI[sec.start : sec.end] == "[service.ledger]" and sec.level == SECTION_LEVEL
+    o = Outline(TABLE)
+    row = TABLE.index("| Alder Halt |")
+    heads = o.governing(row)
+    assert [TABLE[h.start : h.end] for h in heads] == [
+        "# Stations", "| Station | Elevation (m) | Opened |"
+    ]  # fmt: skip
+    assert heads[-1].level == HEADER_LEVEL
+    note = TABLE.index("Note:")
+    assert [TABLE[h.start : h.end] for h in o.governing(note)] == ["# Stations"]
+
+
+def test_a_csv_header_is_found_but_a_block_of_prose_is_not() -> None:
+    csv = "sku,item,warehouse,quantity\nSK-1,bolt,Alder DC,40\nSK-2,hinge,Calder DC,7\n"
+    (h,) = Outline(csv).governing(csv.index("SK-2"))
+    assert csv[h.start : h.end] == "sku,item,warehouse,quantity"
+    prose = "We met, talked, and left.\nThey came, saw, and won.\nNo one, then, stayed.\n"
+    assert Outline(prose).heads == []
+
+
+def test_a_window_shows_the_headings_it_sits_under() -> None:
+    o = Outline(TABLE)
+    start = TABLE.index("| Alder Halt |")
+    w = window_around(TABLE, "d", "t.md", start, start + 10, "why", chars=20, outline=o)
+    assert w.text.startswith("# Stations\n| Station | Elevation (m) | Opened |\n…\n")
+    assert "| Alder Halt | 87" in w.body
+    # a quote may come from the shown heading: the heading is one of the parts checked
+    assert any(p.text == "| Station | Elevation (m) | Opened |" for p in w.parts(-1))
+
+
+def test_fit_reads_names_from_headings_and_sections_but_qualifiers_only_nearby() -> None:
+    q = "Which version first gave `pull` its --retry flag?"
+    # the version line names nothing asked; the section it heads names both
+    bare = fit("## 5.7.5 (2023-01-02)", q)
+    assert not bare.viable
+    with_section = fit("## 5.7.5 (2023-01-02)", q, section=CHANGELOG.split("5.7.5")[1][:120])
+    assert with_section.viable and with_section.entities == 1.0
+    # a qualifier in a governing heading marks the value; one in the section does not
+    assert fit("| Alder | 87 |", "What is the elevation of Alder?", "## Former stations").qualifiers
+    assert not fit("## 5.7.5", q, section="- Deprecated the --retry of `pull`").qualifiers
+
+
+def test_numbers_keep_thousands_but_split_csv_fields() -> None:
+    assert "4683" in terms("SK-21437,bracket L-50,Calder DC,4683,2026-11-12")
+    assert "1250" in terms("a ceiling of 1,250 units") and terms("4,500.5") == ["4500.5"]
+
+
+# --- re-reads on documents with structure (scripted models) ------------------------------------
+def _reader(reply: dict[str, str | None]):  # type: ignore[no-untyped-def]
+    import json
+
+    from shoal.models import ScriptedModel
+    from shoal.swarm import prompts
+
+    def respond(messages):  # type: ignore[no-untyped-def]
+        if messages[0]["content"] == prompts.READ_SYSTEM:
+            window = messages[-1]["content"]
+            value = reply["answer"]
+            hit = value is not None and value in window
+            return json.dumps(reply if hit else {"answer": None, "quote": None})
+        return json.dumps({"action": "answer", "answer": reply["answer"], "evidence": []})
+
+    return ScriptedModel(respond, name="lead")
+
+
+def _nothing_worker():  # type: ignore[no-untyped-def]
+    import json
+
+    from shoal.models import ScriptedModel
+
+    return ScriptedModel(lambda _m: json.dumps({"answer": None, "quote": None, "confidence": 0}),
+                         name="worker")  # fmt: skip
+
+
+def test_a_version_is_read_from_the_heading_over_the_entry_that_answers() -> None:
+    from shoal.store import Store
+    from shoal.swarm import Swarm
+
+    filler = "\n".join(f"- Fixed bug {i} in the sync command." for i in range(40))
+    text = CHANGELOG.replace("- Fixed a crash in sync.", filler)
+    q = "In which release was the --retry option added to the `pull` command?"
+    # the quote runs from the heading shown above the window into the window
+    lead = _reader({"answer": "5.7.5", "quote": "## 5.7.5 (2023-01-02)\n- Added the `--retry`"})
+    answer = Swarm(lead=lead, workers=_nothing_worker(), store=Store(), chunk_tokens=200,
+                   min_confidence=0.3).ask(text, q)  # fmt: skip
+    assert answer.answer == "5.7.5"
+    (cite, *_) = answer.citations
+    assert cite.text == "## 5.7.5 (2023-01-02)"  # a line of the source, holding the value
+
+
+def test_a_reworded_quote_is_anchored_on_the_verbatim_value_and_still_checked() -> None:
+    from shoal.store import Store
+    from shoal.swarm import Swarm
+
+    text = ("# Report\n\n" + "The reading room was repainted in 1999. " * 30
+            + "\n\nSince last spring the Dunmore archive has been led by its chief archivist, "
+            "Greta Quint.\n\n" + "The bindery moved its shelving in 2004. " * 30)  # fmt: skip
+    q = "Who is the chief archivist of the Dunmore archive now?"
+    lead = _reader({"answer": "Greta Quint",
+                    "quote": "The chief archivist of the Dunmore archive is now Greta Quint."})
+    answer = Swarm(lead=lead, workers=_nothing_worker(), store=Store(),
+                   chunk_tokens=200).ask(text, q)  # fmt: skip
+    assert answer.answer == "Greta Quint"
+    assert answer.citations[0].text.startswith("Since last spring the Dunmore archive")
+    # an invented value has no sentence to anchor on: nothing is verified
+    liar = _reader({"answer": "Olek Varga", "quote": "The chief archivist is Olek Varga."})
+    answer = Swarm(lead=liar, workers=_nothing_worker(), store=Store(),
+                   chunk_tokens=200).ask(text, q)  # fmt: skip
+    assert "does not appear to say" in answer.answer and not answer.citations
+
+
+def test_a_heading_is_governed_only_by_headings_above_its_level() -> None:
+    o = Outline(CHANGELOG)
+    head = CHANGELOG.index("## 5.7.4")
+    assert [CHANGELOG[h.start : h.end] for h in o.governing(head)] == ["# Changelog"]
