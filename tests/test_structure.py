@@ -157,8 +157,12 @@ def test_a_reworded_quote_is_anchored_on_the_verbatim_value_and_still_checked() 
             + "\n\nSince last spring the Dunmore archive has been led by its chief archivist, "
             "Greta Quint.\n\n" + "The bindery moved its shelving in 2004. " * 30)  # fmt: skip
     q = "Who is the chief archivist of the Dunmore archive now?"
-    lead = _reader({"answer": "Greta Quint",
-                    "quote": "The chief archivist of the Dunmore archive is now Greta Quint."})
+    lead = _reader(
+        {
+            "answer": "Greta Quint",
+            "quote": "The chief archivist of the Dunmore archive is now Greta Quint.",
+        }
+    )
     answer = Swarm(lead=lead, workers=_nothing_worker(), store=Store(),
                    chunk_tokens=200).ask(text, q)  # fmt: skip
     assert answer.answer == "Greta Quint"

@@ -518,6 +518,11 @@ def _csv_fact(rng: random.Random) -> Fact:
     return Plant(fact, misses), question, right, (), (elsewhere, refurb, similar)
 
 
+def _csv_clash(unit: str, plant: Plant) -> bool:
+    assert plant.fact is not None
+    return unit.split(",")[1:3] == plant.fact.split(",")[1:3]
+
+
 def _csv_wrap(units: list[str], rng: random.Random) -> list[str]:
     return ["\n".join(units)]
 
@@ -529,6 +534,7 @@ CSV = Genre(
     lambda r: "sku,item,warehouse,quantity,counted_on",
     joiner="\n",
     wrap=_csv_wrap,
+    clashes=_csv_clash,
 )
 
 GENRES = {g.name: g for g in (EMAIL, LAB, INI, MANUAL, MATCH, HISTORY, CSV)}

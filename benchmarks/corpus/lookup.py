@@ -110,6 +110,9 @@ class Genre:
     title: Callable[[random.Random], str]
     joiner: str = "\n\n"
     wrap: Callable[[list[str], random.Random], list[str]] = field(default=lambda u, _r: u)
+    clashes: Callable[[str, Plant], bool] = field(default=lambda _u, _p: False)
+    """Whether a filler unit would state the asked fact itself (a table row for the asked
+    station): such filler is drawn again, so the planted fact is the only answer."""
 
 
 def build_case(
@@ -126,6 +129,8 @@ def build_case(
     used = count(title)
     while used < tokens:
         u = genre.filler(rng)
+        while genre.clashes(u, plant):
+            u = genre.filler(rng)
         units.append(u)
         used += count(u) + 1
     n = len(units)
@@ -733,12 +738,18 @@ def _table_wrap(units: list[str], rng: random.Random) -> list[str]:
     return out
 
 
+def _table_clash(unit: str, plant: Plant) -> bool:
+    assert plant.fact is not None
+    return unit.split("|")[1].strip() == plant.fact.split("|")[1].strip()
+
+
 TABLE = Genre(
     "table",
     _table_filler,
     _table_fact,
     lambda r: f"# Stations of the {r.choice(PLACES)} valley railway",
     wrap=_table_wrap,
+    clashes=_table_clash,
 )
 
 BY_NAME = {g.name: g for g in (LOG, MINUTES, REPORT, LEGAL, CHANGELOG, TABLE)}

@@ -94,9 +94,7 @@ class Outline:
         limit = share * len(self.text)
         return [h for h in self.governing(pos) if self.reach(h) < limit]
 
-    def section_after(
-        self, heading_start: int, limit: int | None = 600
-    ) -> tuple[int, int] | None:
+    def section_after(self, heading_start: int, limit: int | None = 600) -> tuple[int, int] | None:
         """The text a heading starting at ``heading_start`` introduces (up to the next
         heading of its level or higher), at most ``limit`` characters (None: all of it);
         None if no heading starts there."""
