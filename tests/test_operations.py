@@ -479,3 +479,29 @@ def test_cli_json_has_operation_and_items_and_show_prints_the_plan(tmp_path: Pat
         ],
     )
     assert "log.txt" in table.stdout  # the items' table names file and offsets
+
+
+def test_a_plan_that_leaves_out_a_named_thing_is_written_again() -> None:
+    from shoal.swarm import prompts
+
+    case = count_case(3000, 1, count)
+    depot, sev = _parse(case.question)
+    full = count_plan(depot, sev)
+    partial = {**full, "where": [c for c in full["where"] if c["field"] != "depot"]}
+    asked: list[int] = []
+
+    def respond(messages):  # type: ignore[no-untyped-def]
+        if messages[0]["content"] == prompts.QUERY_SYSTEM:
+            asked.append(len(messages))
+            # the first plan drops the depot; told so, the lead writes it whole
+            return json.dumps(full if len(messages) > 2 else partial)
+        return reader(messages)  # its re-reads of units read as a worker's would
+
+    reader = extractor({"depot": DEPOT, "severity": SEVERITY})
+
+    worker = ScriptedModel(extractor({"depot": DEPOT, "severity": SEVERITY}), name="worker")
+    s = Swarm(lead=ScriptedModel(respond, name="lead"), workers=worker, store=Store())
+    answer = s.ask(Document("log.txt", case.text), case.question)
+    assert asked == [2, 4]
+    assert any("left out" in n and depot.lower() in n for n in answer.notes)
+    assert answer.result and answer.result["value"] == case.answer

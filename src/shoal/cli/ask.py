@@ -14,6 +14,7 @@ from rich.table import Table
 from shoal.cli.common import cli, emit_json, err, money, out, store_of
 from shoal.errors import InputError, ShoalError
 from shoal.swarm import Answer, Document, Event
+from shoal.swarm.query import OPERATIONS
 from shoal.swarm.state import RunState
 
 
@@ -212,15 +213,26 @@ def read_input(source: str) -> list[Document] | Path:
               help="Jobs in flight per worker backend.")  # fmt: skip
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.5, show_default=True,
               help="Answers less sure than this are reported as not settled.")  # fmt: skip
+@click.option("--operation", type=click.Choice(["auto", *OPERATIONS]), default="auto",
+              show_default=True,
+              help="What to do: auto (settled from the question and the lead's plan), or one "
+                   "of them forced.")  # fmt: skip
+@click.option("--escalation-tokens", type=click.IntRange(0, 10_000_000), default=None,
+              help="Prompt tokens the stronger model may re-read (default: a share of the "
+                   "input).")  # fmt: skip
+@click.option("--plan-tasks", is_flag=True,
+              help="For a lookup, let the lead split the question into tasks for the "
+                   "workers (default: the question itself is the task).")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context
 def ask(
     ctx: click.Context, source: str, question: str, strategy: str, lead: str | None,
     workers: tuple[str, ...], workers_file: Any, executor: str, ray_address: str | None,
     escalation: str | None, chunk_tokens: int | None, rounds: int,
-    concurrency: int | None, min_confidence: float, as_json: bool,
+    concurrency: int | None, min_confidence: float, operation: str,
+    escalation_tokens: int | None, plan_tasks: bool, as_json: bool,
 ) -> None:  # fmt: skip
-    """Answer QUESTION from SOURCE (a .txt/.md file, a directory of them, or - for stdin)."""
+    """Answer QUESTION from SOURCE (a text file, a directory of them, or - for stdin)."""
     from shoal.models import DEFAULT_LEAD, DEFAULT_WORKER
     from shoal.swarm import Swarm
 
@@ -238,6 +250,9 @@ def ask(
         max_rounds=rounds,
         concurrency=concurrency,
         min_confidence=min_confidence,
+        operation=operation,
+        escalation_tokens=escalation_tokens,
+        plan_tasks=plan_tasks,
         on_event=progress,
     )
     try:

@@ -16,7 +16,8 @@ from shoal.errors import ShoalError
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--no-auth", is_flag=True, help="Serve without API keys (local use only).")
 @click.option("--lead", default=None, help="Lead model spec for `shoal` (default: bundled).")
-@click.option("--worker", default=None, help="Worker model spec for `shoal`.")
+@click.option("--worker", "workers", multiple=True,
+              help="Worker spec for `shoal`; repeat for a fleet of model servers.")  # fmt: skip
 @click.option("--model", "models_", multiple=True, help="Another spec clients may name.")
 @click.option("--max-body-mb", default=8.0, show_default=True, type=click.FloatRange(0.001, 4096))
 @click.option("--max-document-mb", default=4.0, show_default=True,
@@ -40,7 +41,7 @@ from shoal.errors import ShoalError
 @click.pass_context
 def serve(
     ctx: click.Context, host: str, port: int, no_auth: bool, lead: str | None,
-    worker: str | None, models_: tuple[str, ...], max_body_mb: float,
+    workers: tuple[str, ...], models_: tuple[str, ...], max_body_mb: float,
     max_document_mb: float, max_run_mb: float, max_tenant_mb: float, executor: str,
     ray_address: str | None, access_log: bool, max_concurrent: int,
 ) -> None:  # fmt: skip
@@ -61,8 +62,8 @@ def serve(
                         max_concurrent_per_key=max_concurrent)  # fmt: skip
     if lead:
         settings.lead = lead
-    if worker:
-        settings.worker = worker
+    if workers:
+        settings.worker, settings.fleet = workers[0], list(workers[1:])
     if no_auth and host not in ("127.0.0.1", "localhost", "::1"):
         err.print(f"[yellow]warning:[/] --no-auth on {host}: anyone who can reach it can use it")
     out.print(f"shoal serving on http://{host}:{port}/ (auth {'off' if no_auth else 'on'})")

@@ -165,7 +165,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     @app.get("/healthz")
     async def healthz() -> dict[str, Any]:
-        return {"ok": True, "auth": settings.auth, "lead": settings.lead, "worker": settings.worker}
+        return {
+            "ok": True,
+            "auth": settings.auth,
+            "lead": settings.lead,
+            "worker": settings.worker,
+            "workers": settings.workers,
+        }
 
     # --- models -------------------------------------------------------------------------
     @app.get("/v1/models")

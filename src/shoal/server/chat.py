@@ -68,7 +68,7 @@ def _allowed(spec: str, settings: Settings) -> str:
 
 def resolve(name: str, settings: Settings) -> Target:
     if name == "shoal":
-        return Target(name, lead=settings.lead, workers=[settings.worker])
+        return Target(name, lead=settings.lead, workers=settings.workers)
     if name.startswith("shoal:"):
         lead_spec, sep, worker_specs = name.removeprefix("shoal:").partition("+")
         if not sep or not lead_spec or not worker_specs:

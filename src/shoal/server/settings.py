@@ -17,6 +17,9 @@ class Settings:
     """Require an API key. ``--no-auth`` serves one local tenant without keys."""
     lead: str = DEFAULT_LEAD
     worker: str = DEFAULT_WORKER
+    fleet: list[str] = field(default_factory=list)
+    """More worker specs for ``shoal`` beside ``worker`` (a fleet of model servers: jobs
+    spread by load, a dead one routed around)."""
     models: list[str] = field(default_factory=list)
     """Model specs clients may name (pass-through, or inside ``shoal:LEAD+WORKER``).
     Only these: a spec like ``openai-compat:URL#M`` from a client would make the server
@@ -41,4 +44,9 @@ class Settings:
 
     def allowed(self) -> list[str]:
         """Every spec a client may name, the default pair first, without repeats."""
-        return list(dict.fromkeys([self.lead, self.worker, *self.models]))
+        return list(dict.fromkeys([self.lead, *self.workers, *self.models]))
+
+    @property
+    def workers(self) -> list[str]:
+        """The default swarm's workers: ``worker`` and the rest of the fleet."""
+        return list(dict.fromkeys([self.worker, *self.fleet]))

@@ -14,7 +14,13 @@ from pathlib import Path
 
 from shoal.errors import InputError
 
-TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".rst", ".text", ""}
+TEXT_SUFFIXES = {
+    ".txt", ".md", ".markdown", ".rst", ".text", ".log", ".csv", ".tsv", ".ini", ".cfg",
+    ".conf", ".toml", ".yaml", ".yml", ".json", ".jsonl", ".xml", ".html", ".htm", ".tex",
+    ".org", ".adoc", "",
+}  # fmt: skip
+"""What a directory's files are read as documents by (a file named on its own is read
+whatever its name, if it is UTF-8 text)."""
 
 
 @dataclass(frozen=True)
@@ -56,7 +62,9 @@ def load_path(path: Path) -> list[Document]:
             p for p in files if not any(part.startswith(".") for part in p.relative_to(path).parts)
         ]
         if not files:
-            raise InputError(f"{path}: no .txt or .md files in this directory")
+            raise InputError(
+                f"{path}: no text files (.txt, .md, .csv, .log, ...) in this directory"
+            )
         return [_read(p, str(p.relative_to(path))) for p in files]
     return [_read(path, path.name)]
 

@@ -140,6 +140,20 @@ def query_messages(question: str, facts: str) -> list[Message]:
     ]
 
 
+def query_repair_messages(messages: list[Message], reply: str, missing: list[str]) -> list[Message]:
+    names = ", ".join(repr(m) for m in missing)
+    return [
+        *messages,
+        {"role": "assistant", "content": reply},
+        {
+            "role": "user",
+            "content": f"Your plan has no condition on {names}, which the question asks "
+            "about. Write the whole plan again, with a condition (where) for every name and "
+            "number the question uses.",
+        },
+    ]
+
+
 RETRY_SYSTEM = (
     PLAN_SYSTEM
     + " The tasks below were already run over every excerpt and no assistant found a passage "

@@ -362,19 +362,59 @@ def from_reply(raw: dict[str, Any]) -> QueryPlan:
     )
 
 
+_QUESTION_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
+
+
+def omissions(plan: QueryPlan, question: str) -> list[str]:
+    """What the question names that no condition of the plan uses: a name ("the Cobalt
+    depot") or a number ("severity 3", "at least 5 years"). A count whose plan drops the
+    depot counts every depot's incidents; shoal tells the lead, once, what it left out."""
+    from shoal.swarm.check import entity_terms, terms
+
+    used = set()
+    for c in plan.where:
+        used.update(terms(c.value))
+        used.update(terms(c.field.replace("_", " ")))
+    for f in plan.fields:
+        if f.type == "flag":
+            used.update(terms(f.name.replace("_", " ")))
+    missing = sorted(t for t in entity_terms(question) if t not in used and not t.isdigit())
+    missing += [n for n in _QUESTION_NUMBER.findall(question) if n not in used]
+    return list(dict.fromkeys(missing))
+
+
 async def make_query(
     lead: Model, question: str, facts: str, documents: int, timeout: float | None = None
 ) -> QueryPlan:
-    """The lead's plan, settled and checked; a lookup (``find``) when it is unusable."""
+    """The lead's plan, settled and checked; a lookup (``find``) when it is unusable. A
+    plan for records that leaves out something the question names is written once more,
+    with the lead told what it left out; the plan that leaves out less is kept."""
+    messages = prompts.query_messages(question, facts)
     try:
         reply = await lead.complete(
-            prompts.query_messages(question, facts),
-            schema=prompts.QUERY_SCHEMA,
-            max_tokens=450,
-            role="lead",
+            messages, schema=prompts.QUERY_SCHEMA, max_tokens=450, role="lead",
             timeout=timeout,
-        )
+        )  # fmt: skip
         plan = settle(from_reply(reply.parsed), question, documents)
+        missing = omissions(plan, question)
+        if missing and plan.operation in RECORD_OPERATIONS:
+            again = await lead.complete(
+                prompts.query_repair_messages(messages, reply.text, missing),
+                schema=prompts.QUERY_SCHEMA, max_tokens=450, role="lead", timeout=timeout,
+            )  # fmt: skip
+            second = settle(from_reply(again.parsed), question, documents)
+            left = omissions(second, question)
+            if len(left) < len(missing) and not problems(second):
+                second.notes.append(
+                    f"the first plan left out {', '.join(map(repr, missing))}; the lead "
+                    "wrote it again"
+                )
+                plan, missing = second, left
+        if missing and plan.operation in RECORD_OPERATIONS:
+            plan.notes.append(
+                f"the plan has no condition on {', '.join(map(repr, missing))}, which the "
+                "question names"
+            )
     except (ShoalError, ValueError, TypeError) as exc:
         log.warning("no usable query plan: %s", exc)
         op = question_operation(question)
