@@ -18,6 +18,7 @@ from shoal.swarm import Document, Swarm, load_path, prompts
 from shoal.swarm.aggregate import NOT_FOUND, UNSURE
 from shoal.swarm.check import REJECT_NO_VALUE, REJECT_NOT_FOUND, REJECT_RESTATES
 from shoal.swarm.chunk import chunk_document, coverage
+from shoal.swarm.confidence import CONFIRMED_AND_FOUND, SECOND_LOOK
 from shoal.swarm.find import MIN_READS, RETRYING
 
 from .scripted_swarm import CODE, excerpt, finder, lead, task
@@ -114,8 +115,10 @@ def test_invented_quotes_are_rejected_and_the_lead_finds_the_fact_by_relevance()
     assert jobs and all(j["supported"] is False for j in jobs)
     assert {j["reason"] for j in jobs} == {REJECT_NOT_FOUND}
     assert answer.answer == "48213" and answer.citations
-    # found by the lead alone (no worker corroboration): less sure than a confirmed find
-    assert 0.5 <= answer.confidence < 0.8
+    # found by the lead alone (no worker corroboration): less sure than a find the workers
+    # made too, whatever the second look says
+    assert 0.5 <= answer.confidence < CONFIRMED_AND_FOUND + SECOND_LOOK
+    assert answer.confidence_basis and answer.confidence_basis["workers"] == 0
     reads = [j for j in s.store.get_jobs(answer.run_id) if j["kind"] == "read"]
     assert reads and all(j["model"] == "lead" for j in reads)
 

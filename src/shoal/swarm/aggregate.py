@@ -36,6 +36,8 @@ class Candidate:
     reports: list[Report] = field(default_factory=list)
     refuted: int = 0
     """Reads of this candidate's passage by the stronger model that did not confirm it."""
+    second_look: bool = False
+    """The stronger model's second look at it (``verify.py``) said yes."""
 
     @property
     def answer(self) -> str:

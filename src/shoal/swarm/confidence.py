@@ -17,7 +17,7 @@ from shoal.swarm.aggregate import Candidate
 
 ABSTAIN_BELOW = 0.5
 
-CONFIRMED_AND_FOUND = 0.9
+CONFIRMED_AND_FOUND = 0.85
 """The stronger model verified a value a worker had found on its own."""
 CONFIRMED_ONLY = 0.75
 """Only the stronger model found it (escalation): one reader, no corroboration."""
@@ -30,6 +30,9 @@ CONFLICT_FALLBACK = 0.5
 REFUTED = 0.15
 """Taken off for each re-read of this candidate's passage that did not confirm it."""
 CORROBORATED = 0.03
+SECOND_LOOK = 0.1
+"""Added when the stronger model, asked apart about the value's sentence, said yes to it
+(``verify.py``): a second, differently framed reading that agrees."""
 """Added when workers found it in two or more places."""
 PARTIAL_NAME = 0.1
 """Taken off when the value's sentence names only some of what the question names."""
@@ -54,6 +57,8 @@ class Basis:
     none)."""
     topic: float | None = None
     """Share of the question's other content words its sentence uses."""
+    second_look: bool = False
+    """The stronger model's second look at the value said yes."""
 
     def to_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
@@ -65,6 +70,7 @@ def basis(
     lead_chose: bool,
     names: float | None = None,
     topic: float | None = None,
+    second_look: bool = False,
 ) -> Basis:
     return Basis(
         chosen.confirmed,
@@ -74,6 +80,7 @@ def basis(
         chosen.refuted,
         names,
         topic,
+        second_look,
     )
 
 
@@ -90,4 +97,6 @@ def score(b: Basis) -> float:
         c -= OFF_TOPIC
     if b.workers >= 2:
         c += CORROBORATED
+    if b.second_look and b.confirmed and not b.rivals:
+        c += SECOND_LOOK  # agreeing with itself about each of two rivals settles nothing
     return round(min(0.99, max(0.05, c)), 3)

@@ -385,6 +385,7 @@ async def _second_look(
         if v.rejects:
             notes.append(f"verified value {c.answer!r} set aside on a second look: {v.reason}")
         else:
+            c.second_look = v.verdict == "yes"
             kept.append(c)
     return kept + confirmed[VERIFY_AT_MOST:]
 
@@ -441,7 +442,8 @@ async def _settle(
             )
     else:
         f = fit_of(run, chosen)
-        b = confidence.basis(chosen, confirmed, lead_chose, f.entities, f.topic)
+        b = confidence.basis(chosen, confirmed, lead_chose, f.entities, f.topic,
+                             chosen.second_look)  # fmt: skip
         conf, basis = confidence.score(b), b.to_dict()
         answer = chosen.answer
         if conf < run.config.min_confidence:
