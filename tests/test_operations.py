@@ -505,3 +505,52 @@ def test_a_plan_that_leaves_out_a_named_thing_is_written_again() -> None:
     assert asked == [2, 4]
     assert any("left out" in n and depot.lower() in n for n in answer.notes)
     assert answer.result and answer.result["value"] == case.answer
+
+
+def test_a_how_many_question_about_a_stated_number_is_looked_up_when_the_count_is_degenerate() -> (
+    None
+):
+    from shoal.swarm import prompts
+
+    text = ("# Service manual\n\n" + "Check the tyres once a month. " * 40
+            + "\n\nWheel nut torque for the Kestrel: 115 Nm, checked again after 50 km.\n\n"
+            + "Never open the coolant reservoir while hot. " * 40)  # fmt: skip
+    question = "How many Nm do the wheel nuts of the Kestrel need?"
+    plan = {"operation": "count", "unit": "Nm", "fields": [
+        {"name": "wheel", "type": "text", "description": "the wheel"}],
+        "where": [{"field": "wheel", "op": "contains", "value": "Kestrel"}],
+        "target": "", "group_by": "", "k": 0}  # fmt: skip
+
+    def respond(messages):  # type: ignore[no-untyped-def]
+        system = messages[0]["content"]
+        if system == prompts.QUERY_SYSTEM:
+            return json.dumps(plan)
+        if system == prompts.READ_SYSTEM:
+            if "115 Nm" in messages[-1]["content"]:
+                return json.dumps({"answer": "115 Nm", "quote": "Wheel nut torque for the "
+                                   "Kestrel: 115 Nm, checked again after 50 km."})  # fmt: skip
+            return json.dumps({"answer": None, "quote": None})
+        if system == prompts.VERIFY_SYSTEM:
+            return json.dumps({"reason": "states it", "verdict": "yes"})
+        return json.dumps({"records": []})
+
+    worker = ScriptedModel(lambda m: json.dumps({"records": [], "answer": None, "quote": None,
+                                                 "confidence": 0}), name="worker")  # fmt: skip
+    answer = Swarm(lead=ScriptedModel(respond, name="lead"), workers=worker,
+                   store=Store()).ask(text, question)  # fmt: skip
+    assert answer.answer == "115 Nm" and answer.operation == "find"
+    assert "115 Nm" in answer.citations[0].text
+    assert any("states the number asked for" in n for n in answer.notes)
+
+
+def test_a_value_not_of_the_kind_asked_is_never_the_answer() -> None:
+    from shoal.swarm.check import asked_kind, fit, of_kind
+
+    assert asked_kind("Who is the chief archivist of the Dunmore archive now?") == "person"
+    assert not of_kind("the night porter", "person") and of_kind("Greta Quint", "person")
+    assert asked_kind("When does it go live?") == "date" and not of_kind("soon", "date")
+    assert asked_kind("What is the code?") is None
+    q = "Who is the chief archivist of the Dunmore archive now?"
+    sentence = "The night porter of the Dunmore archive moved its shelving."
+    assert not fit(sentence, q, answer="the night porter").viable
+    assert fit(sentence, q).viable  # the sentence itself names what was asked

@@ -178,3 +178,29 @@ def test_a_heading_is_governed_only_by_headings_above_its_level() -> None:
     o = Outline(CHANGELOG)
     head = CHANGELOG.index("## 5.7.4")
     assert [CHANGELOG[h.start : h.end] for h in o.governing(head)] == ["# Changelog"]
+
+
+def test_names_are_named_whole_numbers_keep_their_labels_and_unused_names_are_not_asked() -> None:
+    from shoal.swarm.check import named
+
+    q = "How high above sea level, in metres, does Juniper Halt station stand?"
+    assert named("| Juniper Halt | 59 | 1892 | 4 |", q) == {"juniper", "halt"}
+    assert named("| Juniper | 432 | 1892 | 4 |", q) == set()  # part of the name: another one
+    q = "For record number 130145, what is the valid ferritin result?"
+    assert named("2026-08-04 09:41 | MRN 130145 | ferritin | 52 ug/L | final", q) == {"130145"}
+    q = "On what TCP port does ledger accept connections?"
+    assert fit("listen_port = 37650", q, "[service.ledger]").entities == 0.0
+    # the input never says TCP: it cannot be asked of the evidence
+    vocab = {"service", "ledger", "listen_port", "37650"}
+    assert fit("listen_port = 37650", q, "[service.ledger]", vocabulary=vocab).entities is None
+
+
+def test_a_window_mostly_read_already_is_skipped_one_that_touches_is_not() -> None:
+    from shoal.swarm.escalate import Window
+
+    def w(a: int, b: int) -> Window:
+        return Window("d", "d", a, b, "x" * (b - a), "why")
+
+    assert w(0, 100).covered([w(0, 70)]) == 0.7
+    assert w(0, 100).covered([w(90, 200)]) == 0.1
+    assert w(0, 100).covered([w(0, 50), w(40, 80)]) == 0.8

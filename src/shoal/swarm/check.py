@@ -261,19 +261,26 @@ class Fit:
     question has none). Zero means the sentence is about something else: "attendance
     reached 367" does not state a spending limit, whatever name it shares."""
 
+    kind_ok: bool = True
+    """The value is of the kind the question asks for (a date for "when", ...)."""
+
     @property
     def viable(self) -> bool:
-        return not self.qualifiers and (self.entities is None or self.entities > 0)
+        return not self.qualifiers and (self.entities is None or self.entities > 0) and self.kind_ok
 
 
 _WORD = re.compile(r"[\w'-]+")
 
 
-def named(sentence: str, question: str) -> set[str]:
+def named(sentence: str, question: str, vocabulary: set[str] | None = None) -> set[str]:
     """The question's entity terms that ``sentence`` names as such: a name the sentence
     extends with a capitalised word the question lacks ("Brookfield East" for
-    "Brookfield") names something else."""
+    "Brookfield") names something else. With ``vocabulary`` (the terms of the whole
+    input), names the input never uses are not asked for ("TCP" in "On what TCP port does
+    ledger listen?" over an INI file that never says TCP)."""
     wanted = entity_terms(question)
+    if vocabulary is not None:
+        wanted &= vocabulary
     asked = set(terms(question))
     words = [(m.group(0), m.start()) for m in _WORD.finditer(sentence)]
     found: set[str] = set()
@@ -290,11 +297,13 @@ def named(sentence: str, question: str) -> set[str]:
                     c in between for c in ",;:|()[]\n."
                 )  # fmt: skip
                 neighbours.append((other, adjacent))
-        extended = any(
-            adjacent and other[:1].isupper() and other not in _OPENERS
+        extended = not word[:1].isdigit() and any(
+            adjacent
+            and other[:1].isupper()
+            and other not in _OPENERS
             and not set(terms(other)) <= asked
             for other, adjacent in neighbours
-        )  # fmt: skip
+        )  # fmt: skip  (a label before a number, "MRN 130145", extends nothing)
         if not extended:
             found.update(hits)
     # A code-like name is named only as itself: `--force` is not named by `--force-all`,
@@ -305,7 +314,138 @@ def named(sentence: str, question: str) -> set[str]:
             rf"(?<![\w-]){re.escape(code)}(?![\w-])", sentence
         ):
             found -= set(terms(code))
+    # A name of several words is named only whole: "| Juniper | 432 |" does not name
+    # "Juniper Halt", any more than "Juniper Halta" does.
+    for phrase in name_phrases(question):
+        if vocabulary is not None:
+            phrase &= vocabulary
+        if len(phrase) > 1 and not phrase <= found:
+            found -= phrase
     return found
+
+
+def name_phrases(question: str) -> list[set[str]]:
+    """The question's names, each as the terms of one run of capitalised words ("Juniper
+    Halt", "Effective Date"), openers and question words left out."""
+    phrases: list[set[str]] = []
+    last_end = -2
+    for m in _CAPITALISED.finditer(question):
+        word = m.group(1)
+        if word in _OPENERS:
+            last_end = -2
+            continue
+        t = set(terms(word)) - STOPWORDS
+        if not t:
+            continue
+        if phrases and question[last_end : m.start()].strip(" ") == "" and last_end >= 0:
+            phrases[-1] |= t
+        else:
+            phrases.append(t)
+        last_end = m.end()
+    return phrases
+
+
+def akin(a: str, b: str) -> bool:
+    """The same word, or two forms of one ("delivery" and "deliver", "opened" and
+    "opening"): a shared beginning of at least five letters that is most of the shorter."""
+    if a == b:
+        return True
+    if a[0].isdigit() or b[0].isdigit():
+        return False
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n >= 5 and n >= 0.8 * min(len(a), len(b))
+
+
+# --- what kind of value does the question ask for? -----------------------------------------
+_MONTHS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    ]
+)
+_ASKS_DATE = re.compile(
+    r"^\s*(when\b|on what (date|day)|in what year|what date|which date|by when)", re.I
+)
+_ASKS_PERSON = re.compile(r"^\s*(who|whom)\b", re.I)
+_ASKS_NUMBER = re.compile(
+    r"^\s*(how (many|much|long|far|high|old|big|large|heavy|deep|wide|tall)|what (number|"
+    r"percentage|share|amount|temperature|price|fee)|at how many)\b",
+    re.I,
+)
+_NUMBER_WORDS = frozenset(
+    [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "hundred",
+        "thousand",
+        "million",
+        "billion",
+        "half",
+        "dozen",
+    ]
+)
+
+
+def asked_kind(question: str) -> str | None:
+    """``date``, ``person`` or ``number`` when the question's opening says which kind of
+    value answers it; None when it does not (what, which...)."""
+    if _ASKS_DATE.search(question):
+        return "date"
+    if _ASKS_PERSON.search(question):
+        return "person"
+    if _ASKS_NUMBER.search(question):
+        return "number"
+    return None
+
+
+def of_kind(answer: str, kind: str | None) -> bool:
+    """Whether ``answer`` can be a value of ``kind``: a date holds a year or a month, a
+    person's name a capitalised word, a number a digit or a number word."""
+    if kind is None:
+        return True
+    words = [w.casefold() for w in _WORDS.findall(answer)]
+    if kind == "date":
+        return bool(re.search(r"\d", answer)) or any(w.strip(_STRIP) in _MONTHS for w in words)
+    if kind == "person":
+        return any(w[:1].isupper() for w in answer.split()) and not re.search(r"\d", answer)
+    return bool(re.search(r"\d", answer)) or any(w.strip(_STRIP) in _NUMBER_WORDS for w in words)
 
 
 def topic_terms(question: str) -> set[str]:
@@ -314,7 +454,10 @@ def topic_terms(question: str) -> set[str]:
     return {stem(t) for t in terms(question) if t not in names and not t.isdigit()}
 
 
-def fit(sentence: str, question: str, headings: str = "", section: str = "") -> Fit:
+def fit(
+    sentence: str, question: str, headings: str = "", section: str = "",
+    answer: str | None = None, vocabulary: set[str] | None = None,
+) -> Fit:  # fmt: skip
     """How well ``sentence`` (the one holding a value) fits ``question``.
 
     ``headings`` are the heading lines that govern the sentence (``structure.py``): they
@@ -332,10 +475,13 @@ def fit(sentence: str, question: str, headings: str = "", section: str = "") -> 
     topic = None
     if about:
         used = {stem(t) for t in terms(whole)}
-        topic = len(about & used) / len(about)
+        topic = sum(1 for t in about if any(akin(t, u) for u in used)) / len(about)
     wanted = entity_terms(question)
-    entities = len(named(whole, question)) / len(wanted) if wanted else None
-    return Fit(tuple(dict.fromkeys(qual)), entities, topic)
+    if vocabulary is not None:
+        wanted &= vocabulary
+    entities = len(named(whole, question, vocabulary)) / len(wanted) if wanted else None
+    kind_ok = answer is None or of_kind(answer, asked_kind(question))
+    return Fit(tuple(dict.fromkeys(qual)), entities, topic, kind_ok)
 
 
 # --- the check -----------------------------------------------------------------------------

@@ -66,6 +66,18 @@ class Window:
     def overlaps(self, other: Window) -> bool:
         return self.doc_id == other.doc_id and self.start < other.end and other.start < self.end
 
+    def covered(self, others: list[Window]) -> float:
+        """The share of this window's text that ``others`` already hold."""
+        spans = sorted((max(self.start, o.start), min(self.end, o.end))
+                       for o in others if self.overlaps(o))  # fmt: skip
+        held, reach = 0, self.start
+        for a, b in spans:
+            a = max(a, reach)
+            if b > a:
+                held += b - a
+                reach = b
+        return held / max(1, self.end - self.start)
+
     def as_chunk(self, index: int) -> Chunk:
         return Chunk(index, self.doc_id, self.doc_name, self.start, self.end, self.body, 0)
 

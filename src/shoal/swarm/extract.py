@@ -421,8 +421,7 @@ def _answer(
                 f"{res.undetermined} {plan.unit}(s) could not be decided: a value a "
                 "condition needs was missing or failed its check"
             )
-    troubled = sum(1 for x in final.values() if x.troubled)
-    confidence = round(1.0 - troubled / max(1, len(final)), 3) if final else 0.0
+    confidence = _confidence(final, cited_items, run.escalation.name)
     from shoal.swarm.result import Citation
 
     citations = [
@@ -455,6 +454,19 @@ def _answer(
         items=items,
         result=result,
     )
+
+
+def _confidence(
+    final: dict[int, rec.Extraction], items: list[dict[str, Any]], strong: str
+) -> float:
+    """How sure a computed answer is: it is only as good as its units' reads. The share of
+    read units whose reply was clean, scaled by how many of the answer's items the stronger
+    model verified itself (a worker's record alone is a tiny model's word), at most 0.95."""
+    if not final:
+        return 0.0
+    clean = 1.0 - sum(1 for x in final.values() if x.troubled) / len(final)
+    checked = sum(1 for i in items if i.get("verified_by") == strong) / len(items) if items else 1.0
+    return round(min(0.95, clean * (0.6 + 0.4 * checked)), 3)
 
 
 def _render(res: Result, plan: QueryPlan, conditions: str) -> str:

@@ -32,6 +32,7 @@ from shoal.swarm.check import (
     Fit,
     Report,
     answer_key,
+    asked_kind,
     check,
     fit,
     malformed,
@@ -57,6 +58,8 @@ POINTER_BONUS = 0.3
 """Added where a worker quoted the place verbatim but without a value."""
 MIN_READS = 3
 """Re-reads made before a confirmed value may end the search."""
+COVERED = 0.6
+"""A window this much of which was already re-read is skipped."""
 VERIFY_AT_MOST = 3
 """Values given a second look before one becomes the answer (``verify.py``)."""
 RETRY_ADVICE = "Copy the exact sentence that answers it."
@@ -278,8 +281,8 @@ async def _escalate(
         settled = any(x.supported and _report_fit(run, x).viable for x in reads.values())
         if settled and len(read_windows) >= MIN_READS:
             break
-        if any(w.overlaps(o) for o in read_windows):
-            continue
+        if w.covered(read_windows) >= COVERED:
+            continue  # read already (a window that only touches one read is still read)
         key = _read_key(r, w)
         if key in stored:
             report = stored[key]
@@ -354,7 +357,7 @@ def _report_fit(run: Run, x: Report) -> Fit:
                 parts.append(text[max(lo, x.read_span[0]) : min(hi, x.read_span[1])])
             parts.append(text[lo : min(hi, lo + 600)])
         section = "\n".join(parts)
-    return fit(text[s:e], run.question, headings, section)
+    return fit(text[s:e], run.question, headings, section, x.answer, run.vocabulary)
 
 
 def _viable(run: Run, confirmed: list[Candidate], notes: list[str]) -> list[Candidate]:
@@ -364,8 +367,12 @@ def _viable(run: Run, confirmed: list[Candidate], notes: list[str]) -> list[Cand
     dropped = [c for c in confirmed if not fits[c.key].viable]
     for c in dropped:
         f = fits[c.key]
-        why = (f"marked {', '.join(f.qualifiers)}" if f.qualifiers
-               else "its sentence does not name what was asked")  # fmt: skip
+        if f.qualifiers:
+            why = f"marked {', '.join(f.qualifiers)}"
+        elif not f.kind_ok:
+            why = f"it is not a {asked_kind(run.question)}, which the question asks for"
+        else:
+            why = "its sentence does not name what was asked"
         notes.append(f"verified value {c.answer!r} set aside: {why}")
     viable = [c for c in confirmed if fits[c.key].viable]
     if not viable:

@@ -11,7 +11,7 @@ from typing import Any
 
 from shoal.models.base import Model
 from shoal.store import Store
-from shoal.swarm.check import SourceIndex
+from shoal.swarm.check import SourceIndex, terms
 from shoal.swarm.chunk import Chunk, Segment, chunk_document, coverage, segments
 from shoal.swarm.cost import LeadAlone, lead_alone
 from shoal.swarm.documents import Document
@@ -122,6 +122,12 @@ class Run:
         return {d.id: Outline(d.text) for d in self.docs}
 
     @cached_property
+    def vocabulary(self) -> set[str]:
+        """Every term the input uses (``check.terms``): a name the question uses and the
+        input never does cannot be required of the evidence."""
+        return {t for d in self.docs for t in terms(d.text)}
+
+    @cached_property
     def relevance(self) -> Relevance:
         return Relevance(passages(self.docs, self.count, segs=self.segments,
                                   outlines=self.outlines))  # fmt: skip
@@ -139,7 +145,8 @@ class Run:
     def prepare(self) -> None:
         """Do the CPU-heavy work of a run (splitting, tokenising, indexing) in one go, so a
         caller can run it off the event loop (``Swarm`` does, in a bounded pool)."""
-        _ = (self.chunks, self.index, self.outlines, self.relevance, self.facts, self.lead_alone)
+        _ = (self.chunks, self.index, self.outlines, self.vocabulary, self.relevance,
+             self.facts, self.lead_alone)  # fmt: skip
 
     @property
     def coverage(self) -> float:

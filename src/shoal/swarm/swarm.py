@@ -31,6 +31,7 @@ from shoal.models.base import Model
 from shoal.store import Store
 from shoal.store.schema import LOCAL_TENANT
 from shoal.swarm import cost
+from shoal.swarm.aggregate import NOT_FOUND, UNSURE
 from shoal.swarm.compare import compare
 from shoal.swarm.dispatch import Dispatcher
 from shoal.swarm.documents import TEXT_SUFFIXES, Document, load_path
@@ -44,6 +45,7 @@ from shoal.swarm.query import (
     make_query,
     needs_plan,
     problems,
+    question_operation,
 )
 from shoal.swarm.result import Answer, Event
 from shoal.swarm.run import Run, RunConfig
@@ -98,6 +100,18 @@ def as_documents(value: DocumentsLike, name: str = "document") -> list[Document]
     if not docs:
         raise InputError("no documents given")
     return docs
+
+
+def _maybe_a_stated_number(plan: QueryPlan, answer: Answer, question: str) -> bool:
+    """A "how many" count that found at most one item may be a question about a number the
+    text states ("how many tablets per dose")."""
+    value = (answer.result or {}).get("value")
+    return (
+        plan.operation == "count"
+        and question_operation(question) == "count"
+        and isinstance(value, int | float)
+        and value <= 1
+    )
 
 
 def new_run_id() -> str:
@@ -454,6 +468,8 @@ class Swarm:
         dispatcher = self._dispatcher()
         if plan.operation in RECORD_OPERATIONS:
             answer = await extract(run, dispatcher, plan)
+            if _maybe_a_stated_number(plan, answer, run.question):
+                answer = await self._count_or_lookup(run, dispatcher, plan, answer)
         elif plan.operation == "compare":
             answer = await compare(run)
         elif plan.operation == "summarise":
@@ -465,6 +481,21 @@ class Swarm:
             answer.notes.append(f"{dispatcher.moved} job(s) moved to another worker after theirs "
                                 "went down")  # fmt: skip
         return answer
+
+    async def _count_or_lookup(
+        self, run: Run, dispatcher: Dispatcher, plan: QueryPlan, counted: Answer
+    ) -> Answer:
+        """ "How many Nm does the Kestrel need?" reads like a count, but asks for a number
+        the text states. When a count finds at most one item, the question is also looked
+        up; a confirmed value the text states answers it, else the count stands."""
+        lookup = await find(run, dispatcher)
+        n = (counted.result or {}).get("value")
+        if lookup.answer not in (NOT_FOUND, UNSURE) and lookup.citations:
+            lookup.notes[:0] = [*plan.notes, f"counted as {plan.unit}s, {n} matched; the text "
+                                "states the number asked for, and that is the answer"]  # fmt: skip
+            return lookup
+        counted.notes.append("looked up as a stated number too: none was confirmed")
+        return counted
 
     async def _query(self, run: Run) -> QueryPlan:
         """The run's query plan: stored, or settled now (a lookup needs no lead call unless
