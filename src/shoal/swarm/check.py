@@ -26,6 +26,7 @@ from itertools import accumulate
 from typing import Any
 
 from shoal.swarm.chunk import Chunk
+from shoal.swarm.values import MONTHS, WORD_NUMBERS
 
 _SPACE = re.compile(r"\s+")
 _WORDS = re.compile(r"\S+")
@@ -361,34 +362,7 @@ def akin(a: str, b: str) -> bool:
 
 
 # --- what kind of value does the question ask for? -----------------------------------------
-_MONTHS = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-    ]
-)
+_MONTHS = frozenset(MONTHS)
 _ASKS_DATE = re.compile(
     r"^\s*(when\b|on what (date|day)|in what year|what date|which date|by when)", re.I
 )
@@ -398,29 +372,7 @@ _ASKS_NUMBER = re.compile(
     r"percentage|share|amount|temperature|price|fee)|at how many)\b",
     re.I,
 )
-_NUMBER_WORDS = frozenset(
-    [
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "hundred",
-        "thousand",
-        "million",
-        "billion",
-        "half",
-        "dozen",
-    ]
-)
+_NUMBER_WORDS = frozenset(WORD_NUMBERS) | {"thousand", "million", "billion", "half", "dozen"}
 
 
 def asked_kind(question: str) -> str | None:

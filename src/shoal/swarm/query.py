@@ -16,11 +16,12 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from shoal.errors import ShoalError
 from shoal.models.base import Model
 from shoal.swarm import prompts
+from shoal.swarm.values import WORD_NUMBERS
 
 log = logging.getLogger(__name__)
 
@@ -38,20 +39,7 @@ Operation = Literal[
     "compare",
     "summarise",
 ]
-OPERATIONS: tuple[str, ...] = (
-    "find",
-    "list",
-    "count",
-    "sum",
-    "min",
-    "max",
-    "mean",
-    "group",
-    "top",
-    "judge",
-    "compare",
-    "summarise",
-)
+OPERATIONS: tuple[str, ...] = get_args(Operation)
 RECORD_OPERATIONS = ("list", "count", "sum", "min", "max", "mean", "group", "top", "judge")
 """Operations answered from records extracted item by item and computed by shoal."""
 FieldType = Literal["text", "number", "date", "flag"]
@@ -188,18 +176,6 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 _ASCENDING = re.compile(r"\b(lowest|smallest|fewest|least|cheapest|shortest|earliest)\b", re.I)
-_NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-}
 
 
 STRONG = frozenset({"compare", "summarise", "mean", "sum", "top", "list"})
@@ -251,7 +227,7 @@ def _top_k(question: str) -> int:
     )
     if m:
         word = m.group(1).lower()
-        return int(word) if word.isdigit() else _NUMBER_WORDS[word]
+        return int(word) if word.isdigit() else WORD_NUMBERS[word]
     m = re.search(r"\btop (\d+)", question, re.I)
     return int(m.group(1)) if m else 1
 
