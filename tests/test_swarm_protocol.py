@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -589,3 +590,25 @@ def test_a_path_given_as_a_string_is_read_or_refused_never_taken_as_text(tmp_pat
         as_documents("report.md")
     assert as_documents("The access code is 48213.")[0].text == "The access code is 48213."
     assert len(as_documents([str(report), Document("b", "text b")])) == 2
+
+
+def test_a_choice_that_changes_with_the_order_of_the_reports_is_no_choice() -> None:
+    """A lead that picks whichever report it reads first is asked again with the reports
+    the other way round; its pick changes, so shoal says the evidence conflicts instead of
+    answering. A lead that picks by content keeps its answer (the test above)."""
+    worker = ScriptedModel(finder(ANY_VAULT), name="worker")
+    gullible = lead(choose=None, finds=ANY_VAULT)  # confirms both vaults' codes
+    asked: list[list[str]] = []
+
+    def first_read(messages):  # type: ignore[no-untyped-def]
+        if messages[0]["content"] in (prompts.READ_SYSTEM, prompts.VERIFY_SYSTEM):
+            return gullible._respond(messages)
+        blocks = re.findall(r"\[(E\d+)\] answer: \"(.*?)\"", messages[-1]["content"])
+        asked.append([a for _, a in blocks])
+        eid, answer = blocks[0]
+        return json.dumps({"action": "answer", "answer": answer, "evidence": [eid]})
+
+    answer = swarm(ScriptedModel(first_read, name="lead"), worker).ask(doc(4000), QUESTION)
+    assert len(asked) == 2 and asked[1] == asked[0][::-1]
+    assert answer.answer == UNSURE and not answer.citations
+    assert any("other order" in n for n in answer.notes)

@@ -10,7 +10,7 @@ documents hold no answer at all, only the near misses: the right reply is "not f
 Splits: ``TUNE`` genres are the ones the protocol was first developed on. ``DEV`` genres
 were written as held-out ones, but their failures were then studied to change the protocol.
 ``STUDIED`` genres (``fresh.py``) were written before the protocol ran on them and measured
-once as held out (``benchmarks/results/longdoc-first.json``); their failures then changed
+once as held out (``benchmarks/results/longdoc-studied.json``); their failures then changed
 the protocol too, so they are reported apart. ``HELD_OUT`` genres (``fresh2.py``) and the
 real documents (``real.py``) were written before the protocol ran on them and no decision
 was based on them. Every case is deterministic in (genre, tokens, seed).

@@ -113,9 +113,11 @@ class Evidence:
 
 
 def render(
-    cands: list[Candidate], query: str, count: Callable[[str], int], budget: int
-) -> Evidence:
-    """The evidence block the lead reads, within ``budget`` tokens."""
+    cands: list[Candidate], query: str, count: Callable[[str], int], budget: int,
+    *, reverse: bool = False,
+) -> Evidence:  # fmt: skip
+    """The evidence block the lead reads, within ``budget`` tokens: the most relevant
+    values that fit, shown most relevant first (``reverse``: the same values, last first)."""
     shown: list[Candidate] = []
     parts: list[str] = []
     used = 0
@@ -136,6 +138,8 @@ def render(
         parts.append(block)
         used += n
     left_out = len(cands) - len(shown)
+    if reverse:
+        shown, parts = shown[::-1], parts[::-1]
     text = "".join(parts) or "(no verified answer)\n"
     if left_out:
         text += f"({left_out} less relevant answers not shown)\n"
@@ -163,9 +167,34 @@ async def choose(
 ) -> Choice:
     """The lead picks one of several confirmed values, by their context. Its reply must
     name a shown candidate or state a value one of them carries; anything else (its own
-    guess, the question restated, an unusable reply) is not an answer."""
+    guess, the question restated, an unusable reply) is not an answer.
+
+    A small lead leans to whichever report it reads first or last, so it is asked twice,
+    the second time with the reports in the other order; a pick that changes with the
+    order is no choice at all (shoal then says the evidence conflicts rather than pass on
+    a coin toss with citations). A second call that fails leaves the first pick standing."""
     query = question + " " + " ".join(tasks)
-    evidence = render(confirmed, query, lead.count_tokens, budget)
+    first = await _pick(lead, question, tasks, render(confirmed, query, lead.count_tokens,
+                                                      budget), timeout)  # fmt: skip
+    if first.candidate is None or first.shown < 2:
+        return first
+    again = await _pick(lead, question, tasks, render(confirmed, query, lead.count_tokens,
+                                                      budget, reverse=True), timeout)  # fmt: skip
+    if again.candidate is None and again.fallback and again.fallback.startswith(UNUSABLE):
+        return first
+    if again.candidate is not first.candidate:
+        return Choice(None, "the lead's pick changed when the reports were shown in the other "
+                      "order", first.shown, first.left_out)  # fmt: skip
+    return first
+
+
+UNUSABLE = "lead reply unusable"
+
+
+async def _pick(
+    lead: Model, question: str, tasks: list[str], evidence: Evidence, timeout: float | None
+) -> Choice:
+    """One ask of the lead over one rendering of the evidence."""
     messages = prompts.aggregate_messages(question, tasks, evidence.text, False)
     try:
         reply = await lead.complete(
@@ -177,7 +206,7 @@ async def choose(
         )
     except ShoalError as exc:
         log.warning("lead's choice unusable: %s", exc)
-        return Choice(None, f"lead reply unusable: {exc}", len(evidence.shown), evidence.left_out)
+        return Choice(None, f"{UNUSABLE}: {exc}", len(evidence.shown), evidence.left_out)
     value = reply.parsed
     by_id = {c.id: c for c in evidence.shown}
     cited = [by_id[i] for i in dict.fromkeys(value.get("evidence") or []) if i in by_id]
