@@ -242,9 +242,12 @@ VERIFY_SYSTEM = (
 )
 
 
-def verify_messages(question: str, sentence: str, value: str) -> list[Message]:
+def verify_messages(
+    question: str, sentence: str, value: str, system: str = VERIFY_SYSTEM
+) -> list[Message]:
+    """A second look at one value (``system``: ``VERIFY_SYSTEM``, or another framing to compare)."""
     return [
-        {"role": "system", "content": VERIFY_SYSTEM},
+        {"role": "system", "content": system},
         {"role": "user", "content": f"Question: {question}\nSentence: {sentence}\nValue: {value}"},
     ]
 
