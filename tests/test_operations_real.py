@@ -1,0 +1,67 @@
+"""Counts and screenings on the real embedded pair: Qwen2.5-Coder-1.5B leads, SmolLM2-135M
+reads. What shoal guarantees whatever the models do is asserted exactly: the operation the
+question asks for, a result shoal computed from the items it shows, every item cited
+verbatim, no look-alike counted (another depot, another severity, a retracted line; a
+candidate who moved away or has four years of Rust). How many of the true items the small
+models find is a figure of ``benchmarks/aggregate.py``, not of a test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks.corpus.aggregate import count_case, screen_case
+from shoal.models import get_model
+from shoal.store import Store
+from shoal.swarm import Document, Swarm
+
+from .conftest import need_model
+
+pytestmark = pytest.mark.real
+
+
+def _pair() -> Swarm:
+    need_model("smollm2-135m")
+    need_model("qwen2.5-coder-1.5b")
+    return Swarm(lead="qwen2.5-coder-1.5b", workers="smollm2-135m", store=Store())
+
+
+def test_a_count_over_a_log_counts_only_verified_matching_lines() -> None:
+    case = count_case(1500, 4, get_model("smollm2-135m").count_tokens)
+    assert case.answer >= 2  # the look-alikes around it are what is tested
+
+    answer = _pair().ask(Document("incidents.log", case.text), case.question)
+
+    assert answer.operation == "count", answer.notes
+    assert answer.result is not None
+    counted = answer.result["value"]
+    assert counted == len(answer.items) == answer.result["matching"]
+    for item in answer.items:
+        (cite,) = item["citations"]
+        assert case.text[cite["start"] : cite["end"]] == cite["text"]
+        # a counted line is a line that counts: nothing invented, no look-alike
+        line = next(m for m in case.matching if cite["text"].strip() in m or m in cite["text"])
+        assert line in case.text
+    assert str(counted) in answer.answer
+    assert counted <= case.answer
+
+
+def test_a_screening_of_a_folder_judges_every_file_and_passes_only_true_matches(
+    tmp_path: Path,
+) -> None:
+    case = screen_case(6, 1)
+    for name, text in case.files.items():
+        (tmp_path / name).write_text(text)
+
+    answer = _pair().ask(tmp_path, case.question)
+
+    assert answer.operation == "judge", answer.notes
+    assert sorted(i["label"] for i in answer.items) == sorted(case.files)  # one per file
+    passed = {i["label"] for i in answer.items if i["passes"]}
+    assert passed <= case.answer, (passed, case.answer)  # no near miss passes
+    for item in answer.items:
+        for cite in item["citations"]:
+            text = case.files[cite["document"]]
+            assert text[cite["start"] : cite["end"]] == cite["text"]
+    assert answer.result is not None and answer.result["value"] == len(passed)
