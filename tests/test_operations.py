@@ -4,6 +4,7 @@ compare and summarise; every item verified and cited, arithmetic done by shoal."
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,8 @@ from benchmarks.corpus.aggregate import count_case, list_case, screen_case
 from shoal.cli import cli
 from shoal.models import ScriptedModel, register
 from shoal.store import Store
-from shoal.swarm import Document, Swarm
+from shoal.swarm import Answer, Document, Swarm
+from shoal.swarm.aggregate import UNSURE
 from shoal.swarm.query import QueryPlan, from_reply, problems, settle
 from shoal.swarm.records import check_extraction
 from shoal.swarm.units import Unit, could_match
@@ -507,14 +509,17 @@ def test_a_plan_that_leaves_out_a_named_thing_is_written_again() -> None:
     assert answer.result and answer.result["value"] == case.answer
 
 
-def test_a_how_many_question_about_a_stated_number_is_looked_up_when_the_count_is_degenerate() -> (
-    None
-):
+def _kestrel_torque(rival: bool) -> Answer:
+    """ "How many Nm ...?" over a manual that states the torque (and, with ``rival``, a
+    second torque for the Kestrel that a position-biased lead cannot choose between)."""
     from shoal.swarm import prompts
 
-    text = ("# Service manual\n\n" + "Check the tyres once a month. " * 40
-            + "\n\nWheel nut torque for the Kestrel: 115 Nm, checked again after 50 km.\n\n"
-            + "Never open the coolant reservoir while hot. " * 40)  # fmt: skip
+    stated = ["Wheel nut torque for the Kestrel: 115 Nm, checked again after 50 km."]
+    if rival:
+        stated.append("Wheel nut torque for the Kestrel is 125 Nm on the winter rims.")
+    text = ("# Service manual\n\n" + "Check the tyres once a month. " * 40 + "\n\n"
+            + ("\n\n" + "Never open the coolant reservoir while hot. " * 40 + "\n\n").join(stated)
+            + "\n\n" + "Never open the coolant reservoir while hot. " * 40)  # fmt: skip
     question = "How many Nm do the wheel nuts of the Kestrel need?"
     plan = {"operation": "count", "unit": "Nm", "fields": [
         {"name": "wheel", "type": "text", "description": "the wheel"}],
@@ -526,21 +531,38 @@ def test_a_how_many_question_about_a_stated_number_is_looked_up_when_the_count_i
         if system == prompts.QUERY_SYSTEM:
             return json.dumps(plan)
         if system == prompts.READ_SYSTEM:
-            if "115 Nm" in messages[-1]["content"]:
-                return json.dumps({"answer": "115 Nm", "quote": "Wheel nut torque for the "
-                                   "Kestrel: 115 Nm, checked again after 50 km."})  # fmt: skip
+            for sentence in stated:
+                if sentence in messages[-1]["content"]:
+                    value = re.search(r"\d+ Nm", sentence).group(0)  # type: ignore[union-attr]
+                    return json.dumps({"answer": value, "quote": sentence})
             return json.dumps({"answer": None, "quote": None})
         if system == prompts.VERIFY_SYSTEM:
             return json.dumps({"reason": "states it", "verdict": "yes"})
+        if system.startswith(prompts.AGGREGATE_SYSTEM):  # whichever report comes first
+            eid, value = re.findall(r"\[(E\d+)\] answer: \"(.*?)\"", messages[-1]["content"])[0]
+            return json.dumps({"action": "answer", "answer": value, "evidence": [eid]})
         return json.dumps({"records": []})
 
     worker = ScriptedModel(lambda m: json.dumps({"records": [], "answer": None, "quote": None,
                                                  "confidence": 0}), name="worker")  # fmt: skip
-    answer = Swarm(lead=ScriptedModel(respond, name="lead"), workers=worker,
-                   store=Store()).ask(text, question)  # fmt: skip
+    return Swarm(lead=ScriptedModel(respond, name="lead"), workers=worker,
+                 store=Store()).ask(text, question)  # fmt: skip
+
+
+def test_a_how_many_question_about_a_stated_number_is_looked_up_when_the_count_is_degenerate() -> (
+    None
+):
+    answer = _kestrel_torque(rival=False)
     assert answer.answer == "115 Nm" and answer.operation == "find"
     assert "115 Nm" in answer.citations[0].text
     assert any("states the number asked for" in n for n in answer.notes)
+
+
+def test_a_degenerate_count_is_no_way_out_of_conflicting_stated_numbers() -> None:
+    answer = _kestrel_torque(rival=True)
+    assert answer.answer == UNSURE and not answer.citations
+    assert "match" not in answer.answer  # not "0 Nm(s) match"
+    assert any("several numbers" in n for n in answer.notes)
 
 
 def test_a_value_not_of_the_kind_asked_is_never_the_answer() -> None:

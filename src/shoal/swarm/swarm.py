@@ -487,12 +487,19 @@ class Swarm:
     ) -> Answer:
         """ "How many Nm does the Kestrel need?" reads like a count, but asks for a number
         the text states. When a count finds at most one item, the question is also looked
-        up; a confirmed value the text states answers it, else the count stands."""
+        up; a confirmed value the text states answers it. Several stated values the lookup
+        could not choose between make the answer "the evidence conflicts": a degenerate
+        count is no way out of a conflict. Only when the text states no such number does
+        the count stand."""
         lookup = await find(run, dispatcher)
         n = (counted.result or {}).get("value")
-        if lookup.answer not in (NOT_FOUND, UNSURE) and lookup.citations:
-            lookup.notes[:0] = [*plan.notes, f"counted as {plan.unit}s, {n} matched; the text "
-                                "states the number asked for, and that is the answer"]  # fmt: skip
+        if lookup.answer == UNSURE or (lookup.answer != NOT_FOUND and lookup.citations):
+            settled = (
+                "the text states several numbers for it and none could be chosen"
+                if lookup.answer == UNSURE
+                else "the text states the number asked for, and that is the answer"
+            )
+            lookup.notes[:0] = [*plan.notes, f"counted as {plan.unit}s, {n} matched; {settled}"]
             return lookup
         counted.notes.append("looked up as a stated number too: none was confirmed")
         return counted
