@@ -24,7 +24,10 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 _ATX = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+\S.*$", re.MULTILINE)
-_SETEXT = re.compile(r"^([^\n]*\S[^\n]*)\n[ \t]{0,3}(=+|-{3,})[ \t]*$", re.MULTILINE)
+# A line with something on it, then its underline. Linear in the line's length: the obvious
+# ``[^\n]*\S[^\n]*`` backtracks quadratically on every long line that is not underlined,
+# holding the GIL for seconds on a large input and stalling the server's event loop.
+_SETEXT = re.compile(r"^(?=[^\n]*\S)([^\n]+)\n[ \t]{0,3}(=+|-{3,})[ \t]*$", re.MULTILINE)
 _SECTION = re.compile(r"^[ \t]*\[[^\]\n]{1,120}\][ \t]*$", re.MULTILINE)
 _LINE = re.compile(r"[^\n]*\n?")
 _DELIMITERS = ("|", ",", ";", "\t")
