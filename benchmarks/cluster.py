@@ -175,8 +175,13 @@ async def real_model(jobs_n: int) -> list[dict[str, Any]]:
         await asyncio.gather(*(ex.complete(calls[a]) for a in range(actors)))  # load models
         with ledger.scope(ledger.NOWHERE):
             start = time.perf_counter()
-            replies = await asyncio.gather(*(ex.complete(c) for c in calls))
+            # a malformed reply is a failed job (the dispatcher rejects it), not a failed run
+            done = await asyncio.gather(*(ex.complete(c) for c in calls), return_exceptions=True)
             elapsed = time.perf_counter() - start
+        failed = [r for r in done if isinstance(r, BaseException)]
+        if any(not isinstance(r, ShoalError) for r in failed):
+            raise next(r for r in failed if not isinstance(r, ShoalError))
+        replies = [r for r in done if not isinstance(r, BaseException)]
         prompt = sum(r.usage.prompt_tokens for r, _ in replies)
         rows.append(
             {
@@ -184,6 +189,7 @@ async def real_model(jobs_n: int) -> list[dict[str, Any]]:
                 "model": "smollm2-135m",
                 "actors": actors,
                 "jobs": len(calls),
+                "failed_jobs": len(failed),
                 "prompt_tokens": prompt,
                 "seconds": elapsed,
                 "prompt_tok_s": prompt / elapsed,
@@ -272,11 +278,12 @@ def main() -> None:
         print()
         print(
             markdown(
-                ["actors", "jobs", "prompt tokens", "s", "tok/s"],
+                ["actors", "jobs", "failed", "prompt tokens", "s", "tok/s"],
                 [
                     [
                         str(r["actors"]),
                         str(r["jobs"]),
+                        str(r["failed_jobs"]),
                         str(r["prompt_tokens"]),
                         f"{r['seconds']:.1f}",
                         f"{r['prompt_tok_s']:.0f}",
