@@ -185,8 +185,9 @@ class RayExecutor:
             except (ray.exceptions.RayActorError, ray.exceptions.ActorUnavailableError,
                     ray.exceptions.WorkerCrashedError, ray.exceptions.NodeDiedError,
                     ray.exceptions.ObjectLostError) as exc:  # fmt: skip
-                log.warning("a Ray worker for %s died (%s); sending the job to another",
-                            spec, type(exc).__name__)  # fmt: skip
+                if actor in self.pools[spec]:  # said once per dead actor, not once per job
+                    log.warning("a Ray worker for %s died (%s); its jobs go to the others",
+                                spec, type(exc).__name__)  # fmt: skip
                 self._replace(spec, actor)
                 if tries == 0:
                     self.retried += 1
