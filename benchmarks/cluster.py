@@ -153,6 +153,12 @@ async def recovery(n: int, concurrency: int) -> dict[str, Any]:
     }
 
 
+async def bounded(ex: Any, call: Call, slots: asyncio.Semaphore) -> Any:
+    """One call, at most ``slots`` in flight: a deadline then covers the call, not a queue."""
+    async with slots:
+        return await ex.complete(call)
+
+
 async def real_model(jobs_n: int) -> list[dict[str, Any]]:
     from benchmarks.corpus.haystack import build
     from shoal.cluster import RayExecutor
@@ -173,10 +179,12 @@ async def real_model(jobs_n: int) -> list[dict[str, Any]]:
             for i, t in enumerate(texts)
         ]
         await asyncio.gather(*(ex.complete(calls[a]) for a in range(actors)))  # load models
+        slots = asyncio.Semaphore(2 * actors)  # as the dispatcher bounds a backend
         with ledger.scope(ledger.NOWHERE):
             start = time.perf_counter()
             # a malformed reply is a failed job (the dispatcher rejects it), not a failed run
-            done = await asyncio.gather(*(ex.complete(c) for c in calls), return_exceptions=True)
+            done = await asyncio.gather(*(bounded(ex, c, slots) for c in calls),
+                                        return_exceptions=True)  # fmt: skip
             elapsed = time.perf_counter() - start
         failed = [r for r in done if isinstance(r, BaseException)]
         if any(not isinstance(r, ShoalError) for r in failed):

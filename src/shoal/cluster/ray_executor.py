@@ -180,7 +180,9 @@ class RayExecutor:
                 else:
                     raw = await ref
             except TimeoutError as exc:
-                ray.cancel(ref, force=True)
+                # actor tasks cannot be force-cancelled (Ray raises ValueError): ask politely
+                with contextlib.suppress(Exception):
+                    ray.cancel(ref)
                 raise ModelTimeoutError(f"{spec} on Ray did not answer in time") from exc
             except (ray.exceptions.RayActorError, ray.exceptions.ActorUnavailableError,
                     ray.exceptions.WorkerCrashedError, ray.exceptions.NodeDiedError,
