@@ -86,6 +86,42 @@ def test_without_tests_the_docstring_examples_are_the_tests() -> None:
     assert result.attempts[0].verdict.total == 2
 
 
+def test_examples_are_read_in_the_forms_docstrings_write_them() -> None:
+    def ex(doc: str, sig: str = "f(x)") -> list[tuple[str, str]]:
+        return docstring_examples(f'def {sig}:\n    """Doc.\n{doc}\n    """\n', sig.split("(")[0])
+
+    # arrows, with a bullet, a leading "for", a JavaScript boolean or a trailing comment
+    doc = "f(1) ==> True\n* f([]) => []\nfor f(2) == 3\nf(4) => true\nf(5)  # returns 'a'"
+    assert ex(doc) == [("f(1)", "True"), ("f([])", "[]"), ("f(2)", "3"), ("f(4)", "True"),
+                       ("f(5)", "'a'")]  # fmt: skip
+    # a doctest line that is itself the comparison
+    assert ex(">>> f([1, 2]) == 2\n>>> f([]) == None") == [("f([1, 2])", "2"), ("f([])", "None")]
+    # prose: Input/Output with the parameters by name, or one bare argument; "For ... the
+    # output should be"
+    assert ex("Input: arr = [1, 2], k = 3\nOutput: [2]\nInput: k = 1, arr = []\nOutput: []",
+              "g(arr, k)") == [("g(arr=[1, 2], k=3)", "[2]"), ("g(k=1, arr=[])", "[]")]  # fmt: skip
+    assert ex("Input: [4,2,3]\nOutput: [2, 1]") == [("f([4, 2, 3])", "[2, 1]")]
+    assert ex('For num = "AB" the output should be 1.', "h(num)") == [("h(num='AB')", "1")]
+    # f(x) = y only with literal values that agree on their type
+    assert ex("f(12, 15) = 14\nf(13, 12) = -1") == [("f(12, 15)", "14"), ("f(13, 12)", "-1")]
+
+
+def test_example_forms_that_may_not_be_tests_are_left_out() -> None:
+    def ex(doc: str, sig: str = "f(x)") -> list[tuple[str, str]]:
+        return docstring_examples(f'def {sig}:\n    """Doc.\n{doc}\n    """\n', sig.split("(")[0])
+
+    # a recurrence, and a call on a name: definitions, not tests
+    assert ex("f(n) == f(n-1) + f(n-2)\nf(a) => False") == []
+    # HumanEval/130: statements about the sequence beside a call that returns a list
+    assert ex("f(1) = 3\nf(n) = 1 + n / 2, if n is even.\nf(2) = 1 + (2 / 2) = 2\n"
+              "f(4) = 3\nf(3) = [1, 3, 2, 8]") == []  # fmt: skip
+    # prose arguments that are not the function's parameters, or not literals
+    assert ex("Input: grid = [[1]], k = 1\nOutput: [1]", "g(arr, k)") == []
+    assert ex("Input: n\nOutput: 3") == []
+    # another function's calls
+    assert ex("g(1) ==> 2\n>>> g(1) == 2") == []
+
+
 def test_an_interrupted_code_run_resumes_without_redoing_rounds() -> None:
     from shoal.errors import BackendUnavailableError, ShoalError
 

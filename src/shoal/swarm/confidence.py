@@ -30,11 +30,11 @@ CONFLICT_FALLBACK = 0.5
 REFUTED = 0.15
 """Taken off for each re-read of this candidate's passage that did not confirm it."""
 CORROBORATED = 0.03
+"""Added when workers found it in two or more places."""
 SECOND_LOOK = 0.0
 """Added when the stronger model's second look said yes. Nothing: measured on the first
 held-out genres, the 1.5B lead said yes to look-alikes as readily as to answers (its no is
 what counts: ``verify.py`` sets such values aside)."""
-"""Added when workers found it in two or more places."""
 PARTIAL_NAME = 0.1
 """Taken off when the value's sentence names only some of what the question names."""
 OFF_TOPIC = 0.3
