@@ -612,3 +612,25 @@ def test_a_choice_that_changes_with_the_order_of_the_reports_is_no_choice() -> N
     assert len(asked) == 2 and asked[1] == asked[0][::-1]
     assert answer.answer == UNSURE and not answer.citations
     assert any("other order" in n for n in answer.notes)
+
+
+def test_a_second_ask_that_fails_leaves_the_first_pick_standing() -> None:
+    """The order-swapped ask is a check, not a vote: a failed call (an unusable reply) has
+    no opinion, so the first pick stands; only a pick that changed overturns it."""
+    worker = ScriptedModel(finder(ANY_VAULT), name="worker")
+    gullible = lead(choose=None, finds=ANY_VAULT)
+    picks: list[str] = []
+    garbled: list[int] = []
+
+    def once_then_garbage(messages):  # type: ignore[no-untyped-def]
+        if messages[0]["content"] in (prompts.READ_SYSTEM, prompts.VERIFY_SYSTEM):
+            return gullible._respond(messages)
+        if picks:
+            garbled.append(1)
+            return "I cannot decide."  # not the JSON asked for, on every retry
+        eid, answer = re.findall(r"\[(E\d+)\] answer: \"(.*?)\"", messages[-1]["content"])[0]
+        picks.append(answer)
+        return json.dumps({"action": "answer", "answer": answer, "evidence": [eid]})
+
+    answer = swarm(ScriptedModel(once_then_garbage, name="lead"), worker).ask(doc(4000), QUESTION)
+    assert garbled and picks and answer.answer == picks[0] and answer.citations

@@ -154,6 +154,9 @@ class Choice:
     fallback: str | None = None
     shown: int = 0
     left_out: int = 0
+    failed: bool = False
+    """The call itself failed (an error, an unusable reply): no opinion, unlike a reply
+    that named no value."""
 
 
 async def choose(
@@ -180,7 +183,7 @@ async def choose(
         return first
     again = await _pick(lead, question, tasks, render(confirmed, query, lead.count_tokens,
                                                       budget, reverse=True), timeout)  # fmt: skip
-    if again.candidate is None and again.fallback and again.fallback.startswith(UNUSABLE):
+    if again.failed:
         return first
     if again.candidate is not first.candidate:
         return Choice(None, "the lead's pick changed when the reports were shown in the other "
@@ -206,7 +209,7 @@ async def _pick(
         )
     except ShoalError as exc:
         log.warning("lead's choice unusable: %s", exc)
-        return Choice(None, f"{UNUSABLE}: {exc}", len(evidence.shown), evidence.left_out)
+        return Choice(None, f"{UNUSABLE}: {exc}", len(evidence.shown), evidence.left_out, True)
     value = reply.parsed
     by_id = {c.id: c for c in evidence.shown}
     cited = [by_id[i] for i in dict.fromkeys(value.get("evidence") or []) if i in by_id]
