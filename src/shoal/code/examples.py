@@ -113,12 +113,7 @@ def _call(entry_point: str, args: str, params: list[str] | None) -> str | None:
             break
         except SyntaxError:
             continue
-    if not isinstance(call, ast.Call):
-        return None
-    try:
-        for node in [*call.args, *(k.value for k in call.keywords)]:
-            ast.literal_eval(node)
-    except ValueError:
+    if not isinstance(call, ast.Call) or not _all_literal(call):
         return None
     names = [k.arg for k in call.keywords]
     if call.args and (names or len(call.args) != len(params)):
@@ -232,10 +227,13 @@ def _literal_args(call: str) -> bool:
         node = ast.parse(call, mode="eval").body
     except SyntaxError:
         return False
-    if not isinstance(node, ast.Call):
-        return False
+    return isinstance(node, ast.Call) and _all_literal(node)
+
+
+def _all_literal(call: ast.Call) -> bool:
+    """Whether every argument of ``call`` is a Python literal."""
     try:
-        for a in [*node.args, *(k.value for k in node.keywords)]:
+        for a in [*call.args, *(k.value for k in call.keywords)]:
             ast.literal_eval(a)
     except ValueError:
         return False
