@@ -576,3 +576,27 @@ def test_a_value_not_of_the_kind_asked_is_never_the_answer() -> None:
     sentence = "The night porter of the Dunmore archive moved its shelving."
     assert not fit(sentence, q, answer="the night porter").viable
     assert fit(sentence, q).viable  # the sentence itself names what was asked
+
+
+def test_a_plan_is_repaired_of_conditions_the_question_did_not_ask_for() -> None:
+    from shoal.swarm.query import Condition, Field, QueryPlan, repair
+
+    q = "What are all the deadlines this agreement sets, and when is each due?"
+    plan = QueryPlan("list", "deadline", [Field("section", "text"), Field("date", "date")],
+                     [Condition("section", "contains", "Deadline")])  # fmt: skip
+    fixed = repair(plan, q)
+    assert fixed.where == [] and any("names the deadline themselves" in n for n in fixed.notes)
+
+    q = "How many severity-3 incidents did the Cobalt depot log?"
+    plan = QueryPlan("count", "incident", [Field("severity", "number")],
+                     [Condition("severity", "eq", "3"), Condition("depot", "contains", "Cobalt"),
+                      Condition("contract", "contains", "annex")])  # fmt: skip
+    fixed = repair(plan, q)
+    # a real filter stays; a field the lead forgot is declared; an invented one goes
+    assert [c.field for c in fixed.where] == ["severity", "depot"]
+    assert fixed.field_named("depot") is not None and fixed.field_named("depot").type == "text"
+    assert any("'contract' is not a field" in n for n in fixed.notes)
+    # a filter that only shares a word with the unit is still a filter
+    plan = QueryPlan("count", "incident", [Field("kind", "text")],
+                     [Condition("kind", "contains", "critical incident")])  # fmt: skip
+    assert len(repair(plan, "How many critical incidents were logged?").where) == 1

@@ -21,7 +21,7 @@ from typing import Any, Literal, get_args
 from shoal.errors import ShoalError
 from shoal.models.base import Model
 from shoal.swarm import prompts
-from shoal.swarm.values import WORD_NUMBERS
+from shoal.swarm.values import WORD_NUMBERS, parse_date
 
 log = logging.getLogger(__name__)
 
@@ -265,6 +265,54 @@ def settle(plan: QueryPlan, question: str, documents: int) -> QueryPlan:
     return plan
 
 
+# --- repair --------------------------------------------------------------------------------
+def repair(plan: QueryPlan, question: str) -> QueryPlan:
+    """Slips of a small lead, mended before the plan is checked, each noted on the plan:
+
+    - a condition that names the items themselves (``section contains 'Deadline'`` in a
+      list of deadlines) filters nothing the question asked to filter, yet rules out every
+      item whose text does not repeat the word: it is dropped;
+    - a condition on a field the plan never declared is kept, and its field declared (typed
+      by its comparison), when it uses a word of the question and the plan copies other
+      fields: the lead forgot one field, and the plan should not be thrown away for a
+      lookup; one that uses no word of the question is dropped (conditions carry what the
+      question names; ``omissions`` checks that none of that is lost)."""
+    from shoal.swarm.check import akin, terms
+
+    asked = set(terms(question))
+    unit = [t.rstrip("s") for t in terms(plan.unit) if t not in ("item", "items")]
+    kept = []
+    for c in plan.where:
+        said = [t for t in terms(c.value) if not t.isdigit()]
+        if (
+            c.op in ("contains", "eq")
+            and said
+            and unit
+            and all(any(akin(t.rstrip("s"), u) for u in unit) for t in said)
+        ):
+            plan.notes.append(f"condition {c.describe()} dropped: it names the {plan.unit} "
+                              "themselves, not a filter on them")  # fmt: skip
+            continue
+        declared = plan.field_named(c.field) is not None
+        uses_question = bool(asked & set(terms(f"{c.field.replace('_', ' ')} {c.value}")))
+        if not declared and not uses_question:
+            plan.notes.append(f"condition {c.describe()} dropped: {c.field!r} is not a field "
+                              "and the question names none of it")  # fmt: skip
+            continue
+        if not declared and plan.fields and c.field:
+            if c.op in ("is_true", "is_false"):
+                kind = "flag"
+            elif c.op in ("gt", "ge", "lt", "le"):
+                kind = "date" if parse_date(c.value) is not None else "number"
+            else:
+                kind = "text"
+            plan.fields.append(Field(c.field, kind, f"the {c.field.replace('_', ' ')}"))
+            plan.notes.append(f"field {c.field!r} ({kind}) declared: a condition uses it")
+        kept.append(c)
+    plan.where = kept
+    return plan
+
+
 # --- validation ----------------------------------------------------------------------------
 def _clean_name(name: str) -> str:
     return _NAME.sub("_", name.strip().lower()).strip("_")[:40]
@@ -371,14 +419,14 @@ async def make_query(
             messages, schema=prompts.QUERY_SCHEMA, max_tokens=450, role="lead",
             timeout=timeout,
         )  # fmt: skip
-        plan = settle(from_reply(reply.parsed), question, documents)
+        plan = settle(repair(from_reply(reply.parsed), question), question, documents)
         missing = omissions(plan, question)
         if missing and plan.operation in RECORD_OPERATIONS:
             again = await lead.complete(
                 prompts.query_repair_messages(messages, reply.text, missing),
                 schema=prompts.QUERY_SCHEMA, max_tokens=450, role="lead", timeout=timeout,
             )  # fmt: skip
-            second = settle(from_reply(again.parsed), question, documents)
+            second = settle(repair(from_reply(again.parsed), question), question, documents)
             left = omissions(second, question)
             if len(left) < len(missing) and not problems(second):
                 second.notes.append(
