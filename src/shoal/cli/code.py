@@ -24,7 +24,9 @@ class CodeProgress:
         d = event.data
         if self.quiet:
             return
-        if event.kind == "round":
+        if event.kind == "round" and d.get("sampling"):
+            err.print(f"[dim]sampling {d['candidates'] - 1} more draft(s)[/]")
+        elif event.kind == "round":
             err.print(f"\n[bold]round {d['round']}[/] ({d['candidates']} draft(s))")
         elif event.kind == "code" and d["candidate"] == 0:
             out.out(d["text"], end="", highlight=False)
@@ -66,6 +68,10 @@ def print_code(result: Any) -> None:
 @click.option("--rounds", type=click.IntRange(1, 20), default=3, show_default=True)
 @click.option("--candidates", type=click.IntRange(1, 16), default=1, show_default=True,
               help="Drafts written each round; the sandbox picks.")  # fmt: skip
+@click.option("--sample-when", type=click.Choice(["failure", "always"]), default="failure",
+              show_default=True,
+              help="Sample the extra candidates only once the first greedy draft has failed "
+                   "its tests, or from the start.")  # fmt: skip
 @click.option("--timeout", type=click.FloatRange(0.5, 600), default=10.0, show_default=True,
               help="Seconds each run of the code may take.")  # fmt: skip
 @click.option("--allow-weak-sandbox", is_flag=True,
@@ -76,7 +82,7 @@ def print_code(result: Any) -> None:
 def code(
     ctx: click.Context, task: str, tests_path: Path | None, prompt_path: Path | None,
     draft_path: Path | None, entry: str, model: str | None, rounds: int, candidates: int,
-    timeout: float, allow_weak_sandbox: bool, as_json: bool,
+    sample_when: str, timeout: float, allow_weak_sandbox: bool, as_json: bool,
 ) -> None:  # fmt: skip
     """Write code for TASK, run it against the tests in a sandbox, fix it, up to --rounds."""
     from shoal.cli.common import recording
@@ -88,8 +94,8 @@ def code(
     prompt = prompt_path.read_text(encoding="utf-8") if prompt_path else ""
     draft = draft_path.read_text(encoding="utf-8") if draft_path else ""
     coder = Coder(model or DEFAULT_LEAD, store=store_of(ctx), rounds=rounds,
-                  candidates=candidates, limits=Limits(wall_seconds=timeout,
-                                                       cpu_seconds=max(1, int(timeout))),
+                  candidates=candidates, sample_when=sample_when,
+                  limits=Limits(wall_seconds=timeout, cpu_seconds=max(1, int(timeout))),
                   allow_weak_sandbox=allow_weak_sandbox or None,
                   on_event=CodeProgress(as_json))  # fmt: skip
     with recording(ctx):

@@ -4,8 +4,12 @@ Each round, ``candidates`` drafts are written (the first greedy, the others samp
 differ), streamed as they are written (``code`` events), and run in the sandbox against the
 tests: the user's, else the examples in the function's docstring. The first that passes
 wins; otherwise the one that passes most tests is revised next round, with its failures and
-tracebacks. Every attempt (code, verdict, output, tokens, seconds, cost) is stored as a job
-of the run; a resumed run repeats no finished round.
+tracebacks. By default (``sample_when="failure"``) the first round's greedy draft is run
+before any other is sampled: most tasks pass at once, and sampling K drafts for them would
+cost K times the tokens for nothing; ``"always"`` drafts all K together from the start.
+
+Every attempt (code, verdict, output, tokens, seconds, cost) is stored as a job of the run; a
+resumed run repeats no finished round.
 """
 
 from __future__ import annotations
@@ -33,6 +37,10 @@ from shoal.swarm.result import Event
 from shoal.types import Usage
 
 log = logging.getLogger(__name__)
+
+SAMPLE_WHEN = ("failure", "always")
+"""When a round's extra candidates are sampled: only after the first round's greedy draft
+failed its tests, or always."""
 
 
 @dataclass
@@ -110,6 +118,7 @@ class Coder:
         db: str | None = None,
         rounds: int = 3,
         candidates: int = 1,
+        sample_when: str = "failure",
         limits: Limits | None = None,
         temperature: float = 0.8,
         max_tokens: int = 768,
@@ -121,6 +130,10 @@ class Coder:
             raise InputError(f"rounds must be 1 to 20, not {rounds}")
         if not 1 <= candidates <= 16:
             raise InputError(f"candidates must be 1 to 16, not {candidates}")
+        if sample_when not in SAMPLE_WHEN:
+            raise InputError(f"sample_when must be one of {', '.join(SAMPLE_WHEN)}, "
+                             f"not {sample_when!r}")  # fmt: skip
+        self.sample_when = sample_when
         self.model, self.spec = (model, model.name) if isinstance(model, Model) else (
             get_model(model), model)  # fmt: skip
         if store is None:
@@ -159,6 +172,7 @@ class Coder:
         if examples is None and not tests.strip():
             examples = docstring_examples(prompt or task, entry_point)
         config = {"model": self.spec, "rounds": self.rounds, "candidates": self.candidates,
+                  "sample_when": self.sample_when,
                   "limits": asdict(self.limits), "temperature": self.temperature,
                   "max_tokens": self.max_tokens, "prompt": prompt, "tests": tests,
                   "examples": examples or [], "entry_point": entry_point,
@@ -316,9 +330,20 @@ class Coder:
                 reply = await write(c, False, 1000 * r + c + 500)
             return c, reply, time.perf_counter() - t0
 
-        drafts = await asyncio.gather(*(draft(c) for c in range(config["candidates"])
-                                        if c not in skip))  # fmt: skip
-        out = []
+        wanted = [c for c in range(config["candidates"]) if c not in skip]
+        out: list[Attempt] = []
+        # Runs stored before sample_when existed drafted every candidate together.
+        if (config.get("sample_when", "always") == "failure" and best is None
+                and len(wanted) > 1 and wanted[0] == 0):  # fmt: skip
+            c, reply, seconds = await draft(0)
+            a = await self._check(run_id, r, c, extract_code(reply), config, examples, seconds)
+            out.append(a)
+            wanted = wanted[1:]
+            if a.verdict.ok or a.verdict.status is Status.REFUSED:
+                self.store.drain()
+                return out
+            self._emit("round", round=r, candidates=config["candidates"], sampling=True)
+        drafts = await asyncio.gather(*(draft(c) for c in wanted))
         for c, reply, seconds in sorted(drafts):
             a = await self._check(run_id, r, c, extract_code(reply), config, examples, seconds)
             out.append(a)

@@ -396,7 +396,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         chat._allowed(spec, settings)  # only models the operator allowed
         run = hub.start_code(who.id, code_in.task, prompt=code_in.prompt, tests=code_in.tests,
                              entry_point=code_in.entry_point, model=spec, draft=code_in.draft,
-                             rounds=code_in.rounds, candidates=code_in.candidates)  # fmt: skip
+                             rounds=code_in.rounds, candidates=code_in.candidates,
+                             sample_when=code_in.sample_when)  # fmt: skip
         return {"id": run.id, "object": "run", "status": "running", "strategy": "code"}
 
     @app.post("/v1/runs/{run_id}/resume", status_code=202)

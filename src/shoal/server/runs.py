@@ -141,13 +141,14 @@ class RunHub:
 
     def start_code(
         self, tenant: str, task: str, *, prompt: str, tests: str, entry_point: str, model: str,
-        rounds: int, candidates: int, draft: str = "",
+        rounds: int, candidates: int, draft: str = "", sample_when: str = "failure",
     ) -> LiveRun:  # fmt: skip
         """Start a write-run-fix loop in the background (a slot is taken now, or 429)."""
         from shoal.code import Coder
 
         run = self._launch(LiveRun(new_run_id(), tenant))
         coder = Coder(model, store=self.store, rounds=rounds, candidates=candidates,
+                      sample_when=sample_when,
                       on_event=lambda event: self._on_event(run, event))  # fmt: skip
         work = coder.asolve(task, prompt=prompt, tests=tests, entry_point=entry_point,
                             tenant=tenant, run_id=run.id, draft=draft)  # fmt: skip

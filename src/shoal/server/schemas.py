@@ -97,6 +97,8 @@ class CodeIn(BaseModel):
     model: Text | None = Field(default=None, max_length=500)
     rounds: int = Field(default=3, ge=1, le=10)
     candidates: int = Field(default=1, ge=1, le=8)
+    sample_when: Literal["failure", "always"] = "failure"
+    """Sample the extra candidates only after the greedy first draft failed, or always."""
 
 
 class RunIn(BaseModel):
