@@ -8,6 +8,7 @@ seed so no single reading habit passes them all.
 
 from __future__ import annotations
 
+import calendar
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -269,20 +270,6 @@ def list_case(items: int, seed: int) -> ListCase:
     """A contract with ``items`` deadlines among clauses, dates that are not deadlines
     (signature, effective date, a meeting) as look-alikes."""
     rng = random.Random(f"list-{items}-{seed}")
-    months = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ]
     clauses, answer = [], set()
     used_dates: set[tuple[int, int, int]] = set()
     for i in range(items):
@@ -292,11 +279,12 @@ def list_case(items: int, seed: int) -> ListCase:
                 used_dates.add((y, m, d))
                 break
         party, duty = rng.choice(PARTIES), DUTIES[i % len(DUTIES)]
+        month = calendar.month_name[m]
         phr = rng.choice(
             [
-                f"{party} shall {duty} no later than {d} {months[m - 1]} {y}.",
-                f"{party} must {duty} by {d} {months[m - 1]} {y}.",
-                f"The deadline for {party.lower()[4:]} to {duty} is {d} {months[m - 1]} {y}.",
+                f"{party} shall {duty} no later than {d} {month} {y}.",
+                f"{party} must {duty} by {d} {month} {y}.",
+                f"The deadline for {party.lower()[4:]} to {duty} is {d} {month} {y}.",
             ]
         )
         clauses.append(phr)

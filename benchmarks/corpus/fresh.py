@@ -11,6 +11,7 @@ unit, a similar number), with the fact anywhere and a share of documents with no
 
 from __future__ import annotations
 
+import calendar
 import random
 
 from benchmarks.corpus.lookup import (
@@ -38,20 +39,7 @@ def _distinct(rng: random.Random, make: object, avoid: set[str], tries: int = 50
     raise AssertionError("could not draw a distinct value")
 
 
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+_MONTHS = list(calendar.month_name)[1:]  # English: the C locale's names
 
 
 def _date(rng: random.Random, lo: int = 1890, hi: int = 1990) -> str:
