@@ -23,6 +23,8 @@ class Question:
     """A passage of the file (whitespace-insensitive) that states the answer."""
     accept: tuple[str, ...] = ()
     wrong: tuple[str, ...] = ()
+    split: str = "held-out"
+    """``sealed``: added on 2026-12-04, never looked at before a session's final run."""
 
 
 QUESTIONS = [
@@ -133,6 +135,152 @@ QUESTIONS = [
         accept=("#1023255",),
     ),
     Question("git-changelog.Debian.txt", "Which Debian release first shipped git 3.0?", None),
+    # --- sealed: written on 2026-12-04, before the protocol ever ran on these files -------
+    Question(
+        "gzip-NEWS.txt",
+        "Which CVE was fixed along with the gzip -d bug that could clobber the stack?",
+        "CVE-2010-0001",
+        "This fixes CVE-2010-0001.",
+        split="sealed",
+    ),
+    Question(
+        "gzip-NEWS.txt",
+        "What exit status does gzip -q now give when it receives SIGPIPE?",
+        "2",
+        "gzip -q now exits with status 2 (not 1) when SIGPIPE is received.",
+        split="sealed",
+    ),
+    Question(
+        "gzip-NEWS.txt",
+        "To what resolution does gzip now typically restore file timestamps?",
+        "1 microsecond",
+        "typically 1 microsecond",
+        split="sealed",
+    ),
+    Question(
+        "gzip-NEWS.txt",
+        "After which year will even regular files get null timestamps in gzip's output?",
+        "2106",
+        "regular files will use null timestamps after the year 2106",
+        wrong=("2038",),
+        split="sealed",
+    ),
+    Question(
+        "gzip-NEWS.txt",
+        "What file name length limit does zforce no longer assume?",
+        "14-byte",
+        "zforce no longer assumes 14-byte file name length limit.",
+        accept=("14 bytes",),
+        split="sealed",
+    ),
+    Question(
+        "gzip-NEWS.txt",
+        "Which gzip release added support for the zstd compression format?",
+        None,
+        split="sealed",
+    ),
+    Question(
+        "python-LICENSE.txt",
+        "Who owned the Python 2.0 release?",
+        "BeOpen.com",
+        "2.0             1.6         2000        BeOpen.com  no",
+        wrong=("CNRI", "PSF"),
+        split="sealed",
+    ),
+    Question(
+        "python-LICENSE.txt",
+        "In which town was CNRI based when Guido continued his work on Python in 1995?",
+        "Reston",
+        "in Reston, Virginia where he released several versions",
+        split="sealed",
+    ),
+    Question(
+        "python-LICENSE.txt",
+        "From which Python version on are the code examples in the documentation also "
+        "licensed under the Zero-Clause BSD license?",
+        "3.8.6",
+        "Starting with Python 3.8.6, examples, recipes, and other code in",
+        split="sealed",
+    ),
+    Question(
+        "python-LICENSE.txt",
+        "When did Guido and the core team move to BeOpen.com?",
+        "May 2000",
+        "In May 2000, Guido and the Python core development team moved to",
+        accept=("2000",),
+        split="sealed",
+    ),
+    Question(
+        "python-LICENSE.txt",
+        "Which Python release introduced the walrus operator?",
+        None,
+        split="sealed",
+    ),
+    Question(
+        "diffutils-NEWS.txt",
+        "What exit status does diff now use when binary files differ?",
+        "1",
+        "When binary files differ, diff now exits with status 1 as POSIX requires.",
+        wrong=("2",),
+        split="sealed",
+    ),
+    Question(
+        "diffutils-NEWS.txt",
+        "Which option makes diff and sdiff ignore white space at line ends?",
+        "--ignore-trailing-space",
+        "diff and sdiff have a new option --ignore-trailing-space (-Z).",
+        accept=("-Z",),
+        split="sealed",
+    ),
+    Question(
+        "diffutils-NEWS.txt",
+        "Which new diff option treats symbolic links as a separate type of file?",
+        "--no-dereference",
+        "diff accepts a new option, --no-dereference.",
+        split="sealed",
+    ),
+    Question(
+        "diffutils-NEWS.txt",
+        "In what year was diff's default algorithm last tweaked before diffutils 3.4?",
+        "1993",
+        "the algorithm was last tweaked in diffutils-2.6 (1993)",
+        split="sealed",
+    ),
+    Question(
+        "diffutils-NEWS.txt",
+        "Which diffutils release dropped the sdiff program?",
+        None,
+        split="sealed",
+    ),
+    Question(
+        "LGPL-2.1.txt",
+        "In which month and year was version 2.1 of this licence published?",
+        "February 1999",
+        "Version 2.1, February 1999",
+        split="sealed",
+    ),
+    Question(
+        "LGPL-2.1.txt",
+        "What company is named in the sample copyright disclaimer?",
+        "Yoyodyne",
+        "Yoyodyne, Inc., hereby disclaims all copyright interest in the",
+        split="sealed",
+    ),
+    Question(
+        "LGPL-2.1.txt",
+        "Up to how many lines long may small inline functions be for their use in object "
+        "code to be unrestricted?",
+        "ten lines",
+        "functions (ten lines or less in length)",
+        accept=("10 lines",),
+        split="sealed",
+    ),
+    Question(
+        "LGPL-2.1.txt",
+        "What is the maximum fine for breaking this licence?",
+        None,
+        split="sealed",
+    ),
 ]
 
 
@@ -159,7 +307,7 @@ def cases() -> list[Case]:
             Case(
                 id=f"real-{i:02d}-{q.file}",
                 genre="real",
-                split="held-out",
+                split=q.split,
                 text=text,
                 question=q.question,
                 answer=q.answer,
