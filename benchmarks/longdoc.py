@@ -1,10 +1,11 @@
 """Lookups on long documents nobody tuned for: accuracy, wrong answers with citations,
 abstention, escalation cost and the lead's tokens, with 95% intervals, in one run.
 
-Documents: ``corpus/lookup.py`` (six genres: log, minutes, report are the ones the protocol
-was developed on; legal, changelog, table are held out) at each size, a quarter of them
-without an answer, plus ``corpus/real.py`` (licences, release notes, a changelog, a NEWS
-file; held out). Configurations:
+Documents: ``corpus/lookup.py``'s generated genres (by split: ``tune``, ``dev``, ``studied``
+were seen while the protocol was developed; ``sealed`` ones never were, and are run only as
+a session's final measurement) at each size, a share of them without an answer, plus
+``corpus/real.py`` (licences, release notes, changelogs, NEWS files; ``held-out`` or
+``sealed`` questions). Configurations:
 
 - ``default``: Qwen2.5-Coder-1.5B leads, SmolLM2-135M reads (the swarm);
 - ``same``: SmolLM2-135M as both lead and workers;
@@ -30,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks._results import markdown
-from benchmarks.corpus.lookup import Case, grade, states, suite
+from benchmarks.corpus.lookup import Case, grade, split_of, states, suite
 from benchmarks.corpus.real import cases as real_cases
 from shoal.models import get_model
 from shoal.store import Store
@@ -196,21 +197,14 @@ def report(rows: list[dict[str, Any]]) -> dict[str, Any]:
     groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for r in rows:
         size = "real" if r["genre"] == "real" else str(r["size"])
-        groups.setdefault(
-            (r["config"], size, r["split"] if r["genre"] != "real" else "held-out"), []
-        ).append(r)
-        groups.setdefault((r["config"], size, "all"), []).append(r)
-    for r in rows:
-        groups.setdefault((r["config"], "any", r["split"] if r["genre"] != "real" else "real"),
-                          []).append(r)  # fmt: skip
+        split = f"real {r['split']}" if r["genre"] == "real" else r["split"]
+        groups.setdefault((r["config"], size, split), []).append(r)
+        groups.setdefault((r["config"], "any", split), []).append(r)
     summary = {f"{c}|{s}|{sp}": summarise(g) for (c, s, sp), g in sorted(groups.items())}
     lines = []
     for key, s in summary.items():
         c, size, split = key.split("|")
-        if split != "all" and size != "real" and size != "any":
-            continue
-        if size == "any":
-            size = f"all sizes, {split}"
+        size = f"all sizes, {split}" if size == "any" else f"{size}, {split}"
         lines.append(
             [
                 c,
@@ -267,6 +261,11 @@ def main() -> None:
     )
     parser.add_argument("--no-real", action="store_true")
     parser.add_argument("--genres", default=None, help="comma-separated subset of genres")
+    parser.add_argument(
+        "--splits",
+        default="tune,dev,studied",
+        help="generated genres and real questions of these splits (sealed: final runs only)",
+    )
     parser.add_argument("--first-seed", type=int, default=1)
     parser.add_argument("--out", default="longdoc")
     args = parser.parse_args()
@@ -277,7 +276,12 @@ def main() -> None:
     count = get_model("smollm2-135m").count_tokens
     from benchmarks.corpus.lookup import GENRES
 
-    genres = tuple(args.genres.split(",")) if args.genres else GENRES
+    splits = set(args.splits.split(","))
+    genres = (
+        tuple(args.genres.split(","))
+        if args.genres
+        else tuple(g for g in GENRES if split_of(g) in splits)
+    )
     plan: list[tuple[int, Case]] = []
     for size in [int(s) for s in args.sizes.split(",")]:
         plan += [
@@ -285,7 +289,7 @@ def main() -> None:
             for c in suite([size], args.per_size, count, genres=genres, first_seed=args.first_seed)
         ]
     if not args.no_real:
-        plan += [(0, c) for c in real_cases()]
+        plan += [(0, c) for c in real_cases() if c.split in splits]
     meta = {
         "cpu_count": os.cpu_count(),
         "when": time.strftime("%Y-%m-%d %H:%M:%S"),

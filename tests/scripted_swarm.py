@@ -13,6 +13,12 @@ from shoal.types import Message
 CODE = r"north vault of the Halvard (?:archive|annex) (?:is|was) (\d{5})"
 
 
+def joint_read(messages: list[Message]) -> bool:
+    """The judgement's read of the verified sentences together (a re-read of a window
+    shows the window's headings, then '…')."""
+    return messages[0]["content"] == prompts.READ_SYSTEM and "…" not in passage(messages)
+
+
 def passage(messages: list[Message]) -> str:
     m = re.search(r"Passage:\n<<<\n(.*)\n>>>", messages[-1]["content"], re.DOTALL)
     return m.group(1) if m else ""
@@ -52,21 +58,22 @@ def lead(
     tasks: list[str] | None = None,
     *,
     choose: str | None = None,
-    more: list[str] | None = None,
     bad_plan: bool = False,
-    bad_decision: bool = False,
+    bad_judge: bool = False,
+    judges: str | None = None,
     reword: list[str] | None = None,
     finds: str = CODE,
     bad_read: bool = False,
     doubts: str | None = None,
 ) -> ScriptedModel:
-    """A lead: plans ``tasks``; re-reads a passage by reporting the sentence that matches
-    ``finds`` and holds ``choose`` (null if none does); decides by picking the evidence
-    whose context has ``choose``; asks for one more round with ``more`` tasks the first
-    time it decides; after a round with no verified evidence, rewords the tasks as
-    ``reword`` (or gives no valid JSON). On a second look at a value it says yes, unless
-    the sentence holds ``doubts`` (then: old)."""
-    state = {"decisions": 0}
+    """A lead: plans ``tasks``; reads a passage (a re-read, or the judgement's sentences
+    read together) by reporting the first sentence that matches ``finds`` and holds
+    ``choose`` (null if none does); after a round with no verified evidence, rewords the
+    tasks as ``reword`` (or gives no valid JSON). Asked apart whether a sentence gives the
+    answer, it says yes, unless the sentence holds ``doubts`` (then no); with ``bad_judge``
+    it gives no usable reply to that question. Reading the verified sentences together, it
+    reports the one that holds ``judges`` if given (a pick by content), else the first
+    (a pick by position)."""
     regex = re.compile(finds)
 
     def respond(messages: list[Message]) -> str:
@@ -74,15 +81,17 @@ def lead(
         if system == prompts.READ_SYSTEM:
             if bad_read:
                 return "{not json"
+            want = judges if judges is not None and joint_read(messages) else choose
             for sentence in re.split(r"(?<=\.)\s+", passage(messages)):
                 m = regex.search(sentence)
-                if m and (choose is None or choose in sentence):
+                if m and (want is None or want in sentence):
                     return json.dumps({"answer": m.group(1), "quote": sentence})
             return json.dumps({"answer": None, "quote": None})
-        if system == prompts.VERIFY_SYSTEM:
+        if system in (prompts.SUPPORT_SYSTEM, prompts.SUPPORT_STRICT_SYSTEM):
+            if bad_judge:
+                return "Hard to say."
             sentence = messages[-1]["content"]
-            old = doubts is not None and doubts in sentence
-            return json.dumps({"reason": "checked", "verdict": "old" if old else "yes"})
+            return "no" if doubts is not None and doubts in sentence else "yes"
         if system == prompts.RETRY_SYSTEM:
             if reword is None:
                 return "Let me think about other tasks."
@@ -93,19 +102,6 @@ def lead(
             return json.dumps(
                 {"tasks": [{"instruction": t, "advice": ""} for t in tasks or ["find it"]]}
             )
-        if bad_decision:
-            return "{broken"
-        state["decisions"] += 1
-        user = messages[-1]["content"]
-        if more and state["decisions"] == 1:
-            return json.dumps(
-                {"action": "more", "answer": "", "evidence": [],
-                 "new_tasks": [{"instruction": t, "advice": ""} for t in more]}
-            )  # fmt: skip
-        blocks = re.findall(r"\[(E\d+)\] answer: \"(.*?)\".*?context: (.*?)\n", user, re.DOTALL)
-        for eid, answer, context in blocks:
-            if choose is None or choose in context:
-                return json.dumps({"action": "answer", "answer": answer, "evidence": [eid]})
-        return json.dumps({"action": "answer", "answer": "not found", "evidence": []})
+        return "{broken"
 
     return ScriptedModel(respond, name="lead")

@@ -530,17 +530,15 @@ def _kestrel_torque(rival: bool) -> Answer:
         system = messages[0]["content"]
         if system == prompts.QUERY_SYSTEM:
             return json.dumps(plan)
-        if system == prompts.READ_SYSTEM:
-            for sentence in stated:
-                if sentence in messages[-1]["content"]:
-                    value = re.search(r"\d+ Nm", sentence).group(0)  # type: ignore[union-attr]
-                    return json.dumps({"answer": value, "quote": sentence})
+        if system == prompts.READ_SYSTEM:  # whichever sentence comes first in the passage
+            content = messages[-1]["content"]
+            seen = sorted((content.index(x), x) for x in stated if x in content)
+            for _, sentence in seen[:1]:
+                value = re.search(r"\d+ Nm", sentence).group(0)  # type: ignore[union-attr]
+                return json.dumps({"answer": value, "quote": sentence})
             return json.dumps({"answer": None, "quote": None})
-        if system == prompts.VERIFY_SYSTEM:
-            return json.dumps({"reason": "states it", "verdict": "yes"})
-        if system.startswith(prompts.AGGREGATE_SYSTEM):  # whichever report comes first
-            eid, value = re.findall(r"\[(E\d+)\] answer: \"(.*?)\"", messages[-1]["content"])[0]
-            return json.dumps({"action": "answer", "answer": value, "evidence": [eid]})
+        if system in (prompts.SUPPORT_SYSTEM, prompts.SUPPORT_STRICT_SYSTEM):
+            return "yes"
         return json.dumps({"records": []})
 
     worker = ScriptedModel(lambda m: json.dumps({"records": [], "answer": None, "quote": None,

@@ -96,3 +96,32 @@ def test_too_long_prompt_names_tokens_and_window() -> None:
     m = get_model("smollm2-135m?ctx=512")
     with pytest.raises(ContextOverflowError, match="512-token window"):
         asyncio.run(m.complete("word " * 600, max_tokens=16))
+
+
+def test_scoring_is_exact_and_agrees_with_the_models_own_greedy_reply() -> None:
+    """``score`` gives each continuation the model's own log-probability: the greedy
+    reply's start scores highest, the shares sum to 1, and scoring after a generation (and
+    a generation after scoring) leaves the KV cache consistent: the same reply again."""
+    need_model("smollm2-135m")
+    m = get_model("smollm2-135m")
+    messages = [{"role": "user", "content": "What is the capital of France? Answer in one word."}]
+    reply = asyncio.run(m.complete(messages, max_tokens=8))
+    said = reply.text.strip().split()[0].strip(".")
+    options = [said, "London", "Berlin"]
+    store = Store()
+    book = ledger.Ledger(store)
+    with ledger.scope(book, run_id="scoring-test"):
+        scores = asyncio.run(m.score(messages, options, role="lead"))
+    book.sync()
+    assert scores.exact
+    assert all(lp <= 0.0 for lp in scores.logprobs)
+    shares = scores.shares()
+    assert abs(sum(shares) - 1.0) < 1e-9 and shares[0] == max(shares) and shares[0] > 0.5
+    assert scores.reply.usage.calls == 1 and scores.reply.seconds > 0
+    (row,) = store.recent_calls(run_id="scoring-test")
+    assert row["role"] == "lead" and row["prompt_tokens"] > 0
+    # a head the continuations share: only the part after it is scored
+    json_scores = asyncio.run(m.score(messages, [f' "{said}"}}', ' "Oslo"}'], head='{"city":'))
+    assert json_scores.logprobs[0] > json_scores.logprobs[1]
+    again = asyncio.run(m.complete(messages, max_tokens=8))
+    assert again.text == reply.text

@@ -19,10 +19,10 @@ from shoal.swarm import Document, Swarm, load_path, prompts
 from shoal.swarm.aggregate import NOT_FOUND, UNSURE
 from shoal.swarm.check import REJECT_NO_VALUE, REJECT_NOT_FOUND, REJECT_RESTATES
 from shoal.swarm.chunk import chunk_document, coverage
-from shoal.swarm.confidence import CONFIRMED_AND_FOUND, SECOND_LOOK
+from shoal.swarm.confidence import UNJUDGED
 from shoal.swarm.find import MIN_READS, RETRYING
 
-from .scripted_swarm import CODE, excerpt, finder, lead, task
+from .scripted_swarm import CODE, excerpt, finder, joint_read, lead, passage, task
 
 QUESTION = FACTS[0].question
 
@@ -91,15 +91,17 @@ def test_a_fact_is_found_confirmed_by_the_lead_and_the_near_miss_refuted() -> No
     assert reads == MIN_READS and answer.escalation["confirmed"] >= 1
     assert answer.confidence >= 0.8
     assert answer.usage["worker"].calls == answer.jobs
-    # the question is the workers' task (no planning call); one value confirmed, so no
-    # choosing call: the lead's calls are the re-reads and one second look at the value
-    assert answer.usage["lead"].calls == reads + 1
-    assert lead_calls(the_lead, prompts.VERIFY_SYSTEM) == 1
+    # the question is the workers' task (no planning call); the lead's other calls are the
+    # re-reads and the judgement: the value's sentence read twice (in both orders) and
+    # the two questions asked apart about it
+    assert answer.usage["lead"].calls == reads + 4
+    assert lead_calls(the_lead, prompts.SUPPORT_SYSTEM) == 1
+    assert lead_calls(the_lead, prompts.SUPPORT_STRICT_SYSTEM) == 1
     assert lead_calls(the_lead, prompts.PLAN_SYSTEM) == 0
     assert answer.plan[0]["tasks"][0]["instruction"] == QUESTION
-    assert lead_calls(the_lead, prompts.READ_SYSTEM) == reads
+    assert lead_calls(the_lead, prompts.READ_SYSTEM) == reads + 2
     assert answer.lead_alone_tokens > 4000
-    assert answer.usage["lead"].prompt_tokens < answer.lead_alone_tokens / 3
+    assert answer.usage["lead"].prompt_tokens < answer.lead_alone_tokens / 2
 
 
 def test_invented_quotes_are_rejected_and_the_lead_finds_the_fact_by_relevance() -> None:
@@ -116,9 +118,8 @@ def test_invented_quotes_are_rejected_and_the_lead_finds_the_fact_by_relevance()
     assert jobs and all(j["supported"] is False for j in jobs)
     assert {j["reason"] for j in jobs} == {REJECT_NOT_FOUND}
     assert answer.answer == "48213" and answer.citations
-    # found by the lead alone (no worker corroboration): less sure than a find the workers
-    # made too, whatever the second look says
-    assert 0.5 <= answer.confidence < CONFIRMED_AND_FOUND + SECOND_LOOK
+    # found by the lead alone: no worker corroborated it, and the basis says so
+    assert answer.confidence >= 0.5
     assert answer.confidence_basis and answer.confidence_basis["workers"] == 0
     reads = [j for j in s.store.get_jobs(answer.run_id) if j["kind"] == "read"]
     assert reads and all(j["model"] == "lead" for j in reads)
@@ -165,15 +166,18 @@ def test_a_worker_fooled_by_the_near_miss_is_overruled_on_re_reading() -> None:
     assert all("48213" in c.text for c in answer.citations)
 
 
-def test_a_value_the_second_look_calls_old_is_never_the_answer() -> None:
+def test_a_value_the_lead_says_is_not_the_answer_when_asked_apart_is_withheld() -> None:
     worker = ScriptedModel(finder(CODE), name="worker")
     the_lead = lead(choose="archive is", doubts="archive is")
     s = swarm(the_lead, worker)
     answer = s.ask(doc(3000), QUESTION)
     assert answer.answer == NOT_FOUND and not answer.citations
-    assert any("second look" in n for n in answer.notes)
-    looks = [j for j in s.store.get_jobs(answer.run_id) if j["kind"] == "verify"]
-    assert looks and looks[0]["answer"] == "old" and "48213" in looks[0]["quote"]
+    assert any("not settled" in n and "48213" in n for n in answer.notes)
+    (judged,) = [j for j in s.store.get_jobs(answer.run_id) if j["kind"] == "judge"]
+    assert judged["answer"] == "48213" and "48213" in judged["quote"]
+    assert judged["confidence"] < 0.5
+    payload = judged["payload"]
+    assert payload["support"] == [0.0, 0.0] and payload["exact"] is False
 
 
 def test_a_document_without_the_fact_gets_not_found_not_a_near_miss() -> None:
@@ -193,51 +197,58 @@ def test_a_document_without_the_fact_gets_not_found_not_a_near_miss() -> None:
 ANY_VAULT = r"vault of the Halvard \w+ (?:is|was) (\d{5})"
 
 
-def test_several_verified_values_are_chosen_between_by_the_lead() -> None:
-    """Two values survive re-reading (a lead that confirms whatever it reads): the lead
-    chooses by context, and the answer is less sure than an uncontested one. The revoked
-    code never competes: its sentence says it was revoked."""
+def test_several_verified_values_are_read_together_and_judged() -> None:
+    """Two values survive re-reading (a lead that confirms whatever it reads): read
+    together, in both orders, the lead favours one by its sentence, and the other is noted
+    as not chosen. The revoked code never competes: its sentence says it was revoked."""
     worker = ScriptedModel(finder(ANY_VAULT), name="worker")
-    the_lead = lead(choose="north vault of the Halvard archive is", finds=ANY_VAULT)
-    gullible = lead(choose=None, finds=ANY_VAULT)  # confirms the south vault's code too
-
-    def both(messages):  # type: ignore[no-untyped-def]
-        if messages[0]["content"] == prompts.READ_SYSTEM:
-            return gullible._respond(messages)
-        return the_lead._respond(messages)
-
-    answer = swarm(ScriptedModel(both, name="lead"), worker).ask(doc(4000), QUESTION)
+    # it confirms whatever it re-reads (the south vault's code too); reading the verified
+    # sentences together it favours the north vault's, in either order
+    judging = lead(choose=None, finds=ANY_VAULT, judges="north vault of the Halvard archive is")
+    answer = swarm(judging, worker).ask(doc(4000), QUESTION)
     assert answer.answer == "48213"
-    assert answer.confidence < 0.8 and answer.confidence >= 0.5
-    assert answer.confidence_basis and answer.confidence_basis["rivals"] == 1
+    assert answer.confidence >= 0.5
+    basis = answer.confidence_basis
+    assert basis and basis["rivals"] == 1 and basis["share"] == 1.0 and not basis["exact"]
+    assert any("66120" in n and "not chosen" in n for n in answer.notes)
     assert any("31977" in n and "revoked" in n for n in answer.notes)
+    # the judgement read both sentences at once, once in each order
+    joint = [passage(c) for c in judging.calls if joint_read(c)]
+    assert len(joint) == 2 and all("48213" in p and "66120" in p for p in joint)
+    assert (joint[0].index("48213") < joint[0].index("66120")) != (
+        joint[1].index("48213") < joint[1].index("66120"))  # fmt: skip
 
 
-def test_when_the_lead_cannot_choose_shoal_says_it_cannot_tell() -> None:
+def test_when_the_judgement_fails_shoal_says_it_cannot_tell() -> None:
     worker = ScriptedModel(finder(ANY_VAULT), name="worker")
-    gullible = lead(choose=None, bad_decision=True, finds=ANY_VAULT)
+    north = "north vault of the Halvard archive is"
+    gullible = lead(choose=None, bad_judge=True, finds=ANY_VAULT, judges=north)
     answer = swarm(gullible, worker).ask(doc(4000), QUESTION)
     assert answer.answer == UNSURE and not answer.citations
     assert any("48213" in n and "66120" in n for n in answer.notes)
+    assert any("judgement failed" in n for n in answer.notes)
     # asked to accept weaker answers, it gives the best-supported value, flagged
-    looser = swarm(lead(choose=None, bad_decision=True, finds=ANY_VAULT), worker,
+    looser = swarm(lead(choose=None, bad_judge=True, finds=ANY_VAULT, judges=north), worker,
                    min_confidence=0.3)  # fmt: skip
     answer2 = looser.ask(doc(4000), QUESTION)
-    assert answer2.answer in {"48213", "66120"} and 0.3 <= answer2.confidence < 0.5
+    assert answer2.answer in {"48213", "66120"} and answer2.confidence == UNJUDGED
 
 
-def test_a_lead_that_guesses_when_choosing_is_not_passed_on() -> None:
+def test_a_judgement_that_names_a_value_no_sentence_holds_is_not_passed_on() -> None:
+    """Reading the verified sentences together, the lead names a value none of them holds:
+    that is no opinion on them (the judgement failed), and shoal cannot tell."""
     worker = ScriptedModel(finder(ANY_VAULT), name="worker")
     gullible = lead(choose=None, finds=ANY_VAULT)
 
     def guesser(messages):  # type: ignore[no-untyped-def]
-        if messages[0]["content"] in (prompts.READ_SYSTEM, prompts.PLAN_SYSTEM):
-            return gullible._respond(messages)
-        return json.dumps({"action": "answer", "answer": "1234567890", "evidence": []})
+        if joint_read(messages):
+            return json.dumps({"answer": "1234567890", "quote": "made up"})
+        return gullible._respond(messages)
 
     answer = swarm(ScriptedModel(guesser, name="lead"), worker).ask(doc(4000), QUESTION)
     assert "1234567890" not in answer.answer
     assert answer.answer == UNSURE
+    assert any("judgement failed" in n for n in answer.notes)
 
 
 def test_unusable_plan_falls_back_to_the_question_and_says_so() -> None:
@@ -505,7 +516,6 @@ def test_a_run_killed_with_sigkill_resumes_without_redoing_finished_jobs(tmp_pat
 
 def short_quoter(messages):  # type: ignore[no-untyped-def]
     """A worker that quotes the words before the value, not the value itself."""
-    import re
 
     for sentence in re.split(r"(?<=\.)\s+", excerpt(messages)):
         m = re.search(CODE, sentence)
@@ -592,45 +602,13 @@ def test_a_path_given_as_a_string_is_read_or_refused_never_taken_as_text(tmp_pat
     assert len(as_documents([str(report), Document("b", "text b")])) == 2
 
 
-def test_a_choice_that_changes_with_the_order_of_the_reports_is_no_choice() -> None:
-    """A lead that picks whichever report it reads first is asked again with the reports
-    the other way round; its pick changes, so shoal says the evidence conflicts instead of
-    answering. A lead that picks by content keeps its answer (the test above)."""
+def test_a_pick_that_changes_with_the_order_of_the_sentences_is_no_choice() -> None:
+    """A lead that favours whichever sentence it reads first favours the other one when
+    they are read the other way round: that is a pick by position, so shoal says the
+    evidence conflicts instead of answering."""
     worker = ScriptedModel(finder(ANY_VAULT), name="worker")
-    gullible = lead(choose=None, finds=ANY_VAULT)  # confirms both vaults' codes
-    asked: list[list[str]] = []
-
-    def first_read(messages):  # type: ignore[no-untyped-def]
-        if messages[0]["content"] in (prompts.READ_SYSTEM, prompts.VERIFY_SYSTEM):
-            return gullible._respond(messages)
-        blocks = re.findall(r"\[(E\d+)\] answer: \"(.*?)\"", messages[-1]["content"])
-        asked.append([a for _, a in blocks])
-        eid, answer = blocks[0]
-        return json.dumps({"action": "answer", "answer": answer, "evidence": [eid]})
-
-    answer = swarm(ScriptedModel(first_read, name="lead"), worker).ask(doc(4000), QUESTION)
-    assert len(asked) == 2 and asked[1] == asked[0][::-1]
+    gullible = lead(choose=None, finds=ANY_VAULT)  # confirms both vaults' codes, and
+    # reading the two sentences together it reports whichever comes first
+    answer = swarm(gullible, worker).ask(doc(4000), QUESTION)
     assert answer.answer == UNSURE and not answer.citations
-    assert any("other order" in n for n in answer.notes)
-
-
-def test_a_second_ask_that_fails_leaves_the_first_pick_standing() -> None:
-    """The order-swapped ask is a check, not a vote: a failed call (an unusable reply) has
-    no opinion, so the first pick stands; only a pick that changed overturns it."""
-    worker = ScriptedModel(finder(ANY_VAULT), name="worker")
-    gullible = lead(choose=None, finds=ANY_VAULT)
-    picks: list[str] = []
-    garbled: list[int] = []
-
-    def once_then_garbage(messages):  # type: ignore[no-untyped-def]
-        if messages[0]["content"] in (prompts.READ_SYSTEM, prompts.VERIFY_SYSTEM):
-            return gullible._respond(messages)
-        if picks:
-            garbled.append(1)
-            return "I cannot decide."  # not the JSON asked for, on every retry
-        eid, answer = re.findall(r"\[(E\d+)\] answer: \"(.*?)\"", messages[-1]["content"])[0]
-        picks.append(answer)
-        return json.dumps({"action": "answer", "answer": answer, "evidence": [eid]})
-
-    answer = swarm(ScriptedModel(once_then_garbage, name="lead"), worker).ask(doc(4000), QUESTION)
-    assert garbled and picks and answer.answer == picks[0] and answer.citations
+    assert any("changed with the order" in n for n in answer.notes)

@@ -1,4 +1,5 @@
-"""Five more held-out genres, written on 2026-12-02 after the first measurement on
+"""Five more genres, studied since 2026-12-04 (their failures led to the judgement,
+``swarm/judge.py``); written on 2026-12-02 after the first measurement on
 ``fresh.py``'s genres had been looked at (and the protocol changed because of what it
 showed), and before the protocol ever ran on these. They are the only held-out genres no
 decision was based on: an airport operations notice board, a recipe collection, a team

@@ -17,7 +17,6 @@ the fact, never repeat its sentence.
 from __future__ import annotations
 
 import random
-
 import re
 
 from benchmarks.corpus.lookup import PLACES, Genre, Plant
@@ -442,6 +441,4 @@ POSTMORTEM = Genre(
 )
 
 
-GENRES = {
-    g.name: g for g in (TIMETABLE, FAQ, PAPER, PROPERTY, JUDGMENT, MANIFEST, POSTMORTEM)
-}
+GENRES = {g.name: g for g in (TIMETABLE, FAQ, PAPER, PROPERTY, JUDGMENT, MANIFEST, POSTMORTEM)}

@@ -9,11 +9,14 @@ documents hold no answer at all, only the near misses: the right reply is "not f
 
 Splits: ``TUNE`` genres are the ones the protocol was first developed on. ``DEV`` genres
 were written as held-out ones, but their failures were then studied to change the protocol.
-``STUDIED`` genres (``fresh.py``) were written before the protocol ran on them and measured
-once as held out (``benchmarks/results/longdoc-studied.json``); their failures then changed
-the protocol too, so they are reported apart. ``HELD_OUT`` genres (``fresh2.py``) and the
-real documents (``real.py``) were written before the protocol ran on them and no decision
-was based on them. Every case is deterministic in (genre, tokens, seed).
+``STUDIED`` genres were each written before the protocol ran on them and measured once as
+held out (``fresh.py``: ``benchmarks/results/longdoc-studied.json``; ``fresh2.py``:
+``longdoc.json`` of 2026-12-02); their failures then changed the protocol too (``fresh2``'s
+led to the judgement of 2026-12-04). ``SEALED`` genres (``fresh3.py``) were written on
+2026-12-04 before the protocol ran on them; they are measured in a session's final run
+only and no decision may be based on them. The real documents (``real.py``) are
+``held-out`` (questions of 2026-12-02, never tuned on) or ``sealed`` (2026-12-04).
+Every case is deterministic in (genre, tokens, seed).
 """
 
 from __future__ import annotations
@@ -25,10 +28,12 @@ from dataclasses import dataclass, field
 
 TUNE = ("log", "minutes", "report")
 DEV = ("legal", "changelog", "table")
-STUDIED = ("email", "lab", "ini", "manual", "match", "history", "csv")
-HELD_OUT = ("notices", "recipes", "wiki", "leaflet", "commits")
+STUDIED = (
+    "email", "lab", "ini", "manual", "match", "history", "csv",
+    "notices", "recipes", "wiki", "leaflet", "commits",
+)  # fmt: skip
 SEALED = ("timetable", "faq", "paper", "property", "judgment", "manifest", "postmortem")
-GENRES = TUNE + DEV + STUDIED + HELD_OUT + SEALED
+GENRES = TUNE + DEV + STUDIED + SEALED
 
 
 def split_of(genre: str) -> str:
@@ -36,9 +41,7 @@ def split_of(genre: str) -> str:
         return "tune"
     if genre in DEV:
         return "dev"
-    if genre in STUDIED:
-        return "studied"
-    return "held-out" if genre in HELD_OUT else "sealed"
+    return "studied" if genre in STUDIED else "sealed"
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,8 @@ class Case:
     id: str
     genre: str
     split: str
-    """``tune``, ``dev``, ``studied``, ``held-out`` or ``sealed``."""
+    """``tune``, ``dev``, ``studied`` or ``sealed`` (real documents: ``held-out`` or
+    ``sealed``)."""
     text: str
     question: str
     answer: str | None

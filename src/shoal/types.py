@@ -7,6 +7,7 @@ knowing about the others.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -76,6 +77,27 @@ class Reply:
     cache: dict[str, Any] = field(default_factory=dict)
     """Prefix-cache facts when a cache was in use: where the reused prefix came from
     (live/memory/disk/none), seconds spent restoring, estimated prefill seconds saved."""
+
+
+@dataclass
+class Scores:
+    """How likely a model finds each of several continuations of its reply (``Model.score``)."""
+
+    logprobs: list[float]
+    """Natural-log probability of each continuation, in the order given."""
+    exact: bool
+    """True: the model's own token probabilities. False: the backend cannot give them, so
+    one greedy reply was matched against the continuations (the one it begins with gets
+    all the weight): a vote, not a distribution."""
+    reply: Reply
+    """The call's usage, seconds and cost."""
+
+    def shares(self) -> list[float]:
+        """The probabilities renormalised over the continuations given (they sum to 1)."""
+        top = max(self.logprobs)
+        weights = [math.exp(lp - top) for lp in self.logprobs]
+        total = sum(weights)
+        return [w / total for w in weights]
 
 
 @dataclass

@@ -14,6 +14,7 @@ from rich.table import Table
 from shoal.cli.common import cli, emit_json, err, money, out, store_of
 from shoal.errors import InputError, ShoalError
 from shoal.swarm import Answer, Document, Event
+from shoal.swarm.confidence import ABSTAIN_BELOW
 from shoal.swarm.query import OPERATIONS
 from shoal.swarm.state import RunState
 
@@ -64,11 +65,12 @@ class LiveProgress:
         elif event.kind == "escalate":
             err.print(f"[dim]{d['model']} re-reads {d['document']} {d['start']}-{d['end']} "
                       f"({d['why']})[/]")  # fmt: skip
-        elif event.kind == "decision":
-            err.print(
-                f"lead: {d['action']}"
-                + (f" [yellow]({d['fallback']})[/]" if d.get("fallback") else "")
-            )
+        elif event.kind == "judge":
+            shares = ", ".join(f"{v} {s:.2f}" for v, s in (d.get("shares") or {}).items())
+            verdict = (f"failed ({d['failed']})" if d.get("failed") else "no pick"
+                       if d.get("pick") is None else
+                       f"{d['pick']!r}, confidence {d['confidence']:.2f}")  # fmt: skip
+            err.print(f"[dim]judgement: {shares} -> {verdict}[/]")
         elif event.kind in ("answer", "error"):
             self.stop()
 
@@ -211,7 +213,8 @@ def read_input(source: str) -> list[Document] | Path:
               help="Most rounds of reading.")  # fmt: skip
 @click.option("--concurrency", type=click.IntRange(1, 10_000), default=None,
               help="Jobs in flight per worker backend.")  # fmt: skip
-@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.5, show_default=True,
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=ABSTAIN_BELOW,
+              show_default=True,
               help="Answers less sure than this are reported as not settled.")  # fmt: skip
 @click.option("--operation", type=click.Choice(["auto", *OPERATIONS]), default="auto",
               show_default=True,
@@ -260,6 +263,29 @@ def ask(
     finally:
         progress.stop()
     emit_json(answer.to_dict()) if as_json else print_answer(answer)
+
+
+def _show_judgement(job: dict[str, Any]) -> None:
+    """The judgement of a lookup: each verified value's share when the stronger model read
+    their sentences together, and its yes when asked apart about the pick."""
+    j = job.get("payload") or {}
+    out.print(f"\n[bold]judgement[/] by {job.get('model') or 'the lead'}"
+              + ("" if j.get("exact", True) else " [dim](from greedy replies: no token "
+                 "probabilities)[/]"))  # fmt: skip
+    if job["status"] != "done":
+        out.print(f"  [red]failed[/]: {job.get('error')}")
+        return
+    shares = j.get("shares") or {}
+    statements = j.get("statements") or {}
+    for key, share in sorted(shares.items(), key=lambda kv: -kv[1]):
+        said = statements.get(key, "null: none of these answers it" if key == "none" else key)
+        out.print(f"  {share:5.2f}  {said[:100]}")
+    if j.get("changed"):
+        out.print("  [yellow]no value led clearly over both orders: no choice[/]")
+    elif j.get("pick") is not None:
+        plain, strict = (j.get("support") or [0.0, 0.0])[:2]
+        out.print(f"  pick {j['pick']!r}: yes asked apart {plain:.2f} (plain), {strict:.2f} "
+                  f"(strict) -> confidence {j.get('confidence', 0.0):.2f}")  # fmt: skip
 
 
 def _show_code(run: dict[str, Any], jobs: list[dict[str, Any]]) -> None:
@@ -431,12 +457,8 @@ def show(ctx: click.Context, run_id: str, as_json: bool) -> None:
                 + (f" (confidence {d.confidence:.2f})" if d.action == "answer" else "")
                 + (f" [yellow]({d.fallback})[/]" if d.fallback else "")
             )
-    looks = [j for j in jobs if j.get("kind") == "verify"]
-    if looks:
-        out.print("\n[bold]second looks[/] (the stronger model, at each value about to answer):")
-        for j in looks:
-            colour = "green" if j["supported"] else "red"
-            out.print(f"  [{colour}]{j['answer']}[/] {j['quote'][:90]!r}: [dim]{j['reason']}[/]")
+    for j in (j for j in jobs if j.get("kind") == "judge"):
+        _show_judgement(j)
     if run["result"]:
         print_answer(Answer.from_dict(run["result"]))
     elif run["error"]:

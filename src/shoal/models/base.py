@@ -9,7 +9,12 @@ implemented once, here, on top of that:
   call retried a bounded number of times, then ``StructuredOutputError``;
 - deadlines: a call that exceeds ``timeout`` raises ``ModelTimeoutError``;
 - cost: every reply is priced once (``pricing.call_cost``) into ``reply.cost_usd``;
-- the ledger: every attempt, successful or not, is recorded with its role and run.
+- the ledger: every attempt, successful or not, is recorded with its role and run;
+- scoring (``score``): how likely the model finds each of a few given continuations of
+  its reply. Deciding between candidates by their probability, rather than by one greedy
+  reply, is what lets a small model's judgement be graded and averaged over orders.
+  Backends with token probabilities override ``_score``; the default asks for one greedy
+  reply and matches it.
 """
 
 from __future__ import annotations
@@ -23,12 +28,17 @@ from typing import Any
 from shoal import ledger, pricing
 from shoal.errors import (
     ContextOverflowError,
+    ModelCallError,
     ModelTimeoutError,
     ShoalError,
     StructuredOutputError,
 )
 from shoal.models.structured import parse_json, retry_message
-from shoal.types import Delta, Message, ModelInfo, Options, Reply, Usage
+from shoal.types import Delta, Message, ModelInfo, Options, Reply, Scores, Usage
+
+UNLIKELY = -30.0
+"""The log-probability the greedy fallback gives a continuation the reply did not begin
+with (about 1e-13: never chosen, still finite for averaging)."""
 
 
 class Model(ABC):
@@ -53,6 +63,14 @@ class Model(ABC):
         """Stream a reply; the default yields the whole reply as one chunk."""
         reply = await self._generate(messages, options)
         yield Delta(reply.text, reply)
+
+    async def _score(self, messages: list[Message], continuations: list[str], head: str) -> Scores:
+        """Log-probabilities of ``head + continuation`` as the start of the reply, for each
+        continuation. This default has no token probabilities: it asks for one greedy reply
+        and gives all the weight to the continuations the reply begins with."""
+        longest = max(self.count_tokens(head + c) for c in continuations)
+        reply = await self._generate(messages, Options(max_tokens=longest + 8))
+        return Scores(matched(reply.text, continuations, head, self.name), False, reply)
 
     def count_tokens(self, text: str) -> int:
         """Tokens ``text`` takes for this model. Exact where the backend has a tokenizer."""
@@ -121,6 +139,40 @@ class Model(ABC):
             retries + 1,
         )
 
+    async def score(
+        self,
+        messages: list[Message] | str,
+        continuations: list[str],
+        *,
+        head: str = "",
+        role: str | None = None,
+        timeout: float | None = None,
+    ) -> Scores:
+        """How likely the model finds each continuation as the start of its reply, after
+        ``head`` (e.g. ``'{"answer":'`` then ``' "48213",'`` or ``' null,'``). Recorded
+        in the ledger like any call."""
+        if not continuations:
+            raise ValueError("score needs at least one continuation")
+        msgs = [{"role": "user", "content": messages}] if isinstance(messages, str) else messages
+        start = time.perf_counter()
+        try:
+            if timeout is None:
+                scores = await self._score(msgs, continuations, head)
+            else:
+                try:
+                    async with asyncio.timeout(timeout):
+                        scores = await self._score(msgs, continuations, head)
+                except TimeoutError as exc:
+                    raise ModelTimeoutError(
+                        f"{self.name} did not answer within {timeout:g} s"
+                    ) from exc
+        except ShoalError as exc:
+            ledger.record_failure(self, time.perf_counter() - start, exc, role=role)
+            raise
+        self.price(scores.reply)
+        ledger.record(self, scores.reply, role=role)
+        return scores
+
     async def stream(
         self,
         messages: list[Message] | str,
@@ -175,3 +227,23 @@ class Model(ABC):
 
     async def aclose(self) -> None:  # noqa: B027 - optional hook, most backends hold nothing
         """Release network clients; embedded models stay loaded for the process."""
+
+
+def _flat(text: str) -> str:
+    """``text`` casefolded with whitespace runs made one space: what a greedy reply and a
+    continuation are compared in."""
+    return " ".join(text.casefold().split())
+
+
+def matched(text: str, continuations: list[str], head: str, name: str) -> list[float]:
+    """A greedy reply as log-probabilities: 0 for each continuation the reply begins with
+    (after ``head``), ``UNLIKELY`` for the others. A reply that begins with none of them
+    gave no opinion on them: ``ModelCallError``."""
+    said = _flat(text)
+    logprobs = [
+        0.0 if (want := _flat(head + c).rstrip(", ")) and said.startswith(want) else UNLIKELY
+        for c in continuations
+    ]
+    if all(lp == UNLIKELY for lp in logprobs):
+        raise ModelCallError(f"{name}: its reply began with none of the options: {text[:80]!r}")
+    return logprobs

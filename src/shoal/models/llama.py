@@ -8,6 +8,8 @@
   once, so prompt token counts are exact and the reused KV-cache prefix (``cached``)
   can be measured before the call.
 - A JSON schema becomes a llama.cpp grammar (constrained decoding).
+- ``score`` is exact: each continuation's tokens are decoded in one batch after the
+  prompt (whose KV prefix is reused from call to call) and their log-probabilities summed.
 """
 
 from __future__ import annotations
@@ -25,16 +27,17 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from shoal.errors import ChatUnsupportedError, ContextOverflowError, ModelCallError, ShoalError
-from shoal.types import Delta, Message, ModelInfo, Options, Reply, Usage
+from shoal.types import Delta, Message, ModelInfo, Options, Reply, Scores, Usage
 
 from . import kv_cache
 from .base import Model
 from .kv_cache import PrefixCache
 
 CacheScope = tuple[PrefixCache, str] | None
+_T = TypeVar("_T")
 
 log = logging.getLogger(__name__)
 
@@ -319,7 +322,7 @@ class LlamaModel(Model):
         return {**facts, "cached_tokens": cached, "saved_seconds_est": round(saved, 3),
                 "prefill_tokens_per_s": round(rate, 1)}  # fmt: skip
 
-    async def _submit(self, fn: Callable[[threading.Event], Reply]) -> Reply:
+    async def _submit(self, fn: Callable[[threading.Event], _T]) -> _T:
         cancel = threading.Event()
         loop = asyncio.get_running_loop()
         try:
@@ -333,6 +336,59 @@ class LlamaModel(Model):
         kwargs = self._kwargs(tokens, stops, options)
         scope = kv_cache.current()  # read here: executor threads do not inherit contextvars
         return await self._submit(lambda cancel: self._run(tokens, kwargs, cancel, scope))
+
+    async def _score(self, messages: list[Message], continuations: list[str], head: str) -> Scores:
+        base, _stops = await asyncio.to_thread(self.render, messages)
+        return await self._submit(lambda _cancel: self._score_now(base, continuations, head))
+
+    def _score_now(self, base: list[int], continuations: list[str], head: str) -> Scores:
+        """Runs on the model's own thread. For each continuation: the KV cache is cut back
+        to the longest prefix it shares with ``base + head + continuation`` (all but the
+        last prompt token), and the rest is decoded in one batch with logits for every
+        position; the continuation's tokens' log-probabilities are summed."""
+        import numpy as np
+
+        start = time.perf_counter()
+        llm = self.loaded.llm
+        n_vocab = llm.n_vocab()
+        head_tokens = self.tokenize(head) if head else []
+        evaluated = reused = 0
+        logprobs: list[float] = []
+        for text in continuations:
+            full = self.tokenize(head + text)
+            k = 0  # where the continuation starts: after the tokens it shares with the head
+            while k < min(len(full), len(head_tokens)) and full[k] == head_tokens[k]:
+                k += 1
+            prompt, cont = base + full[:k], full[k:][: max(1, llm.n_batch - 1)]
+            if not cont:
+                logprobs.append(0.0)
+                continue
+            live = llm.longest_token_prefix(llm._input_ids[: llm.n_tokens].tolist(), prompt)
+            keep = min(live, len(prompt) - 1)
+            reused += keep
+            try:
+                llm.n_tokens = keep
+                llm._ctx.kv_cache_seq_rm(-1, keep, -1)
+                if len(prompt) - 1 > keep:
+                    llm.eval(prompt[keep:-1])
+                batch = [prompt[-1], *cont[:-1]]
+                n_past = llm.n_tokens
+                llm._batch.set_batch(batch=batch, n_past=n_past, logits_all=True)
+                llm._ctx.decode(llm._batch)
+            except (RuntimeError, ValueError) as exc:
+                llm.n_tokens = 0  # the KV state is unknown: nothing is reused next time
+                raise ModelCallError(f"{self.name}: llama.cpp failed while scoring: {exc}") from exc
+            llm.input_ids[n_past : n_past + len(batch)] = batch
+            llm.n_tokens += len(batch)
+            evaluated += len(prompt) - keep + len(cont) - 1
+            rows = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(len(batch), n_vocab))
+            rows = rows.astype(np.float64)
+            top = rows.max(axis=1, keepdims=True)
+            norm = top[:, 0] + np.log(np.exp(rows - top).sum(axis=1))
+            logprobs.append(float(sum(rows[i, t] - norm[i] for i, t in enumerate(cont))))
+        usage = Usage(evaluated + reused, 0, reused, 1)
+        reply = Reply("", self.name, usage, time.perf_counter() - start)
+        return Scores(logprobs, exact=True, reply=reply)
 
     async def complete_text(self, prompt: str, *, max_tokens: int = 64, **options: Any) -> Reply:
         """Plain completion (no chat template): the only way to use a base model."""

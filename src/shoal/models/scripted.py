@@ -15,9 +15,9 @@ from collections.abc import AsyncIterator, Callable
 from typing import Literal
 
 from shoal.errors import BackendUnavailableError, ModelCallError
-from shoal.types import Delta, Message, ModelInfo, Options, Reply, Usage
+from shoal.types import Delta, Message, ModelInfo, Options, Reply, Scores, Usage
 
-from .base import Model
+from .base import Model, matched
 
 Responder = Callable[[list[Message]], str]
 Fault = Literal["timeout", "error", "unavailable", "malformed"] | Exception
@@ -55,6 +55,14 @@ class ScriptedModel(Model):
 
     def count_tokens(self, text: str) -> int:
         return len(_TOKEN.findall(text))
+
+    async def _score(self, messages: list[Message], continuations: list[str], head: str) -> Scores:
+        """The scripted reply, whole (never cut to a token budget), matched against the
+        continuations: the one it begins with gets all the weight."""
+        longest = max(self.count_tokens(head + c) for c in continuations)
+        reply = await self._generate(messages, Options(max_tokens=10_000))
+        reply.usage.completion_tokens = min(reply.usage.completion_tokens, longest)
+        return Scores(matched(reply.text, continuations, head, self.name), False, reply)
 
     async def _generate(self, messages: list[Message], options: Options) -> Reply:
         start = time.perf_counter()

@@ -10,9 +10,11 @@ Each round:
    headings that govern them, in one order of promise (BM25's relevance to the question,
    raised where a worker verified a value or quoted the place without one), until a value
    that fits the question is confirmed or a token budget is spent;
-5. **decide**: one confirmed value is the answer; several, and the lead chooses by their
-   context; none, and shoal says the document does not show it. Every answer carries a
-   confidence (``confidence.py``); below the run's threshold shoal says it cannot tell.
+5. **decide**: the word rules set aside confirmed values their sentence marks as not
+   current or not about what was asked; the stronger model reads the sentences of the
+   rest together and the judgement (``judge.py``) picks one and says how sure it is
+   (``confidence.py``); below the run's threshold, or with no confirmed value, shoal says
+   it cannot tell or that the document does not show it.
 
 Every job, re-read and decision is stored as it happens; a resumed run repeats none.
 """
@@ -25,7 +27,7 @@ from typing import Any
 
 from shoal.errors import ShoalError
 from shoal.swarm import confidence, prompts
-from shoal.swarm.aggregate import NOT_FOUND, UNSURE, Candidate, candidates, choose
+from shoal.swarm.aggregate import NOT_FOUND, UNSURE, Candidate, candidates
 from shoal.swarm.check import (
     REJECT_NO_VALUE,
     REJECT_RESTATES,
@@ -41,11 +43,11 @@ from shoal.swarm.check import (
 from shoal.swarm.dispatch import Dispatcher, Job, JobResult
 from shoal.swarm.escalate import WINDOW_CHARS, Reader, Window, window_around
 from shoal.swarm.jobs import finished, report_row, result_row
+from shoal.swarm.judge import NONE, Judgement, judge
 from shoal.swarm.plan import Plan, Task, make_plan
 from shoal.swarm.result import Answer, Citation
 from shoal.swarm.run import Run
 from shoal.swarm.state import Decision, Escalation, Round
-from shoal.swarm.verify import verify
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +62,6 @@ MIN_READS = 3
 """Re-reads made before a confirmed value may end the search."""
 COVERED = 0.6
 """A window this much of which was already re-read is skipped."""
-VERIFY_AT_MOST = 3
-"""Values given a second look before one becomes the answer (``verify.py``)."""
 RETRY_ADVICE = "Copy the exact sentence that answers it."
 FAILED_READ = ("malformed reply", "call failed")
 """Reasons of a re-read that never gave an opinion: not a refutation."""
@@ -381,90 +381,93 @@ def _viable(run: Run, confirmed: list[Candidate], notes: list[str]) -> list[Cand
     return [c for c in viable if (fits[c.key].entities or 0.0) == top]
 
 
-async def _second_look(
-    run: Run, r: int, confirmed: list[Candidate], notes: list[str]
-) -> list[Candidate]:
-    """The stronger model's second look at each value about to answer (``verify.py``)."""
-    kept = []
-    for c in confirmed[:VERIFY_AT_MOST]:
-        v = await verify(run, run.escalation, c, f"r{r}-verify-{c.key}"[:120])
-        run.event("verify", round=r, answer=c.answer, verdict=v.verdict, reason=v.reason)
-        if v.rejects:
-            notes.append(f"verified value {c.answer!r} set aside on a second look: {v.reason}")
-        else:
-            c.second_look = v.verdict == "yes"
-            kept.append(c)
-    return kept + confirmed[VERIFY_AT_MOST:]
-
-
 async def _settle(
     run: Run, r: int, rd: Round, confirmed: list[Candidate], cands: list[Candidate]
 ) -> Outcome:
-    """The answer from the confirmed values (one: it; several: the lead's choice)."""
+    """The answer from the confirmed values: the word rules set look-alikes aside, the
+    judgement (``judge.py``) picks among the rest and says how sure it is."""
     stored = rd.decision
     by_key = {c.key: c for c in cands}
     if stored is not None:  # resumed after the decision: never ask again
         kept = by_key.get(stored.evidence[0]) if stored.evidence else None
         return Outcome(stored.answer, kept, stored.confidence)
     notes: list[str] = []
-    lead_chose = False
     chosen: Candidate | None = None
-    shown = left_out = 0
-    fallback = None
-    all_confirmed = confirmed
-    confirmed = _viable(run, confirmed, notes)
-    confirmed = await _second_look(run, r, confirmed, notes)
+    conf, basis = 0.0, None
+    conflict = False
+    viable = _viable(run, confirmed, notes)
     for c in cands:
         f = fit_of(run, c)
         if not c.confirmed and f.qualifiers:
             notes.append(f"workers also reported {c.answer!r}, set aside: marked "
                          f"{', '.join(f.qualifiers)}")  # fmt: skip
-    if len(confirmed) == 1:
-        chosen = confirmed[0]
-    elif len(confirmed) > 1:
-        tasks = [t.instruction for x in run.state.rounds for t in x.plan.tasks]
-        pick = await choose(run.lead, run.question, tasks, confirmed,
-                            budget=run.config.evidence_tokens,
-                            timeout=run.lead_timeout)  # fmt: skip
-        shown, left_out, fallback = pick.shown, pick.left_out, pick.fallback
-        if pick.candidate is not None:
-            chosen, lead_chose = pick.candidate, True
+    if viable:
+        j = await judge(run, run.escalation, viable, f"r{r}-judge")
+        run.event("judge", round=r, pick=j.pick.answer if j.pick else None,
+                  confidence=j.confidence, failed=j.failed,
+                  shares={(by_key[k].answer if k in by_key else k): round(v, 3)
+                          for k, v in j.shares.items()})  # fmt: skip
+        basis = _basis(j, viable)
+        if j.failed:
+            chosen = max(viable, key=lambda c: (c.count, c.workers))
+            conf = confidence.UNJUDGED
+            notes.append(f"the judgement failed ({j.failed}); the best-supported value was "
+                         "weighed")  # fmt: skip
+        elif j.changed:
+            conflict = True
+            notes.append("read together, in both orders, no value led clearly (the stronger "
+                         "model's pick changed with the order): no choice between "
+                         + ", ".join(repr(c.answer) for c in viable))  # fmt: skip
+        elif j.pick is None:
+            notes.append("read together, none of the verified values ("
+                         + ", ".join(repr(c.answer) for c in viable)
+                         + ") answered the question for the stronger model")  # fmt: skip
         else:
-            chosen = max(confirmed, key=lambda c: (c.workers - c.refuted, c.count))
-            notes.append(f"{len(confirmed)} values were verified and the lead could not "
-                         f"choose ({fallback}); the best-supported one was weighed")  # fmt: skip
-    elif not all_confirmed and (unchecked := [c for c in cands if not c.refuted
-                                              and fit_of(run, c).viable]):  # fmt: skip
+            chosen, conf = j.pick, j.confidence
+        for c in viable:
+            if c is not chosen and c.key in j.shares:
+                notes.append(f"verified value {c.answer!r} not chosen (share "
+                             f"{j.shares[c.key]:.2f})")  # fmt: skip
+    elif not confirmed and (unchecked := [c for c in cands if not c.refuted
+                                          and fit_of(run, c).viable]):  # fmt: skip
         # The stronger model could not check these (its calls failed, or the budget ran
-        # out): the workers' word alone, which the confidence rules rate low.
+        # out): the workers' word alone, rated low.
         chosen = max(unchecked, key=lambda c: (c.workers, c.count))
+        conf = confidence.UNCONFIRMED
+        basis = {"confirmed": False, "workers": chosen.workers}
         notes.append("the stronger model could not re-read this evidence; workers only")
-    if chosen is None:
-        answer, conf, basis = NOT_FOUND, 0.0, None
-        if cands and not all_confirmed:
-            notes.append(
-                "workers reported "
-                + ", ".join(repr(c.answer) for c in cands[:5])
-                + " but re-reading their passages verified none of them"
-            )
-    else:
-        f = fit_of(run, chosen)
-        b = confidence.basis(chosen, confirmed, lead_chose, f.entities, f.topic,
-                             chosen.second_look)  # fmt: skip
-        conf, basis = confidence.score(b), b.to_dict()
-        answer = chosen.answer
-        if conf < run.config.min_confidence:
-            notes.append(f"not settled: {chosen.answer!r} had confidence {conf:.2f}, below "
-                         f"{run.config.min_confidence:.2f}")  # fmt: skip
-            if len(confirmed) > 1:
-                notes.append("verified values: " + ", ".join(repr(c.answer) for c in confirmed))
-            answer, chosen = (UNSURE if len(confirmed) > 1 else NOT_FOUND), None
-    rd.decision = Decision("answer", answer, [chosen.key] if chosen else [], [], fallback, conf,
-                           shown, left_out)  # fmt: skip
+    answer = chosen.answer if chosen else (UNSURE if conflict else NOT_FOUND)
+    if chosen is None and cands and not confirmed:
+        notes.append("workers reported " + ", ".join(repr(c.answer) for c in cands[:5])
+                     + " but re-reading their passages verified none of them")  # fmt: skip
+    if chosen is not None and conf < run.config.min_confidence:
+        notes.append(f"not settled: {chosen.answer!r} had confidence {conf:.2f}, below "
+                     f"{run.config.min_confidence:.2f}")  # fmt: skip
+        if len(viable) > 1:
+            notes.append("verified values: " + ", ".join(repr(c.answer) for c in viable))
+        answer, chosen = (UNSURE if len(viable) > 1 else NOT_FOUND), None
+    rd.decision = Decision("answer", answer, [chosen.key] if chosen else [], [], None, conf,
+                           len(viable), 0)  # fmt: skip
     run.save()
-    run.event("decision", round=r, action="answer", answer=answer, fallback=fallback,
+    run.event("decision", round=r, action="answer", answer=answer, fallback=None,
               confidence=conf)  # fmt: skip
-    return Outcome(answer, chosen, conf, basis, notes)
+    return Outcome(answer, chosen, conf if chosen else 0.0, basis, notes)
+
+
+def _basis(j: Judgement, viable: list[Candidate]) -> dict[str, Any]:
+    """What the answer's confidence was computed from, kept with it so it can be audited."""
+    pick = j.pick
+    return {
+        "confirmed": True,
+        "judged": j.failed is None,
+        "share": round(j.shares.get(pick.key, 0.0), 4) if pick else None,
+        "none_share": round(j.shares.get(NONE, 0.0), 4),
+        "support": [round(x, 4) for x in j.support],
+        "exact": j.exact,
+        "rivals": len(viable) - 1,
+        "workers": pick.workers if pick else 0,
+        "refuted": pick.refuted if pick else 0,
+    }
 
 
 async def _retry(run: Run, rd: Round, r: int) -> Decision | None:

@@ -220,32 +220,22 @@ READ_SYSTEM = (
 )
 
 
-VERIFY_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        # the reason first: a small model that must say what the sentence says about the
-        # value before its verdict catches "revoked" and "previous" it otherwise waves on
-        "reason": {"type": "string", "maxLength": 200},
-        "verdict": {"type": "string", "enum": ["yes", "old", "other"]},
-    },
-    "required": ["reason", "verdict"],
-}
-
-VERIFY_SYSTEM = (
-    "You check one piece of evidence. Given a question, a sentence from a document and a "
-    "value taken from it, decide whether the sentence gives that value as the answer to "
-    "exactly this question, as it stands now. Reply with JSON: reason (a few words on what "
-    'the sentence says about the value), then verdict: "yes" if it does; "old" if the value '
-    "is old, previous, replaced, revoked, lapsed, withdrawn, planned, cancelled or void; "
-    '"other" if the value belongs to another item, place, person or unit than the one asked '
-    "about."
+# --- the judgement: is the best verified value the answer? (``judge.py``) -------------------
+SUPPORT_SYSTEM = (
+    "You check one piece of evidence. Does the sentence state the answer to the question, "
+    "as things stand now? Answer yes or no."
+)
+SUPPORT_STRICT_SYSTEM = (
+    "You check one piece of evidence for a question about a document. Answer yes only if the "
+    "sentence itself gives this value as the answer to exactly this question, as things stand "
+    "now. Answer no if the value is an earlier, first, former, planned, proposed, rejected, "
+    "cancelled, void or superseded one, if it belongs to another item, person, place or "
+    "version, or if it measures something else than what the question asks. Answer yes or no."
 )
 
 
-def verify_messages(
-    question: str, sentence: str, value: str, system: str = VERIFY_SYSTEM
-) -> list[Message]:
-    """A second look at one value (``system``: ``VERIFY_SYSTEM``, or another framing to compare)."""
+def support_messages(system: str, question: str, sentence: str, value: str) -> list[Message]:
+    """Asked apart about one sentence and the value in it; scored as "yes" against "no"."""
     return [
         {"role": "system", "content": system},
         {"role": "user", "content": f"Question: {question}\nSentence: {sentence}\nValue: {value}"},
@@ -257,66 +247,6 @@ def read_messages(question: str, passage: str) -> list[Message]:
     return [
         {"role": "system", "content": READ_SYSTEM},
         {"role": "user", "content": f"Question: {question}\n\nPassage:\n<<<\n{passage}\n>>>"},
-    ]
-
-
-# --- aggregate ------------------------------------------------------------------------------
-def decision_schema(may_continue: bool) -> dict[str, Any]:
-    actions = ["answer", "more"] if may_continue else ["answer"]
-    return {
-        "type": "object",
-        "properties": {
-            "action": {"type": "string", "enum": actions},
-            "answer": {"type": "string", "maxLength": 600},
-            "evidence": {
-                "type": "array",
-                "items": {"type": "string", "maxLength": 8},
-                "maxItems": 6,
-            },
-            "new_tasks": {
-                "type": "array",
-                "maxItems": 3,
-                "items": PLAN_SCHEMA["properties"]["tasks"]["items"],
-            },
-        },
-        "required": ["action", "answer", "evidence"],
-    }
-
-
-AGGREGATE_SYSTEM = (
-    "You lead a team of small reading assistants who searched a long document. They are "
-    "fast but easily fooled: they often report a look-alike (a similar name, an old or "
-    "revoked value, a different project). Each report below carries the worker's answer, "
-    "the quote shoal verified in the document, and the surrounding text. Judge the reports "
-    'by their context, not by how many workers agree. Reply with JSON: action "answer" '
-    "with the final answer and the ids of the reports it rests on in evidence"
-)
-
-
-def aggregate_messages(
-    question: str, tasks: list[str], evidence: str, may_continue: bool
-) -> list[Message]:
-    system = (
-        AGGREGATE_SYSTEM
-        + (
-            ', or action "more" with new_tasks if the evidence is missing or ambiguous and '
-            "another search would settle it"
-            if may_continue
-            else ""
-        )
-        + (
-            ". Never answer from your own knowledge: if no report answers the question, say the "
-            "document does not show it and give empty evidence. Reply with JSON only."
-        )
-    )
-    task_list = "\n".join(f"- {t}" for t in tasks)
-    return [
-        {"role": "system", "content": system},
-        {
-            "role": "user",
-            "content": f"Question: {question}\n\nTasks the workers ran:\n{task_list}\n\n"
-            f"Reports:\n{evidence}",
-        },
     ]
 
 

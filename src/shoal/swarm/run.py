@@ -13,6 +13,7 @@ from shoal.models.base import Model
 from shoal.store import Store
 from shoal.swarm.check import SourceIndex, terms
 from shoal.swarm.chunk import Chunk, Segment, chunk_document, coverage, segments
+from shoal.swarm.confidence import ABSTAIN_BELOW
 from shoal.swarm.cost import LeadAlone, lead_alone
 from shoal.swarm.documents import Document
 from shoal.swarm.plan import document_facts
@@ -41,7 +42,7 @@ class RunConfig:
     """The model that re-reads passages; None means the lead."""
     escalation_tokens: int | None = None
     """Prompt tokens the re-reading may use in all; None: a share of the input's size."""
-    min_confidence: float = 0.5
+    min_confidence: float = ABSTAIN_BELOW
     """Answers below this confidence are reported as not settled instead."""
     operation: str = "auto"
     """``auto`` (the lead's plan decides), or one operation to force (``find``, ...)."""

@@ -33,6 +33,7 @@ from shoal.store.schema import LOCAL_TENANT
 from shoal.swarm import cost
 from shoal.swarm.aggregate import NOT_FOUND, UNSURE
 from shoal.swarm.compare import compare
+from shoal.swarm.confidence import ABSTAIN_BELOW
 from shoal.swarm.dispatch import Dispatcher
 from shoal.swarm.documents import TEXT_SUFFIXES, Document, load_path
 from shoal.swarm.executor import Executor, LocalExecutor
@@ -172,7 +173,7 @@ class Swarm:
         max_rounds: int = 2,
         evidence_tokens: int = 900,
         escalation_tokens: int | None = None,
-        min_confidence: float = 0.5,
+        min_confidence: float = ABSTAIN_BELOW,
         operation: str = "auto",
         plan_tasks: bool = False,
         executor: str | Executor = "local",

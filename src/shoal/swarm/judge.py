@@ -1,0 +1,199 @@
+"""The judgement: which of the verified values answers the question, and how sure to be.
+
+Every value here was verified twice already: a quote verbatim in the source that carries
+it, and the stronger model's re-read of the passage. What is left is the hard part for a
+small lead: telling the answer from its look-alikes (the old code, the first gate, the
+other recipe, the notice period instead of the delivery deadline), and saying so when
+only look-alikes are left.
+
+Measured on the genres the protocol was developed on (``benchmarks/judge.py``), a 1.5B
+lead is good at the first and poor at the second:
+
+- **Choosing is relative, so it reads them together.** Shown the sentences that hold the
+  verified values side by side, the lead puts most of its probability on the answer's
+  value (about nine in ten times when the answer is among them), whatever the order;
+  asked about one sentence at a time, or to name a letter, it picks by position. So it
+  reads every sentence at once (each under the headings that govern it) and shoal scores
+  how likely the lead finds each value, and "null", as the start of its reply
+  (``Model.score``), once in document order and once reversed; a value's *share* is the
+  mean of its two probabilities. Order bias cancels instead of deciding, and a value that
+  does not lead the others clearly is no pick: reading only look-alikes the lead spreads
+  its probability over them.
+- **Support is absolute, and weak.** Whether the best value is really the answer as
+  things stand now is asked apart, about its one sentence, in two framings (a plain
+  yes/no and one that names the look-alikes), as the probability of "yes". Alone each
+  separates answers from look-alikes only moderately (AUC about 0.78); together they set
+  the answer's confidence (``confidence.judged``), a logistic fit on the development
+  genres that is measured, not assumed, on genres nobody tuned on.
+
+Every judgement is stored as a job of the run (kind ``judge``), with the shares and the
+support, so ``shoal show`` and the page can say why an answer was given or withheld.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from shoal.errors import ShoalError
+from shoal.models.base import Model
+from shoal.swarm import confidence, prompts
+from shoal.swarm.aggregate import Candidate
+from shoal.swarm.check import sentence_around
+from shoal.swarm.run import Run
+
+log = logging.getLogger(__name__)
+
+JUDGE_AT_MOST = 6
+"""Values read together at most (the most supported first); more would crowd the window
+of a small lead and rarely hold the answer beyond these."""
+NONE = "none"
+"""The key of "null": no statement answers."""
+HEAD = '{"answer":'
+CLEAR = 0.15
+"""The share by which the pick must lead the runner-up. A small lead reading two or three
+look-alikes (and no answer) spreads its probability over them and flips between them with
+their order; reading the answer among look-alikes it mostly favours the answer clearly.
+A lead below this is a pick by position, not by content: no pick."""
+
+
+@dataclass
+class Judgement:
+    """What the lead made of the verified values."""
+
+    pick: Candidate | None
+    """The value with the largest share, unless "null" had more (then None)."""
+    shares: dict[str, float]
+    """Each candidate's share (by ``Candidate.key``) and "null"'s (``NONE``)."""
+    support: tuple[float, float] = (0.0, 0.0)
+    """The lead's probability of "yes" for the pick, asked apart (plain, strict)."""
+    confidence: float = 0.0
+    exact: bool = True
+    """From token probabilities (False: from greedy replies, a backend without them)."""
+    failed: str | None = None
+    """Why the judgement could not be made (a call failed): no opinion."""
+    changed: bool = False
+    """No value led the others clearly (by ``CLEAR``) over both orders: the lead's
+    favourite changes with the order, a pick by position, not by content, so no pick."""
+    statements: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "pick": self.pick.answer if self.pick else None,
+            "shares": {k: round(v, 4) for k, v in self.shares.items()},
+            "support": [round(s, 4) for s in self.support],
+            "confidence": self.confidence,
+            "exact": self.exact,
+            "failed": self.failed,
+            "changed": self.changed,
+        }
+
+
+def evidence_sentence(run: Run, c: Candidate) -> str:
+    """The sentence holding the candidate's best quote, under the local headings that
+    govern it (a table row with its header row, an INI key with its section)."""
+    x = c.quotes()[0]
+    assert x.start is not None and x.end is not None
+    text = run.source[x.doc_id]
+    s, e = sentence_around(text, x.start, x.end)
+    heads = [text[h.start : h.end] for h in run.outlines[x.doc_id].local(s) if h.end <= s]
+    return " / ".join([*heads, " ".join(text[s:e].split())])
+
+
+def _place(c: Candidate) -> tuple[str, int]:
+    x = c.quotes()[0]
+    return (x.doc_id, x.start or 0)
+
+
+@dataclass
+class Weighing:
+    """The lead's reading of a few (sentence, value) statements, before any candidate
+    bookkeeping: what ``judge`` decides from, and what ``benchmarks/judge.py`` measures."""
+
+    shares: list[float]
+    """Each statement's share, in the order given, then "null"'s."""
+    best: int | None
+    """The statement with the largest share, unless "null" had more or no statement led
+    clearly (None)."""
+    changed: bool = False
+    support: tuple[float, float] = (0.0, 0.0)
+    exact: bool = True
+
+
+async def weigh(
+    model: Model, question: str, statements: list[tuple[str, str]], *, role: str | None = None,
+    timeout: float | None = None,
+) -> Weighing:  # fmt: skip
+    """Read the statements (sentence, value) together, in the order given and reversed,
+    scoring each value and "null" as the start of the reply; then ask apart, in two
+    framings, whether the best one's sentence gives the answer."""
+    n = len(statements)
+    shares = [0.0] * (n + 1)
+    exact = True
+    for order in (list(range(n)), list(range(n))[::-1]):
+        passage = "\n\n".join(dict.fromkeys(statements[i][0] for i in order))
+        scores = await model.score(
+            prompts.read_messages(question, passage),
+            [f" {json.dumps(statements[i][1], ensure_ascii=False)}," for i in order] + [" null,"],
+            head=HEAD, role=role, timeout=timeout,
+        )  # fmt: skip
+        exact = exact and scores.exact
+        for i, share in zip([*order, n], scores.shares(), strict=True):
+            shares[i] += share / 2
+    ranked = sorted(range(n), key=lambda i: -shares[i])
+    best = ranked[0]
+    if shares[n] >= shares[best]:
+        return Weighing(shares, None, exact=exact)
+    if n > 1 and shares[best] - shares[ranked[1]] < CLEAR:
+        return Weighing(shares, None, changed=True, exact=exact)
+    support = []
+    for system in (prompts.SUPPORT_SYSTEM, prompts.SUPPORT_STRICT_SYSTEM):
+        sentence, value = statements[best]
+        scores = await model.score(
+            prompts.support_messages(system, question, sentence, value), ["yes", "no"],
+            role=role, timeout=timeout,
+        )  # fmt: skip
+        exact = exact and scores.exact
+        support.append(scores.shares()[0])
+    return Weighing(shares, best, support=(support[0], support[1]), exact=exact)
+
+
+async def judge(run: Run, model: Model, cands: list[Candidate], key: str) -> Judgement:
+    """Judge ``cands`` (verified values that passed the word rules) with ``model``."""
+    cands = sorted(cands, key=lambda c: (-c.count, -c.workers))[:JUDGE_AT_MOST]
+    cands = sorted(cands, key=_place)  # document order
+    sentences = {c.key: evidence_sentence(run, c) for c in cands}
+    role = "lead" if model is run.lead else "escalation"
+    t0 = time.perf_counter()
+    try:
+        w = await weigh(model, run.question, [(sentences[c.key], c.answer) for c in cands],
+                        role=role, timeout=run.lead_timeout)  # fmt: skip
+        shares = {c.key: w.shares[i] for i, c in enumerate(cands)} | {NONE: w.shares[-1]}
+        pick = cands[w.best] if w.best is not None else None
+        conf = confidence.judged(w.shares[w.best], *w.support) if w.best is not None else 0.0
+        judgement = Judgement(pick, shares, w.support, conf, w.exact, changed=w.changed)
+    except ShoalError as exc:
+        log.warning("judging %d value(s) failed: %s", len(cands), exc)
+        judgement = Judgement(None, {}, failed=f"call failed: {exc}"[:300])
+    judgement.statements = sentences
+    _store(run, model, key, judgement, time.perf_counter() - t0)
+    return judgement
+
+
+def _store(run: Run, model: Model, key: str, j: Judgement, seconds: float) -> None:
+    x = j.pick.quotes()[0] if j.pick else None
+    run.store.queue_job({
+        "run_id": run.id, "key": key, "round": 0, "task_index": -2, "chunk_index": -2,
+        "status": "failed" if j.failed else "done", "attempts": 1, "seconds": seconds,
+        "error": j.failed, "answer": j.pick.answer if j.pick else None,
+        "quote": j.statements.get(j.pick.key, "")[:2000] if j.pick else None,
+        "confidence": j.confidence, "supported": j.pick is not None, "reason": None,
+        "doc_id": x.doc_id if x else None, "start": x.start if x else None,
+        "end": x.end if x else None, "finished": time.time(), "kind": "judge",
+        "model": model.name, "served_by": None, "lo": None, "hi": None,
+        "payload": j.to_dict() | {"statements": j.statements},
+    })  # fmt: skip
+    run.store.drain()
