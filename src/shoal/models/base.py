@@ -22,8 +22,8 @@ from __future__ import annotations
 import asyncio
 import time
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Coroutine
+from typing import Any, TypeVar
 
 from shoal import ledger, pricing
 from shoal.errors import (
@@ -35,6 +35,8 @@ from shoal.errors import (
 )
 from shoal.models.structured import parse_json, retry_message
 from shoal.types import Delta, Message, ModelInfo, Options, Reply, Scores, Usage
+
+_T = TypeVar("_T")
 
 UNLIKELY = -30.0
 """The log-probability the greedy fallback gives a continuation the reply did not begin
@@ -154,21 +156,7 @@ class Model(ABC):
         if not continuations:
             raise ValueError("score needs at least one continuation")
         msgs = [{"role": "user", "content": messages}] if isinstance(messages, str) else messages
-        start = time.perf_counter()
-        try:
-            if timeout is None:
-                scores = await self._score(msgs, continuations, head)
-            else:
-                try:
-                    async with asyncio.timeout(timeout):
-                        scores = await self._score(msgs, continuations, head)
-                except TimeoutError as exc:
-                    raise ModelTimeoutError(
-                        f"{self.name} did not answer within {timeout:g} s"
-                    ) from exc
-        except ShoalError as exc:
-            ledger.record_failure(self, time.perf_counter() - start, exc, role=role)
-            raise
+        scores = await self._timed(self._score(msgs, continuations, head), role, timeout)
         self.price(scores.reply)
         ledger.record(self, scores.reply, role=role)
         return scores
@@ -200,25 +188,29 @@ class Model(ABC):
     async def _recorded(
         self, msgs: list[Message], options: Options, role: str | None, timeout: float | None
     ) -> Reply:
-        start = time.perf_counter()
-        try:
-            if timeout is None:
-                reply = await self._generate(msgs, options)
-            else:
-                try:
-                    # asyncio.timeout, unlike wait_for, adds no task per call
-                    async with asyncio.timeout(timeout):
-                        reply = await self._generate(msgs, options)
-                except TimeoutError as exc:
-                    raise ModelTimeoutError(
-                        f"{self.name} did not answer within {timeout:g} s"
-                    ) from exc
-        except ShoalError as exc:
-            ledger.record_failure(self, time.perf_counter() - start, exc, role=role)
-            raise
+        reply = await self._timed(self._generate(msgs, options), role, timeout)
         self.price(reply)
         ledger.record(self, reply, role=role)
         return reply
+
+    async def _timed(
+        self, call: Coroutine[Any, Any, _T], role: str | None, timeout: float | None
+    ) -> _T:
+        """Await one backend call within ``timeout`` (``ModelTimeoutError`` past it); a
+        failed call is recorded in the ledger, with the machine time it took."""
+        start = time.perf_counter()
+        try:
+            if timeout is None:
+                return await call
+            try:
+                # asyncio.timeout, unlike wait_for, adds no task per call
+                async with asyncio.timeout(timeout):
+                    return await call
+            except TimeoutError as exc:
+                raise ModelTimeoutError(f"{self.name} did not answer within {timeout:g} s") from exc
+        except ShoalError as exc:
+            ledger.record_failure(self, time.perf_counter() - start, exc, role=role)
+            raise
 
     def price(self, reply: Reply) -> Reply:
         """Set ``reply.cost_usd`` from its usage and seconds (``pricing`` decides how)."""
