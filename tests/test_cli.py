@@ -21,6 +21,22 @@ def test_chat_streams_then_prints_usage_and_the_call_is_recorded() -> None:
     assert rows[0]["prompt_tokens"] == 3
 
 
+def test_chat_choices_prints_each_replys_probability_and_records_the_call() -> None:
+    """The scripted model echoes the prompt: its greedy reply begins with "yes", which gets
+    all the weight (it has no token probabilities, and says so)."""
+    runner = CliRunner()
+    result = runner.invoke(cli, ["chat", "scripted", "yes it is", "--choices", "yes, no"])
+    assert result.exit_code == 0, result.output
+    assert "1.000" in result.stdout and "0.000" in result.stdout
+    assert "one greedy reply" in result.stderr
+    rows = json.loads(runner.invoke(cli, ["calls", "--json"]).stdout)
+    assert len(rows) == 1 and rows[0]["role"] == "chat"
+    # a reply that begins with none of the choices is a clear error, not a traceback
+    bad = runner.invoke(cli, ["chat", "scripted", "maybe", "--choices", "yes,no"])
+    assert bad.exit_code == 1 and "none of the options" in bad.stderr
+    assert "Traceback" not in bad.output
+
+
 def test_unknown_model_is_one_clear_line() -> None:
     result = CliRunner().invoke(cli, ["chat", "no-such-model", "hi"])
     assert result.exit_code == 1

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from shoal.cli.common import cli, emit_json, err, money, out, recording, store_of
 from shoal.errors import ShoalError
+from shoal.models.base import Model
 from shoal.types import Reply
 
 
@@ -98,6 +99,24 @@ def usage_line(reply: Reply) -> str:
     )
 
 
+def _choose(
+    ctx: click.Context, m: Model, prompt: str, system: str | None, choices: list[str]
+) -> None:
+    if not choices:
+        raise click.BadParameter("give at least one reply", param_hint="--choices")
+    messages = ([{"role": "system", "content": system}] if system else []) + [
+        {"role": "user", "content": prompt}
+    ]
+    with recording(ctx):
+        scores = asyncio.run(m.score(messages, choices, role="chat"))
+    table = Table("reply", "probability", "log-probability")
+    for choice, share, lp in zip(choices, scores.shares(), scores.logprobs, strict=True):
+        table.add_row(choice, f"{share:.3f}", f"{lp:.3f}")
+    out.print(table)
+    how = "token probabilities" if scores.exact else "one greedy reply, matched (no probabilities)"
+    err.print(f"[dim]{how} · {scores.reply.seconds:.2f} s · {money(scores.reply.cost_usd)}[/]")
+
+
 @cli.command()
 @click.argument("model")
 @click.argument("prompt")
@@ -107,6 +126,9 @@ def usage_line(reply: Reply) -> str:
 @click.option("--user", default=None, help="Remember: keep this user's whole conversation.")
 @click.option("--thread", default="default", show_default=True, help="With --user: which one.")
 @click.option("--no-cache", is_flag=True, help="With --user: do not use the prefix cache.")
+@click.option("--choices", default=None,
+              help="Comma-separated replies: print how likely MODEL finds each instead of "
+                   "generating (exact on embedded models).")  # fmt: skip
 @click.pass_context
 def chat(
     ctx: click.Context,
@@ -118,12 +140,17 @@ def chat(
     user: str | None,
     thread: str,
     no_cache: bool,
+    choices: str | None,
 ) -> None:
     """Chat with MODEL: stream the reply, then one line of usage. With --user, the whole
-    history of that user is the prompt's prefix, kept across invocations."""
+    history of that user is the prompt's prefix, kept across invocations. With --choices,
+    the probability of each given reply (what shoal's judgement of evidence rests on)."""
     from shoal.models import get_model
 
     m = get_model(model)
+    if choices is not None:
+        _choose(ctx, m, prompt, system, [c.strip() for c in choices.split(",") if c.strip()])
+        return
     if user is not None:
         _chat_with_memory(ctx, m, prompt, user, thread, system, max_tokens, no_cache)
         return
