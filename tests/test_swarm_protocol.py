@@ -92,14 +92,14 @@ def test_a_fact_is_found_confirmed_by_the_lead_and_the_near_miss_refuted() -> No
     assert answer.confidence >= 0.8
     assert answer.usage["worker"].calls == answer.jobs
     # the question is the workers' task (no planning call); the lead's other calls are the
-    # re-reads and the judgement: the value's sentence read twice (in both orders) and
-    # the two questions asked apart about it
-    assert answer.usage["lead"].calls == reads + 4
+    # re-reads and the judgement: the value's sentence read once (one value has one
+    # order) and the two questions asked apart about it
+    assert answer.usage["lead"].calls == reads + 3
     assert lead_calls(the_lead, prompts.SUPPORT_SYSTEM) == 1
     assert lead_calls(the_lead, prompts.SUPPORT_STRICT_SYSTEM) == 1
     assert lead_calls(the_lead, prompts.PLAN_SYSTEM) == 0
     assert answer.plan[0]["tasks"][0]["instruction"] == QUESTION
-    assert lead_calls(the_lead, prompts.READ_SYSTEM) == reads + 2
+    assert lead_calls(the_lead, prompts.READ_SYSTEM) == reads + 1
     assert answer.lead_alone_tokens > 4000
     assert answer.usage["lead"].prompt_tokens < answer.lead_alone_tokens / 2
 

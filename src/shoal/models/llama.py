@@ -345,14 +345,17 @@ class LlamaModel(Model):
         """Runs on the model's own thread. For each continuation: the KV cache is cut back
         to the longest prefix it shares with ``base + head + continuation`` (all but the
         last prompt token), and the rest is decoded in one batch with logits for every
-        position; the continuation's tokens' log-probabilities are summed."""
+        position; the continuation's tokens' log-probabilities are summed. Usage counts the
+        prompt once and each continuation's own tokens, as one request carrying them all
+        would be billed; cached tokens are those earlier calls left in the cache."""
         import numpy as np
 
         start = time.perf_counter()
         llm = self.loaded.llm
         n_vocab = llm.n_vocab()
         head_tokens = self.tokenize(head) if head else []
-        evaluated = reused = 0
+        read = len(base) + len(head_tokens)  # the prompt, counted once for the whole call
+        reused = -1
         logprobs: list[float] = []
         for text in continuations:
             full = self.tokenize(head + text)
@@ -365,7 +368,8 @@ class LlamaModel(Model):
                 continue
             live = llm.longest_token_prefix(llm._input_ids[: llm.n_tokens].tolist(), prompt)
             keep = min(live, len(prompt) - 1)
-            reused += keep
+            if reused < 0:  # what earlier calls left in the cache; later reuse is this call's own
+                reused = min(keep, read)
             try:
                 llm.n_tokens = keep
                 llm._ctx.kv_cache_seq_rm(-1, keep, -1)
@@ -380,13 +384,13 @@ class LlamaModel(Model):
                 raise ModelCallError(f"{self.name}: llama.cpp failed while scoring: {exc}") from exc
             llm.input_ids[n_past : n_past + len(batch)] = batch
             llm.n_tokens += len(batch)
-            evaluated += len(prompt) - keep + len(cont) - 1
+            read += len(cont)
             rows = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(len(batch), n_vocab))
             rows = rows.astype(np.float64)
             top = rows.max(axis=1, keepdims=True)
             norm = top[:, 0] + np.log(np.exp(rows - top).sum(axis=1))
             logprobs.append(float(sum(rows[i, t] - norm[i] for i, t in enumerate(cont))))
-        usage = Usage(evaluated + reused, 0, reused, 1)
+        usage = Usage(read, 0, max(reused, 0), 1)
         reply = Reply("", self.name, usage, time.perf_counter() - start)
         return Scores(logprobs, exact=True, reply=reply)
 

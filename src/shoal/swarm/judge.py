@@ -127,13 +127,15 @@ async def weigh(
     model: Model, question: str, statements: list[tuple[str, str]], *, role: str | None = None,
     timeout: float | None = None,
 ) -> Weighing:  # fmt: skip
-    """Read the statements (sentence, value) together, in the order given and reversed,
-    scoring each value and "null" as the start of the reply; then ask apart, in two
-    framings, whether the best one's sentence gives the answer."""
+    """Read the statements (sentence, value) together, in the order given and reversed
+    (a single statement has only one order), scoring each value and "null" as the start
+    of the reply; then ask apart, in two framings, whether the best one's sentence gives
+    the answer."""
     n = len(statements)
     shares = [0.0] * (n + 1)
     exact = True
-    for order in (list(range(n)), list(range(n))[::-1]):
+    orders = [list(range(n)), list(range(n))[::-1]][: 1 if n == 1 else 2]  # one value: one order
+    for order in orders:
         passage = "\n\n".join(dict.fromkeys(statements[i][0] for i in order))
         scores = await model.score(
             prompts.read_messages(question, passage),
@@ -142,7 +144,7 @@ async def weigh(
         )  # fmt: skip
         exact = exact and scores.exact
         for i, share in zip([*order, n], scores.shares(), strict=True):
-            shares[i] += share / 2
+            shares[i] += share / len(orders)
     ranked = sorted(range(n), key=lambda i: -shares[i])
     best = ranked[0]
     if shares[n] >= shares[best]:
