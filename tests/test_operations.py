@@ -15,7 +15,7 @@ from shoal.cli import cli
 from shoal.models import ScriptedModel, register
 from shoal.store import Store
 from shoal.swarm import Answer, Document, Swarm
-from shoal.swarm.aggregate import UNSURE
+from shoal.swarm.aggregate import UNSURE, WEAK
 from shoal.swarm.query import QueryPlan, from_reply, problems, settle
 from shoal.swarm.records import check_extraction
 from shoal.swarm.units import Unit, could_match
@@ -509,9 +509,10 @@ def test_a_plan_that_leaves_out_a_named_thing_is_written_again() -> None:
     assert answer.result and answer.result["value"] == case.answer
 
 
-def _kestrel_torque(rival: bool) -> Answer:
+def _kestrel_torque(rival: bool, doubt: bool = False) -> Answer:
     """ "How many Nm ...?" over a manual that states the torque (and, with ``rival``, a
-    second torque for the Kestrel that a position-biased lead cannot choose between)."""
+    second torque for the Kestrel that a position-biased lead cannot choose between; with
+    ``doubt``, a lead that says the torque's sentence does not answer when asked apart)."""
     from shoal.swarm import prompts
 
     stated = ["Wheel nut torque for the Kestrel: 115 Nm, checked again after 50 km."]
@@ -538,7 +539,7 @@ def _kestrel_torque(rival: bool) -> Answer:
                 return json.dumps({"answer": value, "quote": sentence})
             return json.dumps({"answer": None, "quote": None})
         if system in (prompts.SUPPORT_SYSTEM, prompts.SUPPORT_STRICT_SYSTEM):
-            return "yes"
+            return "no" if doubt else "yes"
         return json.dumps({"records": []})
 
     worker = ScriptedModel(lambda m: json.dumps({"records": [], "answer": None, "quote": None,
@@ -561,6 +562,12 @@ def test_a_degenerate_count_is_no_way_out_of_conflicting_stated_numbers() -> Non
     assert answer.answer == UNSURE and not answer.citations
     assert "match" not in answer.answer  # not "0 Nm(s) match"
     assert any("several numbers" in n for n in answer.notes)
+
+
+def test_a_degenerate_count_is_no_way_out_of_a_stated_number_judged_too_unsure() -> None:
+    answer = _kestrel_torque(rival=False, doubt=True)
+    assert answer.answer == WEAK and not answer.citations
+    assert any("could not be confirmed" in n for n in answer.notes)
 
 
 def test_a_value_not_of_the_kind_asked_is_never_the_answer() -> None:

@@ -30,10 +30,16 @@ from shoal.models.base import Model
 from shoal.models.kv_cache import PrefixCache
 from shoal.store import Store
 from shoal.swarm import Document, Swarm
-from shoal.swarm.aggregate import NOT_FOUND
+from shoal.swarm.aggregate import ABSTENTIONS
 from shoal.types import Reply, Usage
 
 log = logging.getLogger(__name__)
+
+RECALL_BELOW = 0.5
+"""The confidence under which a recall from older history is left out. Lower than an
+answer's bar (``confidence.ABSTAIN_BELOW``): a recalled quote is verbatim history that goes
+into the prompt as context for the chat model, not out to the user as a checked answer, so
+a weakly judged but verified quote costs less left in than a fact forgotten."""
 
 SYSTEM = (
     "You are a helpful assistant with a long memory. The conversation below is everything "
@@ -237,10 +243,11 @@ class Memory:
     ) -> tuple[context.Assembly, dict[str, Any]]:
         """The swarm reads the history that did not fit; its verified quotes go in."""
         doc = Document(f"history of {self.user}/{self.thread}", context.as_document(built.older))
-        swarm = Swarm(lead=self.lead, workers=self.workers, store=self.store)  # records its own
+        swarm = Swarm(lead=self.lead, workers=self.workers, store=self.store,  # records its own
+                      min_confidence=RECALL_BELOW)  # fmt: skip
         answer = await swarm.aask(doc, text)
         quotes = [c.text for c in answer.citations]
-        found = not answer.answer.startswith(NOT_FOUND) and bool(quotes)
+        found = answer.answer not in ABSTENTIONS and bool(quotes)
         new = context.with_findings(text, quotes if found else [])
         messages = [*built.messages[:-1], {"role": "user", "content": new}]
         info = {

@@ -14,6 +14,9 @@ from shoal.swarm.check import Report, answer_key
 
 NOT_FOUND = "The document does not appear to say: no verified evidence answers it."
 UNSURE = "The document does not settle it: the verified evidence conflicts."
+WEAK = "The document does not settle it: the one verified value was judged too unsure."
+ABSTENTIONS = (NOT_FOUND, UNSURE, WEAK)
+"""What shoal says instead of an answer; none of them carries a citation."""
 
 
 @dataclass

@@ -27,7 +27,7 @@ from typing import Any
 
 from shoal.errors import ShoalError
 from shoal.swarm import confidence, prompts
-from shoal.swarm.aggregate import NOT_FOUND, UNSURE, Candidate, candidates
+from shoal.swarm.aggregate import NOT_FOUND, UNSURE, WEAK, Candidate, candidates
 from shoal.swarm.check import (
     REJECT_NO_VALUE,
     REJECT_RESTATES,
@@ -445,7 +445,7 @@ async def _settle(
                      f"{run.config.min_confidence:.2f}")  # fmt: skip
         if len(viable) > 1:
             notes.append("verified values: " + ", ".join(repr(c.answer) for c in viable))
-        answer, chosen = (UNSURE if len(viable) > 1 else NOT_FOUND), None
+        answer, chosen = (UNSURE if len(viable) > 1 else WEAK), None
     rd.decision = Decision("answer", answer, [chosen.key] if chosen else [], [], None, conf,
                            len(viable), 0)  # fmt: skip
     run.save()

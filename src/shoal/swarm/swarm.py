@@ -31,7 +31,7 @@ from shoal.models.base import Model
 from shoal.store import Store
 from shoal.store.schema import LOCAL_TENANT
 from shoal.swarm import cost
-from shoal.swarm.aggregate import NOT_FOUND, UNSURE
+from shoal.swarm.aggregate import NOT_FOUND, UNSURE, WEAK
 from shoal.swarm.compare import compare
 from shoal.swarm.confidence import ABSTAIN_BELOW
 from shoal.swarm.dispatch import Dispatcher
@@ -489,17 +489,16 @@ class Swarm:
         """ "How many Nm does the Kestrel need?" reads like a count, but asks for a number
         the text states. When a count finds at most one item, the question is also looked
         up; a confirmed value the text states answers it. Several stated values the lookup
-        could not choose between make the answer "the evidence conflicts": a degenerate
-        count is no way out of a conflict. Only when the text states no such number does
-        the count stand."""
+        could not choose between (or one it judged too unsure) make the answer an
+        abstention: a degenerate count is no way out of a conflict. Only when the text
+        states no such number does the count stand."""
         lookup = await find(run, dispatcher)
         n = (counted.result or {}).get("value")
-        if lookup.answer == UNSURE or (lookup.answer != NOT_FOUND and lookup.citations):
-            settled = (
-                "the text states several numbers for it and none could be chosen"
-                if lookup.answer == UNSURE
-                else "the text states the number asked for, and that is the answer"
-            )
+        if lookup.answer in (UNSURE, WEAK) or (lookup.answer != NOT_FOUND and lookup.citations):
+            settled = {
+                UNSURE: "the text states several numbers for it and none could be chosen",
+                WEAK: "the text states a number for it that could not be confirmed",
+            }.get(lookup.answer, "the text states the number asked for, and that is the answer")
             lookup.notes[:0] = [*plan.notes, f"counted as {plan.unit}s, {n} matched; {settled}"]
             return lookup
         counted.notes.append("looked up as a stated number too: none was confirmed")
