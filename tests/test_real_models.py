@@ -118,6 +118,13 @@ def test_scoring_is_exact_and_agrees_with_the_models_own_greedy_reply() -> None:
     shares = scores.shares()
     assert abs(sum(shares) - 1.0) < 1e-9 and shares[0] == max(shares) and shares[0] > 0.5
     assert scores.reply.usage.calls == 1 and scores.reply.seconds > 0
+    # the prompt is counted once for the call, plus each continuation's own tokens
+    prompt = len(m.render(messages)[0])
+    assert (
+        prompt
+        < scores.reply.usage.prompt_tokens
+        <= prompt + sum(len(m.tokenize(o)) + 1 for o in options)
+    )
     (row,) = store.recent_calls(run_id="scoring-test")
     assert row["role"] == "lead" and row["prompt_tokens"] > 0
     # a head the continuations share: only the part after it is scored
