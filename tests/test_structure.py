@@ -186,6 +186,10 @@ def test_names_are_named_whole_numbers_keep_their_labels_and_unused_names_are_no
     q = "How high above sea level, in metres, does Juniper Halt station stand?"
     assert named("| Juniper Halt | 59 | 1892 | 4 |", q) == {"juniper", "halt"}
     assert named("| Juniper | 432 | 1892 | 4 |", q) == set()  # part of the name: another one
+    # a legal form is the same company, not another one
+    q = "How much was Calder Waste fined by the court?"
+    assert named("The court fines Calder Waste Ltd €77,000.", q) == {"calder", "waste"}
+    assert named("The court fines Calder Waste Recycling €9,000.", q) == set()  # another one
     q = "For record number 130145, what is the valid ferritin result?"
     assert named("2026-08-04 09:41 | MRN 130145 | ferritin | 52 ug/L | final", q) == {"130145"}
     q = "On what TCP port does ledger accept connections?"

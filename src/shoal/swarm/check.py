@@ -218,6 +218,14 @@ _OPENERS = frozenset({
 })  # fmt: skip
 
 
+# A company's legal form names no other company: "Calder Waste Ltd" is "Calder Waste".
+_LEGAL_FORMS = frozenset({
+    "Ltd", "Limited", "Inc", "Incorporated", "LLC", "LLP", "LP", "plc", "PLC", "GmbH", "AG",
+    "SA", "SE", "NV", "BV", "Pty", "Co", "Corp", "Corporation", "SpA", "SARL", "Srl", "KG",
+    "AB", "ASA", "Oy", "Oyj", "KK",
+})  # fmt: skip
+
+
 _QUOTED = re.compile(r"`([^`\n]{1,60})`|\"([^\"\n]{1,60})\"")
 
 
@@ -302,6 +310,7 @@ def named(sentence: str, question: str, vocabulary: set[str] | None = None) -> s
             adjacent
             and other[:1].isupper()
             and other not in _OPENERS
+            and other not in _LEGAL_FORMS
             and not set(terms(other)) <= asked
             for other, adjacent in neighbours
         )  # fmt: skip  (a label before a number, "MRN 130145", extends nothing)
