@@ -18,6 +18,7 @@ long run that is stopped loses nothing.
 Usage:
   python -m benchmarks.longdoc                                  # the full grid (hours)
   python -m benchmarks.longdoc --sizes 2000 --per-size 6 --configs default --no-real
+  python -m benchmarks.longdoc --splits sealed --only '^judgment-' --out after   # a rerun
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import argparse
 import json
 import math
 import os
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -267,6 +269,12 @@ def main() -> None:
         help="generated genres and real questions of these splits (sealed: final runs only)",
     )
     parser.add_argument("--first-seed", type=int, default=1)
+    parser.add_argument(
+        "--only",
+        default=None,
+        help="run only the cases whose id matches this regular expression (e.g. to measure "
+        "a change on the cases that showed the failure, into another --out)",
+    )
     parser.add_argument("--out", default="longdoc")
     args = parser.parse_args()
     out = RESULTS / f"{args.out}.json"
@@ -290,6 +298,8 @@ def main() -> None:
         ]
     if not args.no_real:
         plan += [(0, c) for c in real_cases() if c.split in splits]
+    if args.only:
+        plan = [(size, c) for size, c in plan if re.search(args.only, c.id)]
     meta = {
         "cpu_count": os.cpu_count(),
         "when": time.strftime("%Y-%m-%d %H:%M:%S"),
