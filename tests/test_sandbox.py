@@ -5,6 +5,7 @@ fork bomb, 4 GB of memory, an endless loop, 100 MB of output, a child left behin
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import subprocess
 import threading
@@ -102,11 +103,16 @@ def test_runaway_code_gets_its_typed_verdict_and_leaves_nothing(code: str, statu
 
 def test_a_child_process_left_behind_dies_with_the_sandbox() -> None:
     _needs_sandbox()
-    code = "import subprocess\nsubprocess.Popen(['sleep', '300'])\n"
+    # a duration no other process on the machine would sleep for (a plain "sleep 300"
+    # elsewhere once failed this test)
+    mark = f"{300 + os.getpid() % 1000 / 1000:.3f}"
+    code = f"import subprocess\nsubprocess.Popen(['sleep', '{mark}'])\n"
     v = run_tests(code, limits=FAST)
     assert v.status is Status.PASSED
     _nothing_left()
-    assert "sleep 300" not in subprocess.run(["ps", "ax"], capture_output=True, text=True).stdout
+    assert (
+        f"sleep {mark}" not in subprocess.run(["ps", "ax"], capture_output=True, text=True).stdout
+    )
 
 
 def test_tests_and_examples_are_run_and_failures_carry_tracebacks() -> None:
