@@ -35,6 +35,7 @@ from typing import Any
 from benchmarks._results import markdown
 from benchmarks.corpus.lookup import Case, grade, split_of, states, suite
 from benchmarks.corpus.real import cases as real_cases
+from shoal.errors import ShoalError
 from shoal.models import get_model
 from shoal.store import Store
 from shoal.swarm import Document, Swarm
@@ -61,7 +62,11 @@ def run_case(config: str, case: Case, store: Store, size: int) -> dict[str, Any]
     swarm = Swarm(lead=lead, workers=worker, store=store)
     doc = Document(case.source if case.source != "generated" else f"{case.id}.txt", case.text)
     start = time.perf_counter()
-    answer = swarm.ask(doc, case.question, strategy)
+    try:
+        answer = swarm.ask(doc, case.question, strategy)
+    except ShoalError as exc:  # shoal's failure on this case is a result, not the run's end
+        return failed_row(config, case, size, get_model(worker).count_tokens(case.text), exc,
+                          time.perf_counter() - start)  # fmt: skip
     wall = time.perf_counter() - start
     verdict = grade(answer.answer, case)
     u_lead = answer.usage.get("lead")
@@ -102,6 +107,24 @@ def run_case(config: str, case: Case, store: Store, size: int) -> dict[str, Any]
         "run_id": answer.run_id,
         **trail,
     }
+
+
+def failed_row(
+    config: str, case: Case, size: int, tokens: int, exc: Exception, wall: float
+) -> dict[str, Any]:
+    """A case on which shoal raised instead of answering: counted as neither right nor an
+    abstention."""
+    return {
+        "config": config, "case": case.id, "genre": case.genre, "split": case.split,
+        "size": size, "tokens": tokens, "answerable": case.answer is not None,
+        "position": round(case.position, 3), "question": case.question,
+        "expected": case.answer, "answer": f"error: {exc}"[:300], "verdict": "failed",
+        "cited": False, "cited_evidence": False, "confidence": 0.0, "workers_found_it": False,
+        "worker_supported_reports": 0, "lead_prompt_tokens": 0, "worker_prompt_tokens": 0,
+        "lead_alone_tokens": 0, "escalation_reads": 0, "escalation_tokens": 0,
+        "cost_usd": 0.0, "lead_alone_cost_usd": 0.0, "wall_s": round(wall, 2), "notes": [],
+        "run_id": None,
+    }  # fmt: skip
 
 
 def stages(store: Store, run_id: str, case: Case) -> dict[str, Any]:

@@ -385,6 +385,18 @@ def test_compare_lists_every_change_cited_on_both_sides() -> None:
         assert text[c.start : c.end] == c.text
 
 
+def test_a_comparison_planned_over_one_document_is_answered_as_a_lookup() -> None:
+    """The lead may read "differ" as a comparison; one document has nothing to compare
+    with: the question is looked up, and the answer says why (no crash)."""
+    doc = Document("NEWS", "diff now exits with status 2 when binary files differ.\n" * 3)
+    plan = {"operation": "compare", "unit": "change", "fields": [], "where": [],
+            "target": "", "group_by": "", "k": 0}  # fmt: skip
+    s = Swarm(lead=planner(plan), workers=ScriptedModel(), store=Store())
+    answer = s.ask(doc, "What changed between the versions when binary files differ?")
+    assert answer.operation == "find"
+    assert any("needs two documents (1 given)" in n for n in answer.notes)
+
+
 def test_summarise_keeps_only_sentences_that_cite_verified_points() -> None:
     from benchmarks.corpus.haystack import build
 

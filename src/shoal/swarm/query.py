@@ -407,6 +407,17 @@ def omissions(plan: QueryPlan, question: str) -> list[str]:
     return list(dict.fromkeys(missing))
 
 
+def _two_to_compare(plan: QueryPlan, documents: int) -> QueryPlan:
+    """A comparison is of two documents; over any other number the question is looked up
+    ("What exit status does diff use when files differ?" asks no comparison of a NEWS file)."""
+    if plan.operation != "compare" or documents == 2:
+        return plan
+    lookup = QueryPlan("find", notes=plan.notes)
+    lookup.notes.append(f"a comparison needs two documents ({documents} given); answered as a "
+                        "lookup")  # fmt: skip
+    return lookup
+
+
 async def make_query(
     lead: Model, question: str, facts: str, documents: int, timeout: float | None = None
 ) -> QueryPlan:
@@ -444,7 +455,8 @@ async def make_query(
         op = question_operation(question)
         fallback = QueryPlan("find" if op in (None, *RECORD_OPERATIONS) else op)
         fallback.notes.append(f"the lead gave no usable plan ({exc}); answered as a lookup")
-        return fallback
+        return _two_to_compare(fallback, documents)
+    plan = _two_to_compare(plan, documents)
     bad = problems(plan)
     if bad and plan.operation not in ("find", "compare", "summarise"):
         fallback = QueryPlan("find")
