@@ -190,6 +190,9 @@ def test_names_are_named_whole_numbers_keep_their_labels_and_unused_names_are_no
     q = "How much was Calder Waste fined by the court?"
     assert named("The court fines Calder Waste Ltd €77,000.", q) == {"calder", "waste"}
     assert named("The court fines Calder Waste Recycling €9,000.", q) == set()  # another one
+    # what was asked for is not what was decided
+    asked = "The prosecution asked the court to impose a fine of €134,000 on Calder Waste Ltd."
+    assert fit(asked, q).qualifiers == ("asked the court",) and not fit(asked, q).viable
     q = "For record number 130145, what is the valid ferritin result?"
     assert named("2026-08-04 09:41 | MRN 130145 | ferritin | 52 ug/L | final", q) == {"130145"}
     q = "On what TCP port does ledger accept connections?"

@@ -204,10 +204,15 @@ QUALIFIERS = frozenset({
     "revoked", "former", "formerly", "previous", "previously", "old", "obsolete", "superseded",
     "withdrawn", "abandoned", "deprecated", "lapsed", "expired", "cancelled", "canceled",
     "rejected", "retired", "outdated", "proposed", "replaced", "reverted", "draft",
+    "requested", "sought", "demanded",
 })  # fmt: skip
-"""Words that mark a value as not the current, actual one. A sentence holding one does not
-answer a question that does not itself ask about such a value."""
-QUALIFIER_PHRASES = ("no longer", "used to", "had first planned", "was planned", "until recently")
+"""Words that mark a value as not the current, actual one (or one asked for, not decided).
+A sentence holding one does not answer a question that does not itself ask about such a
+value."""
+QUALIFIER_PHRASES = (
+    "no longer", "used to", "had first planned", "was planned", "until recently", "asked for",
+    "asked the court", "called for",
+)  # fmt: skip
 _CAPITALISED = re.compile(r"(?<![\w-])([A-Z][\w]*(?:[-'][\w]+)*)")
 _CODELIKE = re.compile(r"(?<![\w-])(--?[A-Za-z][\w-]*|[A-Za-z]+[-_./][\w./-]*\w|\w*\d\w*)")
 _OPENERS = frozenset({
