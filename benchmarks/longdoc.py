@@ -61,22 +61,7 @@ def run_case(config: str, case: Case, store: Store, size: int) -> dict[str, Any]
     lead, worker, strategy = CONFIGS[config]
     swarm = Swarm(lead=lead, workers=worker, store=store)
     doc = Document(case.source if case.source != "generated" else f"{case.id}.txt", case.text)
-    start = time.perf_counter()
-    try:
-        answer = swarm.ask(doc, case.question, strategy)
-    except ShoalError as exc:  # shoal's failure on this case is a result, not the run's end
-        return failed_row(config, case, size, get_model(worker).count_tokens(case.text), exc,
-                          time.perf_counter() - start)  # fmt: skip
-    wall = time.perf_counter() - start
-    verdict = grade(answer.answer, case)
-    u_lead = answer.usage.get("lead")
-    u_esc = answer.usage.get("escalation")
-    u_worker = answer.usage.get("worker")
-    cited_evidence = case.evidence is not None and any(
-        c.start < case.evidence[1] and case.evidence[0] < c.end for c in answer.citations
-    )
-    trail = stages(store, answer.run_id, case)
-    return {
+    case_fields = {
         "config": config,
         "case": case.id,
         "genre": case.genre,
@@ -87,6 +72,22 @@ def run_case(config: str, case: Case, store: Store, size: int) -> dict[str, Any]
         "position": round(case.position, 3),
         "question": case.question,
         "expected": case.answer,
+    }
+    start = time.perf_counter()
+    try:
+        answer = swarm.ask(doc, case.question, strategy)
+    except ShoalError as exc:  # shoal's failure on this case is a result, not the run's end
+        return case_fields | failed(exc, time.perf_counter() - start)
+    wall = time.perf_counter() - start
+    verdict = grade(answer.answer, case)
+    u_lead = answer.usage.get("lead")
+    u_esc = answer.usage.get("escalation")
+    u_worker = answer.usage.get("worker")
+    cited_evidence = case.evidence is not None and any(
+        c.start < case.evidence[1] and case.evidence[0] < c.end for c in answer.citations
+    )
+    trail = stages(store, answer.run_id, case)
+    return case_fields | {
         "answer": answer.answer,
         "verdict": verdict,
         "cited": bool(answer.citations),
@@ -109,16 +110,11 @@ def run_case(config: str, case: Case, store: Store, size: int) -> dict[str, Any]
     }
 
 
-def failed_row(
-    config: str, case: Case, size: int, tokens: int, exc: Exception, wall: float
-) -> dict[str, Any]:
-    """A case on which shoal raised instead of answering: counted as neither right nor an
-    abstention."""
+def failed(exc: Exception, wall: float) -> dict[str, Any]:
+    """The outcome fields of a case on which shoal raised instead of answering: counted as
+    neither right nor an abstention."""
     return {
-        "config": config, "case": case.id, "genre": case.genre, "split": case.split,
-        "size": size, "tokens": tokens, "answerable": case.answer is not None,
-        "position": round(case.position, 3), "question": case.question,
-        "expected": case.answer, "answer": f"error: {exc}"[:300], "verdict": "failed",
+        "answer": f"error: {exc}"[:300], "verdict": "failed",
         "cited": False, "cited_evidence": False, "confidence": 0.0, "workers_found_it": False,
         "worker_supported_reports": 0, "lead_prompt_tokens": 0, "worker_prompt_tokens": 0,
         "lead_alone_tokens": 0, "escalation_reads": 0, "escalation_tokens": 0,

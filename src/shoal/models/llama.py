@@ -355,7 +355,7 @@ class LlamaModel(Model):
         n_vocab = llm.n_vocab()
         head_tokens = self.tokenize(head) if head else []
         read = len(base) + len(head_tokens)  # the prompt, counted once for the whole call
-        reused = -1
+        reused: int | None = None  # set by the first continuation
         logprobs: list[float] = []
         for text in continuations:
             full = self.tokenize(head + text)
@@ -368,7 +368,7 @@ class LlamaModel(Model):
                 continue
             live = llm.longest_token_prefix(llm._input_ids[: llm.n_tokens].tolist(), prompt)
             keep = min(live, len(prompt) - 1)
-            if reused < 0:  # what earlier calls left in the cache; later reuse is this call's own
+            if reused is None:  # what earlier calls left; later reuse is this call's own
                 reused = min(keep, read)
             try:
                 llm.n_tokens = keep
@@ -390,7 +390,7 @@ class LlamaModel(Model):
             top = rows.max(axis=1, keepdims=True)
             norm = top[:, 0] + np.log(np.exp(rows - top).sum(axis=1))
             logprobs.append(float(sum(rows[i, t] - norm[i] for i, t in enumerate(cont))))
-        usage = Usage(read, 0, max(reused, 0), 1)
+        usage = Usage(read, 0, reused or 0, 1)
         reply = Reply("", self.name, usage, time.perf_counter() - start)
         return Scores(logprobs, exact=True, reply=reply)
 
