@@ -423,6 +423,45 @@ def test_two_processes_cannot_work_on_one_run() -> None:
     assert store.get_run(run_id)["lease_owner"] is None
 
 
+def test_a_run_being_started_or_finished_is_not_taken_over() -> None:
+    """CI once failed here: a resume that arrived between the run's row being written
+    and its work beginning saw this process's lease as abandoned and took it."""
+    from shoal.errors import RunBusyError
+
+    refused: list[str] = []
+    tried: list[str] = []
+
+    class Racing(Store):
+        def _try(self, run_id: str) -> None:
+            tried.append(run_id)
+            if len(tried) > 2:  # a resume that got in would otherwise come back here
+                return
+            other = Swarm(
+                lead=lead(choose="archive is"), workers=ScriptedModel(finder(CODE)), store=self
+            )
+            try:
+                other.resume(run_id)
+            except RunBusyError as exc:
+                refused.append(str(exc))
+
+        def create_run(self, **values: object) -> None:
+            super().create_run(**values)
+            self._try(str(values["id"]))
+
+        def release_lease(self, run_id: str, owner: str, **values: object) -> None:
+            if values.get("status") == "done":  # work finished, lease not yet given back
+                self._try(run_id)
+            super().release_lease(run_id, owner, **values)
+
+    store = Racing()
+    answer = Swarm(
+        lead=lead(choose="archive is"), workers=ScriptedModel(finder(CODE)), store=store
+    ).ask(doc(1500), QUESTION)
+    assert answer.answer == "48213"
+    assert len(refused) == 2 and all("another process" in r for r in refused)
+    assert store.get_run(answer.run_id)["lease_owner"] is None
+
+
 def test_ask_works_inside_a_running_event_loop() -> None:
     import asyncio
 

@@ -18,7 +18,7 @@ import re
 import socket
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -131,6 +131,18 @@ def _lease_owner() -> str:
 
 _WORKING: set[str] = set()
 """Lease owners of runs executing in this process right now."""
+
+
+@contextlib.contextmanager
+def _working(owner: str) -> Iterator[None]:
+    """Mark ``owner`` as alive here for as long as it may hold a lease: from before the
+    lease is taken until after it is released, so another thread of this process never
+    mistakes a run being started or finished for one left behind."""
+    _WORKING.add(owner)
+    try:
+        yield
+    finally:
+        _WORKING.discard(owner)
 
 
 def _dead_here(owner: str | None) -> bool:
@@ -279,6 +291,13 @@ class Swarm:
         for d in docs:
             await asyncio.to_thread(self.store.put_document, d.id, d.name, d.text, tenant)
         owner = _lease_owner()
+        with _working(owner):
+            return await self._start(run_id, strategy, question, docs, config, tenant, owner)
+
+    async def _start(
+        self, run_id: str, strategy: str, question: str, docs: list[Document],
+        config: RunConfig, tenant: str, owner: str,
+    ) -> Answer:  # fmt: skip
         self.store.create_run(
             id=run_id,
             status="running",
@@ -307,6 +326,14 @@ class Swarm:
         if row["status"] == "done" and row["result"]:
             return Answer.from_dict(row["result"])
         owner = _lease_owner()
+        with _working(owner):
+            return await self._resume(row, owner, lead, workers)
+
+    async def _resume(
+        self, row: dict[str, Any], owner: str, lead: str | Model | None,
+        workers: str | Model | Sequence[str | Model] | None,
+    ) -> Answer:  # fmt: skip
+        run_id = row["id"]
         holder = self.store.take_lease(run_id, owner, LEASE_SECONDS)
         if holder is not None and _dead_here(holder.get("lease_owner")):
             self.store.release_lease(run_id, holder["lease_owner"])
@@ -421,7 +448,6 @@ class Swarm:
     async def _execute(self, run: Run, strategy: str, owner: str) -> Answer:
         started = time.perf_counter()
         book = ledger.Ledger(self.store)
-        _WORKING.add(owner)
         heartbeat = asyncio.create_task(self._keep_lease(run.id, owner))
         try:
             with ledger.scope(book, run_id=run.id):
@@ -450,7 +476,6 @@ class Swarm:
             self._stop(run, owner, book, started, "failed", f"internal error: {exc!r}")
             raise
         finally:
-            _WORKING.discard(owner)
             heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await heartbeat
