@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -15,7 +16,7 @@ from shoal.cli import cli
 from shoal.models import ScriptedModel, register
 from shoal.store import Store
 from shoal.swarm import Answer, Document, Swarm
-from shoal.swarm.aggregate import UNSURE, WEAK
+from shoal.swarm.aggregate import NONE_MENTIONED, UNSURE, WEAK, is_abstention
 from shoal.swarm.query import QueryPlan, from_reply, problems, settle
 from shoal.swarm.records import check_extraction
 from shoal.swarm.units import Unit, could_match
@@ -88,7 +89,13 @@ def test_a_count_of_zero_is_zero() -> None:
         Document("log.txt", case.text), "How many severity-3 incidents did the Atlantis depot log?"
     )
     assert answer.result and answer.result["value"] == 0 and answer.items == []
-    assert answer.answer.startswith("0 incident")
+    # no passage stands behind a zero: it is said as "none is mentioned", uncited, and it
+    # counts as an abstention (a "0" would read as a checked number)
+    assert answer.answer == NONE_MENTIONED.format(
+        unit="incident", where="depot contains 'Atlantis'; severity = '3'; not retracted"
+    )
+    assert is_abstention(answer.answer) and answer.confidence == 0.0 and not answer.citations
+    assert any("looked up as one stated value too" in n for n in answer.notes)
 
 
 def test_an_invented_value_is_rejected_kept_on_record_and_the_unit_re_read() -> None:
@@ -525,19 +532,27 @@ def _kestrel_torque(rival: bool, doubt: bool = False) -> Answer:
     """ "How many Nm ...?" over a manual that states the torque (and, with ``rival``, a
     second torque for the Kestrel that a position-biased lead cannot choose between; with
     ``doubt``, a lead that says the torque's sentence does not answer when asked apart)."""
-    from shoal.swarm import prompts
-
     stated = ["Wheel nut torque for the Kestrel: 115 Nm, checked again after 50 km."]
     if rival:
         stated.append("Wheel nut torque for the Kestrel is 125 Nm on the winter rims.")
-    text = ("# Service manual\n\n" + "Check the tyres once a month. " * 40 + "\n\n"
-            + ("\n\n" + "Never open the coolant reservoir while hot. " * 40 + "\n\n").join(stated)
-            + "\n\n" + "Never open the coolant reservoir while hot. " * 40)  # fmt: skip
-    question = "How many Nm do the wheel nuts of the Kestrel need?"
     plan = {"operation": "count", "unit": "Nm", "fields": [
         {"name": "wheel", "type": "text", "description": "the wheel"}],
         "where": [{"field": "wheel", "op": "contains", "value": "Kestrel"}],
         "target": "", "group_by": "", "k": 0}  # fmt: skip
+    return _ask_stated(stated, "How many Nm do the wheel nuts of the Kestrel need?", plan,
+                       r"\d+ Nm", doubt)  # fmt: skip
+
+
+def _ask_stated(
+    stated: list[str], question: str, plan: dict[str, Any], value: str, doubt: bool = False
+) -> Answer:
+    """``question`` over a manual whose ``stated`` sentences give the value (``value``
+    finds it), with a lead that writes ``plan`` and workers that extract no records."""
+    from shoal.swarm import prompts
+
+    text = ("# Service manual\n\n" + "Check the tyres once a month. " * 40 + "\n\n"
+            + ("\n\n" + "Never open the coolant reservoir while hot. " * 40 + "\n\n").join(stated)
+            + "\n\n" + "Never open the coolant reservoir while hot. " * 40)  # fmt: skip
 
     def respond(messages):  # type: ignore[no-untyped-def]
         system = messages[0]["content"]
@@ -547,8 +562,8 @@ def _kestrel_torque(rival: bool, doubt: bool = False) -> Answer:
             content = messages[-1]["content"]
             seen = sorted((content.index(x), x) for x in stated if x in content)
             for _, sentence in seen[:1]:
-                value = re.search(r"\d+ Nm", sentence).group(0)  # type: ignore[union-attr]
-                return json.dumps({"answer": value, "quote": sentence})
+                found = re.search(value, sentence).group(0)  # type: ignore[union-attr]
+                return json.dumps({"answer": found, "quote": sentence})
             return json.dumps({"answer": None, "quote": None})
         if system in (prompts.SUPPORT_SYSTEM, prompts.SUPPORT_STRICT_SYSTEM):
             return "no" if doubt else "yes"
@@ -560,20 +575,40 @@ def _kestrel_torque(rival: bool, doubt: bool = False) -> Answer:
                  store=Store()).ask(text, question)  # fmt: skip
 
 
+def test_a_one_fact_question_planned_as_a_list_that_finds_nothing_is_looked_up() -> None:
+    """CI's real questions: "Which diffutils release dropped the sdiff program?" was planned
+    as a list of facts (the lead wrote find; its plan had conditions and two fields), found
+    none, and answered "0 fact(s) match"."""
+    plan = {"operation": "find", "unit": "fact", "fields": [
+        {"name": "release", "type": "text", "description": "the release"},
+        {"name": "program", "type": "text", "description": "the program dropped"}],
+        "where": [{"field": "program", "op": "contains", "value": "sdiff"}],
+        "target": "", "group_by": "", "k": 0}  # fmt: skip
+    stated = ["Release 3.9 of diffutils dropped the sdiff program."]
+    answer = _ask_stated(stated, "Which diffutils release dropped the sdiff program?", plan,
+                         r"3\.9")  # fmt: skip
+    assert answer.answer == "3.9" and answer.operation == "find"
+    assert any("as a list of facts, 0 matched" in n for n in answer.notes)
+    # nothing stated: the empty list is said as "none is mentioned", never "0 match"
+    answer = _ask_stated([], "Which diffutils release dropped the sdiff program?", plan, "")
+    assert is_abstention(answer.answer) and "match (" not in answer.answer.split(":")[0]
+    assert answer.answer.startswith("The document does not appear to say")
+
+
 def test_a_how_many_question_about_a_stated_number_is_looked_up_when_the_count_is_degenerate() -> (
     None
 ):
     answer = _kestrel_torque(rival=False)
     assert answer.answer == "115 Nm" and answer.operation == "find"
     assert "115 Nm" in answer.citations[0].text
-    assert any("states the number asked for" in n for n in answer.notes)
+    assert any("states the value asked for" in n for n in answer.notes)
 
 
 def test_a_degenerate_count_is_no_way_out_of_conflicting_stated_numbers() -> None:
     answer = _kestrel_torque(rival=True)
     assert answer.answer == UNSURE and not answer.citations
     assert "match" not in answer.answer  # not "0 Nm(s) match"
-    assert any("several numbers" in n for n in answer.notes)
+    assert any("several values" in n for n in answer.notes)
 
 
 def test_a_degenerate_count_is_no_way_out_of_a_stated_number_judged_too_unsure() -> None:

@@ -15,8 +15,20 @@ from shoal.swarm.check import Report, answer_key
 NOT_FOUND = "The document does not appear to say: no verified evidence answers it."
 UNSURE = "The document does not settle it: the verified evidence conflicts."
 WEAK = "The document does not settle it: the one verified value was judged too unsure."
+NONE_MENTIONED = (
+    "The document does not appear to say: it mentions no {unit} that matches ({where})."
+)
+"""A list, count or computation over no matching item. "0 person(s) match" for "How many
+people contributed?" reads as a number, yet no passage stands behind it; that the input
+mentions none is what shoal knows, so that is what it says (``result["value"]`` keeps the 0
+for programs). It carries no citation, so it is an abstention."""
 ABSTENTIONS = (NOT_FOUND, UNSURE, WEAK)
 """What shoal says instead of an answer; none of them carries a citation."""
+
+
+def is_abstention(text: str) -> bool:
+    """Whether ``text`` is one of shoal's abstentions (including ``NONE_MENTIONED``)."""
+    return text in ABSTENTIONS or text.startswith(NONE_MENTIONED.split(":")[0] + ":")
 
 
 @dataclass

@@ -24,6 +24,7 @@ from typing import Any
 
 from shoal.errors import ShoalError, StructuredOutputError
 from shoal.swarm import records as rec
+from shoal.swarm.aggregate import NONE_MENTIONED, is_abstention
 from shoal.swarm.chunk import Chunk
 from shoal.swarm.compute import Result, compute, judge, matching
 from shoal.swarm.dispatch import Dispatcher, Job, JobResult
@@ -413,6 +414,8 @@ def _answer(
     else:
         res: Result = compute(plan, records)
         text = _render(res, plan, conditions)
+        if not res.items:  # a zero no passage stands behind: said as what it is
+            text = NONE_MENTIONED.format(unit=plan.unit, where=conditions)
         items = [_item(r, plan, run.source) for r in res.items]
         cited_items = items
         result = {"value": res.value, "groups": res.groups, "matching": len(res.items)}
@@ -422,6 +425,8 @@ def _answer(
                 "condition needs was missing or failed its check"
             )
     confidence = _confidence(final, cited_items, run.escalation.name)
+    if is_abstention(text):
+        confidence = 0.0
     from shoal.swarm.result import Citation
 
     citations = [

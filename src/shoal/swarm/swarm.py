@@ -42,6 +42,7 @@ from shoal.swarm.find import find
 from shoal.swarm.query import (
     OPERATIONS,
     RECORD_OPERATIONS,
+    STRONG,
     QueryPlan,
     make_query,
     needs_plan,
@@ -103,10 +104,18 @@ def as_documents(value: DocumentsLike, name: str = "document") -> list[Document]
     return docs
 
 
-def _maybe_a_stated_number(plan: QueryPlan, answer: Answer, question: str) -> bool:
-    """A "how many" count that found at most one item may be a question about a number the
-    text states ("how many tablets per dose")."""
-    value = (answer.result or {}).get("value")
+def _maybe_a_lookup(plan: QueryPlan, answer: Answer, question: str) -> bool:
+    """Whether a record operation's answer should be checked against a plain lookup: the
+    question's own words did not insist on the operation ("list", "average", ...), and
+    either nothing matched ("Which release dropped sdiff?" planned as a list of facts), or a
+    "how many" count found at most one item and may be a number the text states ("how many
+    tablets per dose")."""
+    if plan.operation == "judge" or question_operation(question) in STRONG:
+        return False
+    result = answer.result or {}
+    if result.get("matching") == 0:
+        return True
+    value = result.get("value")
     return (
         plan.operation == "count"
         and question_operation(question) == "count"
@@ -494,8 +503,8 @@ class Swarm:
         dispatcher = self._dispatcher()
         if plan.operation in RECORD_OPERATIONS:
             answer = await extract(run, dispatcher, plan)
-            if _maybe_a_stated_number(plan, answer, run.question):
-                answer = await self._count_or_lookup(run, dispatcher, plan, answer)
+            if _maybe_a_lookup(plan, answer, run.question):
+                answer = await self._or_lookup(run, dispatcher, plan, answer)
         elif plan.operation == "compare":
             answer = await compare(run)
         elif plan.operation == "summarise":
@@ -508,26 +517,30 @@ class Swarm:
                                 "went down")  # fmt: skip
         return answer
 
-    async def _count_or_lookup(
-        self, run: Run, dispatcher: Dispatcher, plan: QueryPlan, counted: Answer
+    async def _or_lookup(
+        self, run: Run, dispatcher: Dispatcher, plan: QueryPlan, computed: Answer
     ) -> Answer:
-        """ "How many Nm does the Kestrel need?" reads like a count, but asks for a number
-        the text states. When a count finds at most one item, the question is also looked
-        up; a confirmed value the text states answers it. Several stated values the lookup
-        could not choose between (or one it judged too unsure) make the answer an
-        abstention: a degenerate count is no way out of a conflict. Only when the text
-        states no such number does the count stand."""
+        """ "How many Nm does the Kestrel need?" reads like a count, and "Which release
+        dropped sdiff?" may be planned as a list, but both ask for one fact the text
+        states. So the question is also looked up (see ``_maybe_a_lookup``); a confirmed
+        value answers it. Several stated values the lookup could not choose between (or
+        one it judged too unsure) make the answer an abstention: a degenerate count is no
+        way out of a conflict. Only when the text states no such value does the computed
+        answer stand."""
         lookup = await find(run, dispatcher)
-        n = (counted.result or {}).get("value")
+        n = (computed.result or {}).get("matching")
         if lookup.answer in (UNSURE, WEAK) or (lookup.answer != NOT_FOUND and lookup.citations):
             settled = {
-                UNSURE: "the text states several numbers for it and none could be chosen",
-                WEAK: "the text states a number for it that could not be confirmed",
-            }.get(lookup.answer, "the text states the number asked for, and that is the answer")
-            lookup.notes[:0] = [*plan.notes, f"counted as {plan.unit}s, {n} matched; {settled}"]
+                UNSURE: "the text states several values for it and none could be chosen",
+                WEAK: "the text states a value for it that could not be confirmed",
+            }.get(lookup.answer, "the text states the value asked for, and that is the answer")
+            lookup.notes[:0] = [
+                *plan.notes,
+                f"as a {plan.operation} of {plan.unit}s, {n} matched; {settled}",
+            ]
             return lookup
-        counted.notes.append("looked up as a stated number too: none was confirmed")
-        return counted
+        computed.notes.append("looked up as one stated value too: none was confirmed")
+        return computed
 
     async def _query(self, run: Run) -> QueryPlan:
         """The run's query plan: stored, or settled now (a lookup needs no lead call unless
