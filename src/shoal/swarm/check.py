@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any
@@ -213,6 +214,13 @@ QUALIFIER_PHRASES = (
     "no longer", "used to", "had first planned", "was planned", "until recently", "asked for",
     "asked the court", "called for",
 )  # fmt: skip
+_ENDED = re.compile(
+    r"(?:^|[.;:\n]\s*)until (?:the )?(?:\d{1,2} )?(?:[a-z]+ )?(?:\d{1,2},? )?(?:19|20)\d\d\b,?"
+    r"(?: [\w'%-]+){0,8}? (?:was|were|had been)\b",
+    re.I,
+)
+"""A state that ended at a date, said first: "Until March 2025 the window for opened kettles
+was 35 days" does not say what the window is now."""
 _CAPITALISED = re.compile(r"(?<![\w-])([A-Z][\w]*(?:[-'][\w]+)*)")
 _CODELIKE = re.compile(r"(?<![\w-])(--?[A-Za-z][\w-]*|[A-Za-z]+[-_./][\w./-]*\w|\w*\d\w*)")
 _OPENERS = frozenset({
@@ -277,10 +285,17 @@ class Fit:
 
     kind_ok: bool = True
     """The value is of the kind the question asks for (a date for "when", ...)."""
+    lookalikes: tuple[str, ...] = ()
+    """The question's names the sentence uses only inside a longer one (``lookalikes``)."""
 
     @property
     def viable(self) -> bool:
-        return not self.qualifiers and (self.entities is None or self.entities > 0) and self.kind_ok
+        return (
+            not self.qualifiers
+            and (self.entities is None or self.entities > 0)
+            and self.kind_ok
+            and not self.lookalikes
+        )
 
 
 _WORD = re.compile(r"[\w'-]+")
@@ -289,19 +304,46 @@ _WORD = re.compile(r"[\w'-]+")
 def named(sentence: str, question: str, vocabulary: set[str] | None = None) -> set[str]:
     """The question's entity terms that ``sentence`` names as such: a name the sentence
     extends with a capitalised word the question lacks ("Brookfield East" for
-    "Brookfield") names something else. With ``vocabulary`` (the terms of the whole
-    input), names the input never uses are not asked for ("TCP" in "On what TCP port does
-    ledger listen?" over an INI file that never says TCP)."""
+    "Brookfield"), or with a hyphened part ("ImageNet-V2" for "ImageNet"), names
+    something else. With ``vocabulary`` (the terms of the whole input), names the input
+    never uses are not asked for ("TCP" in "On what TCP port does ledger listen?" over an
+    INI file that never says TCP)."""
+    return _names(sentence, question, vocabulary)[0]
+
+
+def lookalikes(
+    sentence: str, question: str, vocabulary: set[str] | None = None,
+    bare: set[str] | None = None,
+) -> set[str]:  # fmt: skip
+    """The question's entity terms that ``sentence`` mentions only inside a longer name
+    ("the 20:35 to Garrow Road" for "the 20:35 to Garrow"), where the input names them on
+    their own elsewhere (``bare``): there the longer name is another place, dataset or
+    product, and the sentence is about a look-alike. (Where the input only ever says
+    "Garrow Road", that is how it names Garrow, and nothing is a look-alike.)"""
+    found, extended = _names(sentence, question, vocabulary)
+    return (extended - found) & (bare or set())
+
+
+def _names(sentence: str, question: str, vocabulary: set[str] | None) -> tuple[set[str], set[str]]:
+    """``named``'s terms, and the wanted terms the sentence mentions only extended."""
     wanted = entity_terms(question)
     if vocabulary is not None:
         wanted &= vocabulary
     asked = set(terms(question))
     words = [(m.group(0), m.start()) for m in _WORD.finditer(sentence)]
     found: set[str] = set()
+    extended_hits: set[str] = set()
+    low_question = question.casefold()
     for i, (word, _pos) in enumerate(words):
         hits = [t for t in terms(word) if t in wanted]
         if not hits:
             continue
+        if "-" in word.strip("-") and word.casefold() not in low_question:
+            rest = [p for p in word.split("-") if p and not set(terms(p)) & set(hits)]
+            if any((p[:1].isupper() or any(c.isdigit() for c in p))
+                   and not set(terms(p)) <= asked for p in rest):  # fmt: skip
+                extended_hits.update(hits)  # "ImageNet-V2" is not "ImageNet"
+                continue
         neighbours = []
         for j in (i - 1, i + 1):
             if 0 <= j < len(words):
@@ -321,6 +363,8 @@ def named(sentence: str, question: str, vocabulary: set[str] | None = None) -> s
         )  # fmt: skip  (a label before a number, "MRN 130145", extends nothing)
         if not extended:
             found.update(hits)
+        else:
+            extended_hits.update(hits)
     # A code-like name is named only as itself: `--force` is not named by `--force-all`,
     # nor `git-doc` by `git-doc-base`.
     for m in _CODELIKE.finditer(question):
@@ -336,7 +380,7 @@ def named(sentence: str, question: str, vocabulary: set[str] | None = None) -> s
             phrase &= vocabulary
         if len(phrase) > 1 and not phrase <= found:
             found -= phrase
-    return found
+    return found, extended_hits
 
 
 def name_phrases(question: str) -> list[set[str]]:
@@ -423,6 +467,7 @@ def topic_terms(question: str) -> set[str]:
 def fit(
     sentence: str, question: str, headings: str = "", section: str = "",
     answer: str | None = None, vocabulary: set[str] | None = None,
+    bare: set[str] | None = None,
 ) -> Fit:  # fmt: skip
     """How well ``sentence`` (the one holding a value) fits ``question``.
 
@@ -430,12 +475,15 @@ def fit(
     say what it is about, and may mark it ("## Deprecated options"). ``section`` is, for a
     value that sits in a heading, the start of the section the heading introduces: it may
     supply names and topic words (the flag a changelog version added), never qualifiers,
-    since the other entries of a section are not about this value."""
+    since the other entries of a section are not about this value. ``bare``: the
+    question's names the input uses on their own somewhere (``bare_names``)."""
     marked = f"{headings}\n{sentence}" if headings else sentence
     low = marked.casefold()
     asked = set(terms(question))
     qual = [w for w in terms(marked) if w in QUALIFIERS and w not in asked]
     qual += [p for p in QUALIFIER_PHRASES if p in low and p not in question.casefold()]
+    if _ENDED.search(marked) and "until" not in question.casefold():
+        qual.append("until (a past state)")
     whole = f"{marked}\n{section}" if section else marked
     about = topic_terms(question)
     topic = None
@@ -447,7 +495,31 @@ def fit(
         wanted &= vocabulary
     entities = len(named(whole, question, vocabulary)) / len(wanted) if wanted else None
     kind_ok = answer is None or of_kind(answer, asked_kind(question))
-    return Fit(tuple(dict.fromkeys(qual)), entities, topic, kind_ok)
+    alike = tuple(sorted(lookalikes(marked, question, vocabulary, bare)))
+    return Fit(tuple(dict.fromkeys(qual)), entities, topic, kind_ok, alike)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n")
+
+
+def bare_names(texts: Iterable[str], question: str, vocabulary: set[str] | None = None) -> set[str]:
+    """The question's entity terms that some sentence of ``texts`` names on its own (not
+    only inside a longer name): what makes a longer name elsewhere a look-alike."""
+    wanted = entity_terms(question)
+    if vocabulary is not None:
+        wanted &= vocabulary
+    bare: set[str] = set()
+    for text in texts:
+        low = text.casefold()
+        if not any(t in low for t in wanted - bare):
+            continue
+        for sentence in _SENTENCE_END.split(text):
+            sl = sentence.casefold()
+            if any(t in sl for t in wanted - bare):
+                bare |= named(sentence, question, vocabulary) & wanted
+        if bare >= wanted:
+            break
+    return bare
 
 
 # --- the check -----------------------------------------------------------------------------

@@ -357,7 +357,8 @@ def _report_fit(run: Run, x: Report) -> Fit:
                 parts.append(text[max(lo, x.read_span[0]) : min(hi, x.read_span[1])])
             parts.append(text[lo : min(hi, lo + 600)])
         section = "\n".join(parts)
-    return fit(text[s:e], run.question, headings, section, x.answer, run.vocabulary)
+    return fit(text[s:e], run.question, headings, section, x.answer, run.vocabulary,
+               run.bare_names)  # fmt: skip
 
 
 def _viable(run: Run, confirmed: list[Candidate], notes: list[str]) -> list[Candidate]:
@@ -371,6 +372,9 @@ def _viable(run: Run, confirmed: list[Candidate], notes: list[str]) -> list[Cand
             why = f"marked {', '.join(f.qualifiers)}"
         elif not f.kind_ok:
             why = f"it is not a {asked_kind(run.question)}, which the question asks for"
+        elif f.lookalikes:
+            why = (f"its sentence names {', '.join(f.lookalikes)} only inside a longer name "
+                   "(a look-alike)")  # fmt: skip
         else:
             why = "its sentence does not name what was asked"
         notes.append(f"verified value {c.answer!r} set aside: {why}")

@@ -11,7 +11,7 @@ from typing import Any
 
 from shoal.models.base import Model
 from shoal.store import Store
-from shoal.swarm.check import SourceIndex, terms
+from shoal.swarm.check import SourceIndex, bare_names, terms
 from shoal.swarm.chunk import Chunk, Segment, chunk_document, coverage, segments
 from shoal.swarm.confidence import ABSTAIN_BELOW
 from shoal.swarm.cost import LeadAlone, lead_alone
@@ -129,6 +129,12 @@ class Run:
         return {t for d in self.docs for t in terms(d.text)}
 
     @cached_property
+    def bare_names(self) -> set[str]:
+        """The question's names the input uses on their own somewhere (``check.bare_names``):
+        a sentence that uses one only inside a longer name is about a look-alike."""
+        return bare_names((d.text for d in self.docs), self.question, self.vocabulary)
+
+    @cached_property
     def relevance(self) -> Relevance:
         return Relevance(passages(self.docs, self.count, segs=self.segments,
                                   outlines=self.outlines))  # fmt: skip
@@ -146,8 +152,8 @@ class Run:
     def prepare(self) -> None:
         """Do the CPU-heavy work of a run (splitting, tokenising, indexing) in one go, so a
         caller can run it off the event loop (``Swarm`` does, in a bounded pool)."""
-        _ = (self.chunks, self.index, self.outlines, self.vocabulary, self.relevance,
-             self.facts, self.lead_alone)  # fmt: skip
+        _ = (self.chunks, self.index, self.outlines, self.vocabulary, self.bare_names,
+             self.relevance, self.facts, self.lead_alone)  # fmt: skip
 
     @property
     def coverage(self) -> float:
