@@ -19,15 +19,9 @@ from __future__ import annotations
 import random
 import re
 
-from benchmarks.corpus.lookup import PLACES, Genre, Plant
+from benchmarks.corpus.lookup import PLACES, Genre, Plant, draw
 
 Fact = tuple[Plant, str, str, tuple[str, ...], tuple[str, ...]]
-
-
-def _draw(rng: random.Random, pool: list[str], used: set[str]) -> str:
-    v = rng.choice([p for p in pool if p not in used])
-    used.add(v)
-    return v
 
 
 def _clock(rng: random.Random) -> str:
@@ -60,10 +54,10 @@ def _tt_fact(rng: random.Random) -> Fact:
     near_dest = f"{dest} Road"
     t = _clock(rng)
     used: set[str] = set()
-    right = _draw(rng, [str(n) for n in range(1, 10)], used)
-    sunday = _draw(rng, [str(n) for n in range(1, 10)], used)
-    road = _draw(rng, [str(n) for n in range(1, 10)], used)
-    later = _draw(rng, [str(n) for n in range(1, 10)], used)
+    right = draw(rng, [str(n) for n in range(1, 10)], used)
+    sunday = draw(rng, [str(n) for n in range(1, 10)], used)
+    road = draw(rng, [str(n) for n in range(1, 10)], used)
+    later = draw(rng, [str(n) for n in range(1, 10)], used)
     hh, mm = t.split(":")
     later_t = f"{hh}:{'55' if mm != '55' else '45'}"
     fact = rng.choice(
@@ -131,10 +125,10 @@ def _faq_filler(rng: random.Random) -> str:
 def _faq_fact(rng: random.Random) -> Fact:
     cat, other = rng.sample(_CATEGORIES, 2)
     used: set[str] = set()
-    right = _draw(rng, ["10", "14", "21", "28", "45"], used)
-    unopened = _draw(rng, ["30", "60", "90"], used)
-    old = _draw(rng, ["7", "12", "35", "40"], used)
-    sibling = _draw(rng, ["15", "20", "25"], used)
+    right = draw(rng, ["10", "14", "21", "28", "45"], used)
+    unopened = draw(rng, ["30", "60", "90"], used)
+    old = draw(rng, ["7", "12", "35", "40"], used)
+    sibling = draw(rng, ["15", "20", "25"], used)
     fact = rng.choice(
         [
             f"**Can I return opened {cat}?** Yes: opened {cat} can be sent back within "
@@ -191,10 +185,10 @@ def _paper_fact(rng: random.Random) -> Fact:
     family = rng.choice(["Larkspur", "Kestrel", "Juniper", "Alder"])
     size, other = rng.sample(["S", "B", "L", "XL"], 2)
     used: set[str] = set()
-    right = _draw(rng, [_acc(rng) for _ in range(12)], used)
-    tta = _draw(rng, [_acc(rng) for _ in range(12)], used)
-    sib = _draw(rng, [_acc(rng) for _ in range(12)], used)
-    v2 = _draw(rng, [_acc(rng) for _ in range(12)], used)
+    right = draw(rng, [_acc(rng) for _ in range(12)], used)
+    tta = draw(rng, [_acc(rng) for _ in range(12)], used)
+    sib = draw(rng, [_acc(rng) for _ in range(12)], used)
+    v2 = draw(rng, [_acc(rng) for _ in range(12)], used)
     fact = rng.choice(
         [
             f"{family}-{size} attains {right}% top-1 accuracy on the ImageNet validation set.",
@@ -253,10 +247,10 @@ def _prop_fact(rng: random.Random) -> Fact:
     if twin == no:
         twin = no + 11
     used: set[str] = set()
-    right = _draw(rng, [_price(rng) for _ in range(10)], used)
-    before = _draw(rng, [_price(rng) for _ in range(10)], used)
+    right = draw(rng, [_price(rng) for _ in range(10)], used)
+    before = draw(rng, [_price(rng) for _ in range(10)], used)
     garage = f"£{rng.randint(12, 30)},000"
-    neighbour = _draw(rng, [_price(rng) for _ in range(10)], used)
+    neighbour = draw(rng, [_price(rng) for _ in range(10)], used)
     fact = rng.choice(
         [
             f"### {no} {street}\n\n2-bed flat, offers over {right}. Reduced from {before} "
@@ -310,10 +304,10 @@ def _money(rng: random.Random) -> str:
 def _judgment_fact(rng: random.Random) -> Fact:
     firm, other = rng.sample(_FIRMS, 2)
     used: set[str] = set()
-    right = _draw(rng, [_money(rng) for _ in range(10)], used)
-    sought = _draw(rng, [_money(rng) for _ in range(10)], used)
+    right = draw(rng, [_money(rng) for _ in range(10)], used)
+    sought = draw(rng, [_money(rng) for _ in range(10)], used)
     director = f"€{rng.randint(2, 19)},000"
-    other_fine = _draw(rng, [_money(rng) for _ in range(10)], used)
+    other_fine = draw(rng, [_money(rng) for _ in range(10)], used)
     fact = rng.choice(
         [
             f"For these reasons the court fines {firm} Ltd {right}.",
@@ -360,9 +354,9 @@ def _manifest_filler(rng: random.Random) -> str:
 def _manifest_fact(rng: random.Random) -> Fact:
     pkg = rng.choice(_PKGS)
     used: set[str] = set()
-    right = _draw(rng, [_ver(rng) for _ in range(10)], used)
-    dev = _draw(rng, [_ver(rng) for _ in range(10)], used)
-    old = _draw(rng, [_ver(rng) for _ in range(10)], used)
+    right = draw(rng, [_ver(rng) for _ in range(10)], used)
+    dev = draw(rng, [_ver(rng) for _ in range(10)], used)
+    old = draw(rng, [_ver(rng) for _ in range(10)], used)
     fact = f'"{pkg}=={right}",  # runtime'
     misses = [
         f'[dependency-groups.dev]\n"{pkg}-stubs=={dev}",',
@@ -401,10 +395,10 @@ _SERVICES = ["checkout", "search", "payments", "login", "notifications"]
 def _pm_fact(rng: random.Random) -> Fact:
     svc, other = rng.sample(_SERVICES, 2)
     used: set[str] = set()
-    right = _draw(rng, [str(n) for n in range(25, 95, 3)], used)
-    estimate = _draw(rng, [str(n) for n in range(25, 95, 3)], used)
-    degraded = _draw(rng, [str(n) for n in range(100, 200, 7)], used)
-    budget = _draw(rng, ["43", "22", "15"], used)
+    right = draw(rng, [str(n) for n in range(25, 95, 3)], used)
+    estimate = draw(rng, [str(n) for n in range(25, 95, 3)], used)
+    degraded = draw(rng, [str(n) for n in range(100, 200, 7)], used)
+    budget = draw(rng, ["43", "22", "15"], used)
     fact = rng.choice(
         [
             f"In total, {svc} was unavailable to customers for {right} minutes.",

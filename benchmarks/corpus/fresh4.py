@@ -17,15 +17,9 @@ from __future__ import annotations
 
 import random
 
-from benchmarks.corpus.lookup import FIRST, Genre, Plant
+from benchmarks.corpus.lookup import FIRST, Genre, Plant, draw
 
 Fact = tuple[Plant, str, str, tuple[str, ...], tuple[str, ...]]
-
-
-def _draw(rng: random.Random, pool: list[str], used: set[str]) -> str:
-    v = rng.choice([p for p in pool if p not in used])
-    used.add(v)
-    return v
 
 
 # --- discharge summary ----------------------------------------------------------------------
@@ -45,9 +39,9 @@ def _ds_fact(rng: random.Random) -> Fact:
     drug, other = rng.sample(_DRUGS, 2)
     used: set[str] = set()
     doses = ["2.5", "5", "10", "20", "25", "50", "75", "100"]
-    right = _draw(rng, doses, used)
-    stopped = _draw(rng, doses, used)
-    other_dose = _draw(rng, doses, used)
+    right = draw(rng, doses, used)
+    stopped = draw(rng, doses, used)
+    other_dose = draw(rng, doses, used)
     fact = rng.choice(
         [
             f"Medication on discharge: {drug} {right} mg once daily, to continue until "
@@ -97,10 +91,10 @@ def _pol_fact(rng: random.Random) -> Fact:
     cover, other = rng.sample(_COVERS, 2)
     used: set[str] = set()
     amounts = ["£75", "£100", "£150", "£250", "£300", "£350", "£500", "£600"]
-    right = _draw(rng, amounts, used)
-    young = _draw(rng, amounts, used)
-    other_x = _draw(rng, amounts, used)
-    last = _draw(rng, amounts, used)
+    right = draw(rng, amounts, used)
+    young = draw(rng, amounts, used)
+    other_x = draw(rng, amounts, used)
+    last = draw(rng, amounts, used)
     fact = rng.choice(
         [
             f"Excess for {cover} claims: {right} (compulsory and voluntary combined).",
@@ -150,9 +144,9 @@ def _chat_line(rng: random.Random, text: str) -> str:
 def _chat_fact(rng: random.Random) -> Fact:
     task, other = rng.sample(_TASKS, 2)
     used: set[str] = set()
-    right = _draw(rng, FIRST, used)
-    offered = _draw(rng, FIRST, used)
-    other_owner = _draw(rng, FIRST, used)
+    right = draw(rng, FIRST, used)
+    offered = draw(rng, FIRST, used)
+    other_owner = draw(rng, FIRST, used)
     fact = rng.choice(
         [
             f"[16:05] Lead: final call - {right} owns {task} this sprint, thanks!",
@@ -197,9 +191,9 @@ def _syl_fact(rng: random.Random) -> Fact:
     course = rng.choice(_COURSES)
     used: set[str] = set()
     pct = ["20%", "25%", "30%", "35%", "40%", "50%", "60%", "70%"]
-    right = _draw(rng, pct, used)
-    last = _draw(rng, pct, used)
-    mid = _draw(rng, pct, used)
+    right = draw(rng, pct, used)
+    last = draw(rng, pct, used)
+    mid = draw(rng, pct, used)
     fact = rng.choice(
         [
             f"Assessment this year: the final examination counts for {right} of the module mark.",
@@ -245,10 +239,10 @@ def _wx_fact(rng: random.Random) -> Fact:
     day, other_day = rng.sample(_DAYS, 2)
     used: set[str] = set()
     temps = [str(t) for t in range(4, 24)]
-    right = _draw(rng, temps, used)
-    forecast = _draw(rng, temps, used)
-    neighbour = _draw(rng, temps, used)
-    next_day = _draw(rng, temps, used)
+    right = draw(rng, temps, used)
+    forecast = draw(rng, temps, used)
+    neighbour = draw(rng, temps, used)
+    next_day = draw(rng, temps, used)
     fact = rng.choice(
         [
             f"Observed maximum at {station} on {day}: {right} °C.",
@@ -300,10 +294,10 @@ def _api_fact(rng: random.Random) -> Fact:
     ep, other = rng.sample(_ENDPOINTS, 2)
     used: set[str] = set()
     rates = ["60", "120", "240", "300", "600", "900", "1200"]
-    right = _draw(rng, rates, used)
-    sandbox = _draw(rng, rates, used)
-    other_rate = _draw(rng, rates, used)
-    v1 = _draw(rng, rates, used)
+    right = draw(rng, rates, used)
+    sandbox = draw(rng, rates, used)
+    other_rate = draw(rng, rates, used)
+    v1 = draw(rng, rates, used)
     fact = rng.choice(
         [
             f"Rate limits (production): `{ep}` accepts {right} requests per minute per key.",

@@ -187,6 +187,14 @@ def build_case(
     )
 
 
+def draw(rng: random.Random, pool: list[str], used: set[str]) -> str:
+    """A value from ``pool`` not yet in ``used`` (then in it): a fact and its near misses
+    never share a value."""
+    v = rng.choice([p for p in pool if p not in used])
+    used.add(v)
+    return v
+
+
 # --- shared vocabulary -------------------------------------------------------------------------
 FIRST = [
     "Aino",
