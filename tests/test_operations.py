@@ -61,6 +61,16 @@ def _parse(case_question: str) -> tuple[str, int]:
     return depot.group(1), int(next(g for g in sev.groups() if g))
 
 
+@pytest.fixture
+def workers_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers read every unit, however small the input (these tests are about their reads;
+    a small input is otherwise read whole by the stronger model)."""
+    from shoal.swarm import extract
+
+    monkeypatch.setattr(extract, "SMALL_INPUT_TOKENS", 0)
+
+
+@pytest.mark.usefixtures("workers_read")
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_count_over_a_log_is_exact_and_every_item_is_cited(seed: int) -> None:
     case = count_case(3000, seed, count)
@@ -98,6 +108,7 @@ def test_a_count_of_zero_is_zero() -> None:
     assert any("looked up as one stated value too" in n for n in answer.notes)
 
 
+@pytest.mark.usefixtures("workers_read")
 def test_an_invented_value_is_rejected_kept_on_record_and_the_unit_re_read() -> None:
     case = count_case(2000, 5, count)
     depot, sev = _parse(case.question)
@@ -143,6 +154,7 @@ def test_a_record_seen_twice_is_counted_once() -> None:
     assert res.value == 1 and res.items[0].model == "lead"  # the later, stronger read
 
 
+@pytest.mark.usefixtures("workers_read")
 def test_filters_over_numbers_and_dates() -> None:
     case = list_case(12, 1)
     plan = {
@@ -169,6 +181,43 @@ def test_filters_over_numbers_and_dates() -> None:
     want = {d for d in case.answer if d > "2027-06-30"}
     got = {i["fields"]["due"] for i in answer.items}
     assert got == want and answer.operation == "list"
+
+
+def test_a_small_input_is_read_whole_by_the_stronger_model_every_item_cited() -> None:
+    """Lists of 10-20 deadlines in under 1k tokens: the workers' reads, re-checked unit by
+    unit, cost more lead tokens than the lead alone and found fewer items. Where the default
+    budget covers it, the stronger model reads the candidates itself, in blocks."""
+    from shoal.swarm.extract import BLOCK_TOKENS
+
+    case = list_case(20, 2)
+    plan = {"operation": "list", "unit": "deadline", "fields": [
+        {"name": "duty", "type": "text", "description": "what must be done"},
+        {"name": "due", "type": "date", "description": "the date it is due"}],
+        "where": [], "target": "", "group_by": "", "k": 0}  # fmt: skip
+    rules = {"due": search(r"(\d{1,2} (?:January|February|March|April|May|June|July|August|"
+                           r"September|October|November|December) \d{4})"),
+             "duty": search(r"(?:shall|must|to) ([a-z ]+?) (?:no later than|by|is)")}  # fmt: skip
+    lead = planner(plan, strong=extractor(rules))
+    worker = ScriptedModel(lambda m: "not json", name="worker")
+    answer = Swarm(lead=lead, workers=worker, store=Store()).ask(
+        Document("contract.txt", case.text), case.question
+    )
+    got = {i["fields"]["due"] for i in answer.items if "due" in i["fields"]}
+    assert case.answer <= got and not worker.calls
+    assert any("the input is small" in n for n in answer.notes)
+    reads = [c for c in lead.calls if "copy facts" in c[0]["content"]]
+    assert answer.escalation["reads"] == len(reads) >= 2
+    for c in reads:
+        block = c[-1]["content"].split("<<<\n", 1)[1].rsplit("\n>>>", 1)[0]
+        assert count(block) <= BLOCK_TOKENS
+    for item in answer.items:
+        for cite in item["citations"]:
+            assert case.text[cite["start"] : cite["end"]] == cite["text"]
+    # a budget that cannot cover the whole keeps the workers' route
+    small = Swarm(lead=planner(plan, strong=extractor(rules)), workers=worker, store=Store(),
+                  escalation_tokens=300)  # fmt: skip
+    small.ask(Document("contract.txt", case.text), case.question)
+    assert worker.calls
 
 
 def test_a_screening_of_a_folder_gives_one_verdict_per_document(tmp_path: Path) -> None:
@@ -216,6 +265,7 @@ def test_a_screening_of_a_folder_gives_one_verdict_per_document(tmp_path: Path) 
     assert rust is not None
 
 
+@pytest.mark.usefixtures("workers_read")
 def test_group_top_sum_and_mean_are_computed_by_shoal() -> None:
     text = (
         "\n".join(
@@ -457,6 +507,7 @@ def test_summarise_keeps_only_sentences_that_cite_verified_points() -> None:
         assert text[c.start : c.end] == c.text
 
 
+@pytest.mark.usefixtures("workers_read")
 def test_cli_json_has_operation_and_items_and_show_prints_the_plan(tmp_path: Path) -> None:
     case = count_case(1500, 2, count)
     depot, sev = _parse(case.question)

@@ -140,7 +140,7 @@ def asked(plan: QueryPlan) -> list[Field]:
 def schema(plan: QueryPlan, unit: Unit) -> dict[str, Any]:
     """What a reply about ``unit`` must look like: per field a value and its quote (a
     document), one record with no quote (a line: the line is the quote), or records with
-    quotes (prose)."""
+    quotes (prose, or a block of units the stronger model reads whole)."""
     value: dict[str, Any] = {"anyOf": [{"type": "string", "maxLength": 80}, {"type": "null"}]}
     number: dict[str, Any] = {
         "anyOf": [{"type": "number"}, {"type": "string", "maxLength": 40}, {"type": "null"}]
@@ -180,7 +180,7 @@ def schema(plan: QueryPlan, unit: Unit) -> dict[str, Any]:
         "properties": {
             "records": {
                 "type": "array",
-                "maxItems": 6,
+                "maxItems": 16 if unit.kind == "block" else 6,
                 "items": {"type": "object", "properties": props, "required": list(props)},
             }
         },

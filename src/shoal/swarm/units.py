@@ -41,7 +41,8 @@ class Unit:
     end: int
     text: str
     kind: str = "prose"
-    """``line`` (a line of a log, table or list), ``prose`` or ``document``."""
+    """``line`` (a line of a log, table or list), ``prose``, ``document``, or ``block``
+    (consecutive units joined, for the stronger model: ``extract._small_input``)."""
 
 
 def _line_shaped(text: str) -> bool:
