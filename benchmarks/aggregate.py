@@ -5,7 +5,9 @@ cost? All in one run; rows are appended as they finish and a rerun skips finishe
   alikes are other depots, other severities and retracted lines), several seeds per size;
 - screenings of folders of resumes (Lisbon and at least 5 years of Rust; near misses:
   4 years, moved away, rusted bicycles, Rust elsewhere);
-- lists of deadlines in a contract (dates that are not deadlines as look-alikes).
+- lists of deadlines in a contract (dates that are not deadlines as look-alikes);
+- open action items in meeting minutes (done and declined ones as look-alikes; written
+  as a held-out list genre on 2026-12-04).
 
 Reported: exact-answer rate (counts, with a 95% interval), precision, recall and F1 of the
 sets (screenings, lists), the lead's tokens against reading everything alone, escalations
@@ -30,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks._results import markdown
-from benchmarks.corpus.aggregate import count_case, list_case, screen_case
+from benchmarks.corpus.aggregate import actions_case, count_case, list_case, screen_case
 from benchmarks.longdoc import wilson
 from shoal.models import get_model
 from shoal.store import Store
@@ -175,6 +177,55 @@ def run_list(config: str, items: int, seed: int, store: Store) -> dict[str, Any]
     }
 
 
+_SMALL_WORDS = frozenset({"the", "a", "an", "for", "of", "to", "new", "old"})
+
+
+def _tasks_in(texts: list[str], tasks: list[str]) -> set[str]:
+    """The tasks one of ``texts`` names (all of a task's content words in one text: the
+    lead alone may write "check first-aid kits")."""
+    got = set()
+    for t in tasks:
+        words = [w for w in re.findall(r"[\w-]+", t.lower()) if w not in _SMALL_WORDS]
+        for text in texts:
+            have = set(re.findall(r"[\w-]+", text.lower()))
+            if all(w in have for w in words):
+                got.add(t)
+                break
+    return got
+
+
+def run_actions(config: str, items: int, seed: int, store: Store) -> dict[str, Any]:
+    case = actions_case(items, seed)
+    swarm, strategy = _swarm(config, store)
+    start = time.perf_counter()
+    answer = swarm.ask(Document("minutes.txt", case.text), case.question, strategy)
+    wall = time.perf_counter() - start
+    if strategy == "swarm" and answer.items:
+        texts = [
+            " ".join(str(v) for v in i["fields"].values())
+            + " "
+            + " ".join(c["text"] for c in i["citations"])
+            for i in answer.items
+        ]
+    else:
+        texts = re.split(r"[\n;]|(?<=\.) ", answer.answer)
+    got = _tasks_in(texts, case.tasks)
+    return {
+        "kind": "actions",
+        "config": config,
+        "case": case.id,
+        "size": items,
+        "seed": seed,
+        "tokens": get_model("smollm2-135m").count_tokens(case.text),
+        "question": case.question,
+        "expected": sorted(case.answer),
+        "got": sorted(got),
+        "exact": got == case.answer,
+        **_prf(got, case.answer),
+        **_common(answer, wall),
+    }
+
+
 def summary(rows: list[dict[str, Any]]) -> list[list[str]]:
     groups: dict[tuple[str, str, int], list[dict[str, Any]]] = {}
     for r in rows:
@@ -227,6 +278,7 @@ def main() -> None:
     ap.add_argument("--counts", default="4000,8000,16000,32000,64000")
     ap.add_argument("--screens", default="20,50,200")
     ap.add_argument("--lists", default="5,10,20,40")
+    ap.add_argument("--actions", default="5,10,20,30", help="open action items in minutes")
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--count-seeds", type=int, default=5)
     ap.add_argument("--lead-max", type=int, default=16000, help="lead alone up to this size")
@@ -260,8 +312,14 @@ def main() -> None:
         for s in map(int, filter(None, args.lists.split(",")))
         for k in range(1, args.seeds + 1)
     ]
-    runners = {"count": run_count, "screen": run_screen, "list": run_list}
-    approx = {"count": lambda s: s, "screen": lambda s: s * 150, "list": lambda s: s * 120}
+    plan += [
+        ("actions", s, k)
+        for s in map(int, filter(None, args.actions.split(",")))
+        for k in range(1, args.seeds + 1)
+    ]
+    runners = {"count": run_count, "screen": run_screen, "list": run_list, "actions": run_actions}
+    approx = {"count": lambda s: s, "screen": lambda s: s * 150, "list": lambda s: s * 120,
+              "actions": lambda s: s * 30}  # fmt: skip
     for config in args.configs.split(","):
         for kind, size, seed in plan:
             case_id = f"{kind}-{size}-{seed}"

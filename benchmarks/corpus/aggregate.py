@@ -315,3 +315,86 @@ def list_case(items: int, seed: int) -> ListCase:
         ]
     )
     return ListCase(f"list-{items}-{seed}", text, question, answer)
+
+
+# --- open action items in meeting minutes (a second list genre) -----------------------------
+ACTION_TASKS = [
+    "renew the fire insurance", "book the venue for the spring fair", "audit the petty cash",
+    "replace the boiler valve", "draft the volunteer handbook", "order new chairs",
+    "update the website banner", "chase the unpaid invoices", "test the backup generator",
+    "repaint the north fence", "collect quotes for the roof", "file the annual return",
+    "train the new treasurer", "fix the kitchen tap", "archive the old minutes",
+    "survey the members", "clean the gutters", "set up the raffle", "service the lawnmower",
+    "print the newsletter", "check the first-aid kits", "sort the lost property",
+    "renew the domain name", "plan the summer outing", "count the hymn books",
+    "label the storage boxes", "review the safeguarding policy", "mend the notice board",
+    "buy a new kettle", "apply for the lottery grant", "reseal the car park",
+    "update the key register", "inspect the lift", "empty the loft", "replace the doormat",
+    "test the smoke alarms", "tune the piano", "restock the toilets", "prune the hedge",
+    "recycle the old computers", "negotiate the cleaning contract", "price the hall hire",
+]  # fmt: skip
+_OWNERS = ["Aino", "Pieter", "Lucia", "Jonas", "Odile", "Ravi", "Greta", "Sean", "Marta"]
+
+
+@dataclass
+class ActionsCase:
+    id: str
+    text: str
+    question: str
+    answer: set[str]
+    """The open action items' tasks."""
+    tasks: list[str]
+    """Every task the minutes mention (open, done or declined)."""
+
+
+def actions_case(items: int, seed: int) -> ActionsCase:
+    """Minutes of a committee meeting with ``items`` open action items among discussion;
+    look-alikes: actions reported done, suggestions not agreed, last meeting's closed
+    items. Written on 2026-12-04 as a held-out list genre (the contract deadlines were the
+    only list the protocol had run on)."""
+    rng = random.Random(f"actions-{items}-{seed}")
+    tasks = rng.sample(ACTION_TASKS, min(len(ACTION_TASKS), items + 6))
+    open_, done, declined = tasks[:items], tasks[items : items + 3], tasks[items + 3 :]
+    lines: list[str] = []
+    for t in open_:
+        who = rng.choice(_OWNERS)
+        lines.append(
+            rng.choice(
+                [
+                    f"ACTION: {who} to {t} before the next meeting.",
+                    f"Agreed that {who} will {t}.",
+                    f"{who} took an action to {t}.",
+                ]
+            )
+        )
+    for t in done:
+        who = rng.choice(_OWNERS)
+        lines.append(f"{who} reported that the action to {t} is complete; closed.")
+    for t in declined:
+        who = rng.choice(_OWNERS)
+        lines.append(f"{who} suggested that we {t}, but this was not agreed.")
+    chatter = [
+        "The chair welcomed two new members.",
+        "Apologies were received from three members.",
+        "The treasurer's report was accepted.",
+        "Discussion of the parking arrangements continued for some time.",
+        "Members thanked the catering team for the last event.",
+        "It was noted that attendance had improved this quarter.",
+    ]
+    body = lines + [rng.choice(chatter) for _ in range(items + 4)]
+    rng.shuffle(body)
+    paras, i = [], 0
+    while i < len(body):
+        step = rng.randint(2, 4)
+        paras.append(" ".join(body[i : i + step]))
+        i += step
+    text = f"Minutes of the committee meeting, {rng.randint(1, 28)} May 2026\n\n" + "\n\n".join(
+        f"{i + 1}. {p}" for i, p in enumerate(paras)
+    )
+    question = rng.choice(
+        [
+            "What open action items came out of this meeting?",
+            "List every action still to be done, and who owns it.",
+        ]
+    )
+    return ActionsCase(f"actions-{items}-{seed}", text + "\n", question, set(open_), tasks)
