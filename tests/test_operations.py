@@ -220,6 +220,34 @@ def test_a_small_input_is_read_whole_by_the_stronger_model_every_item_cited() ->
     assert worker.calls
 
 
+def test_a_small_log_read_whole_still_counts_each_whole_line() -> None:
+    """Read in blocks of lines, a record is still its whole line: a reader that quotes
+    only the start of a line does not hide the "| RETRACTED" at its end."""
+    case = count_case(1200, 9, count)  # the "| RETRACTED" format, two retracted matches
+    depot, sev = _parse(case.question)
+    base = extractor({"depot": DEPOT, "severity": SEVERITY})
+
+    def clipped(messages):  # type: ignore[no-untyped-def]
+        reply = json.loads(base(messages))
+        for r in reply.get("records", []):
+            r["quote"] = r["quote"].split(" | RETRACTED")[0]
+        return json.dumps(reply)
+
+    answer = Swarm(lead=planner(count_plan(depot, sev), strong=clipped),
+                   workers=ScriptedModel(lambda m: "{}", name="worker"), store=Store()).ask(
+        Document("log.txt", case.text), case.question)  # fmt: skip
+    assert any("the input is small" in n for n in answer.notes)
+    assert answer.result
+    retracted = [ln for ln in case.text.splitlines()
+                 if f"{depot} depot | severity {sev} |" in ln and "RETRACTED" in ln]  # fmt: skip
+    assert retracted  # what the test is about
+    assert answer.result["value"] == case.answer
+    lines = case.text.splitlines()
+    for item in answer.items:
+        (cite,) = item["citations"]
+        assert cite["text"] in lines  # the whole line
+
+
 def test_a_screening_of_a_folder_gives_one_verdict_per_document(tmp_path: Path) -> None:
     case = screen_case(24, 1)
     for name, text in case.files.items():

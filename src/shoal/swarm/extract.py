@@ -40,7 +40,7 @@ ESCALATION_SHARE = 0.5
 lead reads at most about half of what it would read alone; the units it needs are what is
 left after the words rule most out)."""
 ESCALATION_MIN, ESCALATION_MAX = 2000, 24000
-REPLY_TOKENS = {"line": 80, "prose": 320, "document": 320, "block": 900}
+REPLY_TOKENS = {"line": 80, "prose": 320, "document": 320, "block": 900, "lines": 900}
 SMALL_INPUT_TOKENS = ESCALATION_MIN
 """Read the candidates whole with the stronger model when that costs at most this many
 tokens (and fits the run's escalation budget): the default budget would re-read as much."""
@@ -259,7 +259,8 @@ def _small_input(run: Run, plan: QueryPlan, candidates: list[Unit]) -> list[Unit
         if run_:
             a, b = run_[0], run_[-1]
             text = run.source[a.doc_id][a.start : b.end]
-            out.append(Unit(len(out), a.doc_id, a.doc_name, a.start, b.end, text, "block"))
+            kind = "lines" if a.kind == "line" else "block"
+            out.append(Unit(len(out), a.doc_id, a.doc_name, a.start, b.end, text, kind))
             run_.clear()
 
     for u in candidates:

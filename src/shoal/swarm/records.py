@@ -180,7 +180,7 @@ def schema(plan: QueryPlan, unit: Unit) -> dict[str, Any]:
         "properties": {
             "records": {
                 "type": "array",
-                "maxItems": 16 if unit.kind == "block" else 6,
+                "maxItems": 16 if unit.kind in ("block", "lines") else 6,
                 "items": {"type": "object", "properties": props, "required": list(props)},
             }
         },
@@ -312,6 +312,14 @@ def _place(quote: str | None, unit: Unit) -> tuple[int, int] | None:
     return unit.start + found[0], unit.start + found[1]
 
 
+def _whole_lines(span: tuple[int, int], unit: Unit) -> tuple[int, int]:
+    """``span`` widened to the whole lines of ``unit`` it touches."""
+    lo, hi = span[0] - unit.start, span[1] - unit.start
+    a = unit.text.rfind("\n", 0, lo) + 1
+    b = unit.text.find("\n", hi)
+    return unit.start + a, unit.start + (len(unit.text) if b < 0 else b)
+
+
 def check_extraction(raw: dict[str, Any], unit: Unit, plan: QueryPlan, model: str) -> Extraction:
     if unit.kind == "document":
         return Extraction(unit, [_check_judgement(raw, unit, plan, model)], None, model)
@@ -323,6 +331,8 @@ def check_extraction(raw: dict[str, Any], unit: Unit, plan: QueryPlan, model: st
             continue
         line = unit.kind == "line"
         span = (unit.start, unit.end) if line else _place(item.get("quote"), unit)
+        if span is not None and unit.kind == "lines":
+            span = _whole_lines(span, unit)  # a log's line is its record, as when read alone
         if span is None:
             rec = Record(unit.index, unit.doc_id, unit.doc_name, unit.start, unit.end,
                          str(item.get("quote") or "")[:300], raw=item, model=model)  # fmt: skip

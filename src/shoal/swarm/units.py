@@ -41,8 +41,9 @@ class Unit:
     end: int
     text: str
     kind: str = "prose"
-    """``line`` (a line of a log, table or list), ``prose``, ``document``, or ``block``
-    (consecutive units joined, for the stronger model: ``extract._small_input``)."""
+    """``line`` (a line of a log, table or list), ``prose``, ``document``, or ``block`` /
+    ``lines`` (consecutive prose units / lines joined, for the stronger model to read:
+    ``extract._small_input``; a record of ``lines`` is its whole line)."""
 
 
 def _line_shaped(text: str) -> bool:
