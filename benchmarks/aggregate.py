@@ -36,7 +36,7 @@ from benchmarks.corpus.aggregate import actions_case, count_case, list_case, scr
 from benchmarks.longdoc import wilson
 from shoal.models import get_model
 from shoal.store import Store
-from shoal.swarm import Document, Swarm
+from shoal.swarm import Answer, Document, Swarm
 from shoal.swarm.values import parse_date
 
 RESULTS = Path(__file__).parent / "results"
@@ -113,6 +113,27 @@ def _prf(got: set[str], want: set[str]) -> dict[str, float]:
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
 
 
+def _set_row(
+    kind: str, config: str, case_id: str, size: int, seed: int, tokens: int, question: str,
+    want: set[str], got: set[str], answer: Answer, wall: float,
+) -> dict[str, Any]:  # fmt: skip
+    """A row for a question whose answer is a set (screenings, lists)."""
+    return {
+        "kind": kind,
+        "config": config,
+        "case": case_id,
+        "size": size,
+        "seed": seed,
+        "tokens": tokens,
+        "question": question,
+        "expected": sorted(want),
+        "got": sorted(got),
+        "exact": got == want,
+        **_prf(got, want),
+        **_common(answer, wall),
+    }
+
+
 def run_screen(config: str, n: int, seed: int, store: Store) -> dict[str, Any]:
     case = screen_case(n, seed)
     swarm, strategy = _swarm(config, store)
@@ -127,20 +148,9 @@ def run_screen(config: str, n: int, seed: int, store: Store) -> dict[str, Any]:
     else:  # names mentioned in the answer (the lead alone answers in prose)
         low = answer.answer.lower()
         got = {f for f in case.files if f[4:-3].replace("-", " ") in low}
-    return {
-        "kind": "screen",
-        "config": config,
-        "case": case.id,
-        "size": n,
-        "seed": seed,
-        "tokens": sum(get_model("smollm2-135m").count_tokens(t) for t in case.files.values()),
-        "question": case.question,
-        "expected": sorted(case.answer),
-        "got": sorted(got),
-        "exact": got == case.answer,
-        **_prf(got, case.answer),
-        **_common(answer, wall),
-    }
+    tokens = sum(get_model("smollm2-135m").count_tokens(t) for t in case.files.values())
+    return _set_row("screen", config, case.id, n, seed, tokens, case.question, case.answer,
+                    got, answer, wall)  # fmt: skip
 
 
 def run_list(config: str, items: int, seed: int, store: Store) -> dict[str, Any]:
@@ -161,20 +171,9 @@ def run_list(config: str, items: int, seed: int, store: Store) -> dict[str, Any]
             d = parse_date(m.group(0))
             if d:
                 got.add(d.isoformat())
-    return {
-        "kind": "list",
-        "config": config,
-        "case": case.id,
-        "size": items,
-        "seed": seed,
-        "tokens": get_model("smollm2-135m").count_tokens(case.text),
-        "question": case.question,
-        "expected": sorted(case.answer),
-        "got": sorted(got),
-        "exact": got == case.answer,
-        **_prf(got, case.answer),
-        **_common(answer, wall),
-    }
+    tokens = get_model("smollm2-135m").count_tokens(case.text)
+    return _set_row("list", config, case.id, items, seed, tokens, case.question, case.answer,
+                    got, answer, wall)  # fmt: skip
 
 
 _SMALL_WORDS = frozenset({"the", "a", "an", "for", "of", "to", "new", "old"})
@@ -210,20 +209,9 @@ def run_actions(config: str, items: int, seed: int, store: Store) -> dict[str, A
     else:
         texts = re.split(r"[\n;]|(?<=\.) ", answer.answer)
     got = _tasks_in(texts, case.tasks)
-    return {
-        "kind": "actions",
-        "config": config,
-        "case": case.id,
-        "size": items,
-        "seed": seed,
-        "tokens": get_model("smollm2-135m").count_tokens(case.text),
-        "question": case.question,
-        "expected": sorted(case.answer),
-        "got": sorted(got),
-        "exact": got == case.answer,
-        **_prf(got, case.answer),
-        **_common(answer, wall),
-    }
+    tokens = get_model("smollm2-135m").count_tokens(case.text)
+    return _set_row("actions", config, case.id, items, seed, tokens, case.question, case.answer,
+                    got, answer, wall)  # fmt: skip
 
 
 def summary(rows: list[dict[str, Any]]) -> list[list[str]]:
