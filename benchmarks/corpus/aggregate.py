@@ -383,7 +383,8 @@ def actions_case(items: int, seed: int) -> ActionsCase:
     ]
     body = lines + [rng.choice(chatter) for _ in range(items + 4)]
     rng.shuffle(body)
-    paras, i = [], 0
+    paras: list[str] = []
+    i = 0
     while i < len(body):
         step = rng.randint(2, 4)
         paras.append(" ".join(body[i : i + step]))
