@@ -259,7 +259,8 @@ def _small_input(run: Run, plan: QueryPlan, candidates: list[Unit]) -> list[Unit
         if run_:
             a, b = run_[0], run_[-1]
             text = run.source[a.doc_id][a.start : b.end]
-            kind = "lines" if a.kind == "line" else "block"
+            # a unit alone keeps its kind (a log's line is read with the line's prompt)
+            kind = a.kind if a is b else "lines" if a.kind == "line" else "block"
             out.append(Unit(len(out), a.doc_id, a.doc_name, a.start, b.end, text, kind))
             run_.clear()
 

@@ -173,7 +173,7 @@ def schema(plan: QueryPlan, unit: Unit) -> dict[str, Any]:
             for f in asked(plan)
         }
         return {"type": "object", "properties": props, "required": list(props)}
-    props = {f.name: value for f in asked(plan)}
+    props = {f.name: number if f.type == "number" else value for f in asked(plan)}
     props["quote"] = {"type": "string", "maxLength": 300}
     return {
         "type": "object",
@@ -216,8 +216,9 @@ def messages(plan: QueryPlan, unit: Unit) -> list[Message]:
         system = (
             f"You read a short text and copy facts from it. Reply with JSON: records, one for "
             f"each {plan.unit} the text describes (an empty list if it describes none), each "
-            f"with the fields below (copied as written, or null if the text does not say) and "
-            f"quote (the exact sentence or line it comes from). Use only the text."
+            f"with the fields below (copied as written, a number as its digits, or null if "
+            f"the text does not say) and quote (the exact sentence or line it comes from). "
+            f"Use only the text."
         )
         user = f"Fields:\n{_field_lines(plan)}\n\nText:\n<<<\n{unit.text}\n>>>"
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
