@@ -139,6 +139,33 @@ def test_an_invented_value_is_rejected_kept_on_record_and_the_unit_re_read() -> 
     assert short.result and short.result["value"] <= case.answer
 
 
+def test_a_made_up_value_of_a_field_nothing_depends_on_is_dropped_not_the_record() -> None:
+    """Measured: the lead listed every deadline with its date right, and a "section" number
+    the plan asked for and the text does not give; every record was rejected for it."""
+    plan = from_reply({"operation": "list", "unit": "deadline", "fields": [
+        {"name": "section", "type": "text", "description": "the section"},
+        {"name": "date", "type": "date", "description": "the due date"}],
+        "where": [], "target": "", "group_by": "", "k": 0})  # fmt: skip
+    text = "The Client must remove the scaffolding by 3 December 2028. Notices are in writing."
+    unit = Unit(0, "d", "contract.txt", 0, len(text), text, "block")
+    raw = {"records": [
+        {"section": "2", "date": "3 December 2028",
+         "quote": "The Client must remove the scaffolding by 3 December 2028."},
+        {"section": "6", "date": "24 October 2028",
+         "quote": "Notices are in writing."}]}  # fmt: skip
+    kept, empty = check_extraction(raw, unit, plan, "lead").records
+    assert kept.verified and kept.values["date"].isoformat() == "2028-12-03"
+    assert "section" in kept.dropped and "section" not in kept.values
+    assert not empty.verified  # none of its values is in its quote
+    # a field a condition uses is still held against the record
+    plan.where = from_reply({"operation": "list", "unit": "deadline", "fields": [
+        {"name": "section", "type": "text", "description": "the section"}],
+        "where": [{"field": "section", "op": "eq", "value": "2"}],
+        "target": "", "group_by": "", "k": 0}).where  # fmt: skip
+    (kept, _) = check_extraction(raw, unit, plan, "lead").records
+    assert not kept.verified and "section" in kept.rejected
+
+
 def test_a_record_seen_twice_is_counted_once() -> None:
     from shoal.swarm.compute import compute
 

@@ -44,6 +44,9 @@ class Record:
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Field -> source span of the quote that holds it (judgements)."""
     model: str = ""
+    dropped: dict[str, str] = field(default_factory=dict)
+    """Field -> why its value was rejected, for a field the answer does not depend on (no
+    condition, target or grouping uses it): the value is left out, the record stands."""
 
     @property
     def verified(self) -> bool:
@@ -66,6 +69,7 @@ class Record:
             "rejected": self.rejected,
             "spans": {k: list(v) for k, v in self.spans.items()},
             "model": self.model,
+            "dropped": self.dropped,
         }
 
     @classmethod
@@ -86,6 +90,7 @@ class Record:
             raw.get("rejected") or {},
             {k: (v[0], v[1]) for k, v in (raw.get("spans") or {}).items()},
             raw.get("model", ""),
+            raw.get("dropped") or {},
         )
 
 
@@ -365,8 +370,20 @@ def check_extraction(raw: dict[str, Any], unit: Unit, plan: QueryPlan, model: st
             elif value is not None:
                 rec.values[f.name] = value
         if any(f.name in rec.values or f.name in rec.rejected for f in asked(plan)):
+            _drop_unneeded(rec, plan)
             out.records.append(rec)
     return out
+
+
+def _drop_unneeded(rec: Record, plan: QueryPlan) -> None:
+    """A rejected value of a field the answer does not depend on (a paragraph number the
+    model made up) is left out, not held against the record; a record none of whose
+    values is in its quote is no record."""
+    needed = {c.field for c in plan.where} | {plan.target, plan.group_by}
+    for name in [n for n in rec.rejected if n not in needed and plan.field_named(n)]:
+        rec.dropped[name] = rec.rejected.pop(name)
+    if not any(f.name in rec.values for f in asked(plan)) and not rec.rejected:
+        rec.rejected["record"] = "none of its values is in its quote"
 
 
 def _check_judgement(raw: dict[str, Any], unit: Unit, plan: QueryPlan, model: str) -> Record:
