@@ -13,6 +13,7 @@ a resume's city and its years of Rust sit in different sentences.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -20,7 +21,7 @@ from typing import Any
 from shoal.swarm.check import _STRIP, carries, clean, locate, stem, terms
 from shoal.swarm.query import Field, QueryPlan
 from shoal.swarm.units import Unit
-from shoal.swarm.values import number_in, parse_date, parse_number
+from shoal.swarm.values import dates_in, number_in, parse_date, parse_number
 from shoal.types import Message
 
 Value = str | float | date | bool
@@ -247,7 +248,7 @@ def _check_value(f: Field, raw: Any, quote: str) -> tuple[Value | None, str | No
         day = parse_date(text)
         if day is None:
             return None, f"{text!r} is not a date"
-        if not carries(text, quote):
+        if not carries(text, quote) and day not in dates_in(quote):
             return None, f"{text!r} is not in the quote"
         return day, None
     if not carries(text, quote):
@@ -335,44 +336,82 @@ def check_extraction(raw: dict[str, Any], unit: Unit, plan: QueryPlan, model: st
     for item in items if isinstance(items, list) else []:
         if not isinstance(item, dict):
             continue
-        line = unit.kind == "line"
-        span = (unit.start, unit.end) if line else _place(item.get("quote"), unit)
-        if span is not None and unit.kind == "lines":
-            span = _whole_lines(span, unit)  # a log's line is its record, as when read alone
-        if span is None:
-            rec = Record(unit.index, unit.doc_id, unit.doc_name, unit.start, unit.end,
-                         str(item.get("quote") or "")[:300], raw=item, model=model)  # fmt: skip
-            rec.rejected["quote"] = "quote not found in the text"
-            out.records.append(rec)
+        rec = _record(item, unit, plan, model)
+        if rec is not None and rec.rejected.get("record") and unit.kind != "line":
+            moved = _reanchor(item, unit, plan, model)
+            rec = moved or rec
+        if rec is None:
             continue
-        if span[0] in seen:
-            continue  # the model listed one passage twice
-        seen.add(span[0])
-        quote = unit.text[span[0] - unit.start : span[1] - unit.start]
-        rec = Record(
-            unit.index, unit.doc_id, unit.doc_name, span[0], span[1], quote, raw=item, model=model
-        )
-        context = unit.text if line else quote
-        for f in plan.fields:
-            if f.type == "flag":
-                rec.values[f.name] = flag(f, context)
-                continue
-            value, why = _check_value(f, item.get(f.name), quote)
-            if (
-                why is None
-                and isinstance(value, float)
-                and f.name in plan.labelled
-                and not near_label(value, quote, f)
-            ):
-                why = f"{value:g} is not next to a word naming {f.name}"
-            if why is not None:
-                rec.rejected[f.name] = why
-            elif value is not None:
-                rec.values[f.name] = value
-        if any(f.name in rec.values or f.name in rec.rejected for f in asked(plan)):
-            _drop_unneeded(rec, plan)
-            out.records.append(rec)
+        if not rec.rejected.get("quote"):
+            if rec.start in seen:
+                continue  # the model listed one passage twice
+            seen.add(rec.start)
+        out.records.append(rec)
     return out
+
+
+def _record(item: dict[str, Any], unit: Unit, plan: QueryPlan, model: str) -> Record | None:
+    """The checked record of one item of a reply (None: it gives no field at all)."""
+    line = unit.kind == "line"
+    span = (unit.start, unit.end) if line else _place(item.get("quote"), unit)
+    if span is not None and unit.kind == "lines":
+        span = _whole_lines(span, unit)  # a log's line is its record, as when read alone
+    if span is None:
+        rec = Record(unit.index, unit.doc_id, unit.doc_name, unit.start, unit.end,
+                     str(item.get("quote") or "")[:300], raw=item, model=model)  # fmt: skip
+        rec.rejected["quote"] = "quote not found in the text"
+        return rec
+    quote = unit.text[span[0] - unit.start : span[1] - unit.start]
+    rec = Record(
+        unit.index, unit.doc_id, unit.doc_name, span[0], span[1], quote, raw=item, model=model
+    )
+    context = unit.text if line else quote
+    for f in plan.fields:
+        if f.type == "flag":
+            rec.values[f.name] = flag(f, context)
+            continue
+        value, why = _check_value(f, item.get(f.name), quote)
+        if (
+            why is None
+            and isinstance(value, float)
+            and f.name in plan.labelled
+            and not near_label(value, quote, f)
+        ):
+            why = f"{value:g} is not next to a word naming {f.name}"
+        if why is not None:
+            rec.rejected[f.name] = why
+        elif value is not None:
+            rec.values[f.name] = value
+    if not any(f.name in rec.values or f.name in rec.rejected for f in asked(plan)):
+        return None
+    _drop_unneeded(rec, plan)
+    return rec
+
+
+_SENTENCES = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+
+
+def _reanchor(item: dict[str, Any], unit: Unit, plan: QueryPlan, model: str) -> Record | None:
+    """A record none of whose values is in its quote (the model paired a date with the
+    wrong sentence), anchored on the sentence of the unit that holds most of its values,
+    if exactly one does; the values are checked again there."""
+    found: list[tuple[int, Record]] = []
+    for m in _SENTENCES.finditer(unit.text):
+        sentence = m.group(0).strip()
+        if len(sentence) < 2:
+            continue
+        rec = _record({**item, "quote": sentence}, unit, plan, model)
+        if rec is not None and rec.verified:
+            found.append((sum(f.name in rec.values for f in asked(plan)), rec))
+    if not found:
+        return None
+    best = max(n for n, _ in found)
+    top = {r.start: r for n, r in found if n == best}
+    if len(top) != 1:
+        return None
+    (rec,) = top.values()
+    rec.dropped["quote"] = "re-anchored: the quote given did not hold its values"
+    return rec
 
 
 def _drop_unneeded(rec: Record, plan: QueryPlan) -> None:
