@@ -161,8 +161,10 @@ def test_a_made_up_value_of_a_field_nothing_depends_on_is_dropped_not_the_record
     # is anchored on the one sentence that holds it
     text += " The Supplier shall return the drawings no later than 14 July 2027."
     unit = Unit(0, "d", "contract.txt", 0, len(text), text, "block")
-    raw = {"records": [{"section": "9", "date": "2027-07-14", "quote": "Notices are in writing."}]}
-    (moved,) = check_extraction(raw, unit, plan, "lead").records
+    item = {"section": "9", "date": "2027-07-14", "quote": "Notices are in writing."}
+    wrong = {"records": [item]}
+
+    (moved,) = check_extraction(wrong, unit, plan, "lead").records
     assert moved.verified and moved.quote.endswith("no later than 14 July 2027")
     assert moved.values["date"].isoformat() == "2027-07-14" and "quote" in moved.dropped
     # a field a condition uses is still held against the record
