@@ -499,7 +499,9 @@ def fit(
     return Fit(tuple(dict.fromkeys(qual)), entities, topic, kind_ok, alike)
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n")
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n")
+"""Where a text's sentences (or lines) break: after . ! ? and space, or at a newline (a
+decimal point breaks nothing)."""
 
 
 def bare_names(texts: Iterable[str], question: str, vocabulary: set[str] | None = None) -> set[str]:
@@ -513,7 +515,7 @@ def bare_names(texts: Iterable[str], question: str, vocabulary: set[str] | None 
         low = text.casefold()
         if not any(t in low for t in wanted - bare):
             continue
-        for sentence in _SENTENCE_END.split(text):
+        for sentence in SENTENCE_BREAK.split(text):
             sl = sentence.casefold()
             if any(t in sl for t in wanted - bare):
                 bare |= named(sentence, question, vocabulary) & wanted

@@ -150,9 +150,9 @@ async def extract(run: Run, dispatcher: Dispatcher, plan: QueryPlan) -> Answer:
         indices=[u.index for u in candidates[:5000]],
     )
 
-    blocks = [] if per_document else _small_input(run, plan, candidates)
+    blocks, cost = ([], 0) if per_document else _small_input(run, plan, candidates)
     if blocks:
-        return await _read_whole(run, plan, units, blocks, ruled_out)
+        return await _read_whole(run, plan, units, blocks, cost, ruled_out)
 
     # 1. workers extract every candidate unit (finished ones are read back)
     done = _stored(run, plan, by_index, "extract")
@@ -223,14 +223,7 @@ async def extract(run: Run, dispatcher: Dispatcher, plan: QueryPlan) -> Answer:
     notes = _notes(plan, ruled_out, len(units))
     if failed_units:
         notes.append(f"{failed_units} unit(s) could not be read (their jobs failed)")
-    spent = sum(x.get("tokens", 0) for x in run.state.extra.get("escalations", []))
-    escalation = {
-        "model": run.escalation.name,
-        "budget_tokens": budget(run),
-        "spent_tokens": spent,
-        "reads": len(reread),
-        "troubled_units": sum(1 for x in worker.values() if x.troubled),
-    }
+    escalation = _escalation(run, budget(run), reread, worker)
     return _answer(run, plan, records, final, notes, escalation, len(jobs), units)
 
 
@@ -244,14 +237,15 @@ def _notes(plan: QueryPlan, ruled_out: int, units: int) -> list[str]:
     return notes
 
 
-def _small_input(run: Run, plan: QueryPlan, candidates: list[Unit]) -> list[Unit]:
-    """The candidate units joined into blocks, when the stronger model's default budget
-    covers reading every one of them itself (else none). On an input that small, the
-    workers' reads would only be checked by that model again, unit by unit, at more cost
-    than reading the whole once (measured: lists of 10-20 deadlines in under 1k tokens,
-    F1 0.0-0.67 through the workers against 0.43-0.95 for the lead alone)."""
+def _small_input(run: Run, plan: QueryPlan, candidates: list[Unit]) -> tuple[list[Unit], int]:
+    """The candidate units joined into blocks, and what reading them costs, when the
+    stronger model's default budget covers reading every one of them itself (else none).
+    On an input that small, the workers' reads would only be checked by that model again,
+    unit by unit, at more cost than reading the whole once (measured: lists of 10-20
+    deadlines in under 1k tokens, F1 0.0-0.67 through the workers against 0.43-0.95 for
+    the lead alone)."""
     if not candidates:
-        return []
+        return [], 0
     out: list[Unit] = []
     run_: list[Unit] = []
 
@@ -274,15 +268,15 @@ def _small_input(run: Run, plan: QueryPlan, candidates: list[Unit]) -> list[Unit
         run_.append(u)
     flush()
     cost = sum(run.escalation.count_message_tokens(rec.messages(plan, b)) for b in out)
-    return out if cost <= min(SMALL_INPUT_TOKENS, budget(run)) else []
+    return (out, cost) if cost <= min(SMALL_INPUT_TOKENS, budget(run)) else ([], 0)
 
 
 async def _read_whole(
-    run: Run, plan: QueryPlan, units: list[Unit], blocks: list[Unit], ruled_out: int
-) -> Answer:
+    run: Run, plan: QueryPlan, units: list[Unit], blocks: list[Unit], cost: int,
+    ruled_out: int,
+) -> Answer:  # fmt: skip
     """A small input: the stronger model reads every candidate block itself, no workers."""
     run.event("round", round=1, jobs=0, done=0, pending=0)
-    cost = sum(run.escalation.count_message_tokens(rec.messages(plan, b)) for b in blocks)
     final = await _escalate(run, plan, False, blocks, {}, allowance=cost,
                             why="a small input: the stronger model reads it all")  # fmt: skip
     notes = _notes(plan, ruled_out, len(units))
@@ -293,16 +287,23 @@ async def _read_whole(
     )
     if len(final) < len(blocks):
         notes.append(f"{len(blocks) - len(final)} block(s) could not be read")
-    spent = sum(x.get("tokens", 0) for x in run.state.extra.get("escalations", []))
-    escalation = {
-        "model": run.escalation.name,
-        "budget_tokens": cost,
-        "spent_tokens": spent,
-        "reads": len(final),
-        "troubled_units": 0,
-    }
     records = [r for ex in final.values() for r in ex.records]
-    return _answer(run, plan, records, final, notes, escalation, 0, blocks)
+    return _answer(run, plan, records, final, notes, _escalation(run, cost, final, {}), 0,
+                   blocks)  # fmt: skip
+
+
+def _escalation(
+    run: Run, budget_tokens: int, reread: dict[int, rec.Extraction],
+    worker: dict[int, rec.Extraction],
+) -> dict[str, Any]:  # fmt: skip
+    """What the stronger model's re-reads cost, for the answer."""
+    return {
+        "model": run.escalation.name,
+        "budget_tokens": budget_tokens,
+        "spent_tokens": sum(x.get("tokens", 0) for x in run.state.extra.get("escalations", [])),
+        "reads": len(reread),
+        "troubled_units": sum(1 for x in worker.values() if x.troubled),
+    }
 
 
 async def _escalate(

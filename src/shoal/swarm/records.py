@@ -13,12 +13,11 @@ a resume's city and its years of Rust sit in different sentences.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from shoal.swarm.check import _STRIP, carries, clean, locate, stem, terms
+from shoal.swarm.check import _STRIP, SENTENCE_BREAK, carries, clean, locate, stem, terms
 from shoal.swarm.query import Field, QueryPlan
 from shoal.swarm.units import Unit
 from shoal.swarm.values import dates_in, number_in, parse_date, parse_number
@@ -388,16 +387,13 @@ def _record(item: dict[str, Any], unit: Unit, plan: QueryPlan, model: str) -> Re
     return rec
 
 
-_SENTENCES = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
-
-
 def _reanchor(item: dict[str, Any], unit: Unit, plan: QueryPlan, model: str) -> Record | None:
     """A record none of whose values is in its quote (the model paired a date with the
     wrong sentence), anchored on the sentence of the unit that holds most of its values,
     if exactly one does; the values are checked again there."""
     found: list[tuple[int, Record]] = []
-    for m in _SENTENCES.finditer(unit.text):
-        sentence = m.group(0).strip()
+    for piece in SENTENCE_BREAK.split(unit.text):
+        sentence = piece.strip()
         if len(sentence) < 2:
             continue
         rec = _record({**item, "quote": sentence}, unit, plan, model)
