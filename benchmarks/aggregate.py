@@ -7,7 +7,10 @@ cost? All in one run; rows are appended as they finish and a rerun skips finishe
   4 years, moved away, rusted bicycles, Rust elsewhere);
 - lists of deadlines in a contract (dates that are not deadlines as look-alikes);
 - open action items in meeting minutes (done and declined ones as look-alikes; written
-  as a held-out list genre on 2026-12-04).
+  as a held-out list genre on 2026-12-04);
+- suppliers raising prices by more than 10% in a procurement memo (a list with a numeric
+  filter; look-alikes: rises of 10% or less, cuts, withdrawn proposals, last year's rises;
+  written 2026-12-04, held out).
 
 Reported: exact-answer rate (counts, with a 95% interval), precision, recall and F1 of the
 sets (screenings, lists), the lead's tokens against reading everything alone, escalations
@@ -32,7 +35,13 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks._results import markdown
-from benchmarks.corpus.aggregate import actions_case, count_case, list_case, screen_case
+from benchmarks.corpus.aggregate import (
+    actions_case,
+    count_case,
+    list_case,
+    prices_case,
+    screen_case,
+)
 from benchmarks.longdoc import wilson
 from shoal.models import get_model
 from shoal.store import Store
@@ -214,6 +223,32 @@ def run_actions(config: str, items: int, seed: int, store: Store) -> dict[str, A
                     got, answer, wall)  # fmt: skip
 
 
+def run_prices(config: str, items: int, seed: int, store: Store) -> dict[str, Any]:
+    """Suppliers raising prices by more than 10%: a supplier counts as named when an
+    item's fields name it (or, if no field names any supplier, its citations do); for the
+    lead alone, when its answer names it."""
+    case = prices_case(items, seed)
+    swarm, strategy = _swarm(config, store)
+    start = time.perf_counter()
+    answer = swarm.ask(Document("memo.txt", case.text), case.question, strategy)
+    wall = time.perf_counter() - start
+
+    def named(text: str) -> set[str]:
+        return {s for s in case.suppliers if s.lower() in text.lower()}
+
+    got: set[str] = set()
+    if strategy == "swarm" and answer.items:
+        for i in answer.items:
+            got |= named(" ".join(str(v) for v in i["fields"].values())) or named(
+                " ".join(c["text"] for c in i["citations"])
+            )
+    else:
+        got = named(answer.answer)
+    tokens = get_model("smollm2-135m").count_tokens(case.text)
+    return _set_row("prices", config, case.id, items, seed, tokens, case.question, case.answer,
+                    got, answer, wall)  # fmt: skip
+
+
 def summary(rows: list[dict[str, Any]]) -> list[list[str]]:
     groups: dict[tuple[str, str, int], list[dict[str, Any]]] = {}
     for r in rows:
@@ -267,6 +302,7 @@ def main() -> None:
     ap.add_argument("--screens", default="20,50,200")
     ap.add_argument("--lists", default="5,10,20,40")
     ap.add_argument("--actions", default="5,10,20,30", help="open action items in minutes")
+    ap.add_argument("--prices", default="5,10,20", help="suppliers raising prices by >10%%")
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--count-seeds", type=int, default=5)
     ap.add_argument("--lead-max", type=int, default=16000, help="lead alone up to this size")
@@ -305,9 +341,15 @@ def main() -> None:
         for s in map(int, filter(None, args.actions.split(",")))
         for k in range(1, args.seeds + 1)
     ]
-    runners = {"count": run_count, "screen": run_screen, "list": run_list, "actions": run_actions}
+    plan += [
+        ("prices", s, k)
+        for s in map(int, filter(None, args.prices.split(",")))
+        for k in range(1, args.seeds + 1)
+    ]
+    runners = {"count": run_count, "screen": run_screen, "list": run_list, "actions": run_actions,
+               "prices": run_prices}  # fmt: skip
     approx = {"count": lambda s: s, "screen": lambda s: s * 150, "list": lambda s: s * 120,
-              "actions": lambda s: s * 30}  # fmt: skip
+              "actions": lambda s: s * 30, "prices": lambda s: s * 40}  # fmt: skip
     for config in args.configs.split(","):
         for kind, size, seed in plan:
             case_id = f"{kind}-{size}-{seed}"

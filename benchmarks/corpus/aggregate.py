@@ -399,3 +399,89 @@ def actions_case(items: int, seed: int) -> ActionsCase:
         ]
     )
     return ActionsCase(f"actions-{items}-{seed}", text + "\n", question, set(open_), tasks)
+
+
+# --- suppliers' price changes (a list with a numeric filter; held out) -----------------------
+SUPPLIERS = [
+    "Harlow Metals", "Brisk Paper Co", "Ondine Foods", "Carrow Plastics", "Vell Logistics",
+    "Tamsin Textiles", "Quarry Lane Stone", "Ebbw Chemicals", "Northgate Timber",
+    "Pellow Glass", "Silva Packaging", "Marden Electrical", "Kite Office Supplies",
+    "Rookery Dairy", "Fenner Fasteners", "Aldous Paints", "Greyling Tools", "Osier Seeds",
+    "Lumen Lighting", "Tidewell Pumps", "Copse Furniture", "Hartigan Cables", "Juniper Inks",
+    "Wexcombe Bakery", "Stannard Tyres", "Bellcote Ceramics", "Druid Hill Water",
+    "Ferris Batteries", "Gannet Fuel", "Mossop Cleaning",
+]  # fmt: skip
+_GOODS = ["steel rod", "copy paper", "frozen peas", "bin liners", "pallet haulage", "overalls",
+          "paving slabs", "solvent", "roof battens", "glazing units", "cardboard boxes",
+          "cable reels", "toner", "milk", "bolts", "primer", "drill bits", "seed mix", "LED tubes",
+          "pump seals"]  # fmt: skip
+
+
+@dataclass
+class PricesCase:
+    id: str
+    text: str
+    question: str
+    answer: set[str]
+    """The suppliers raising prices by more than 10% (now, agreed)."""
+    suppliers: list[str]
+    """Every supplier the memo names."""
+
+
+def prices_case(items: int, seed: int) -> PricesCase:
+    """A procurement memo on this year's price changes: ``items`` suppliers raise prices by
+    more than 10%. Look-alikes: a rise of exactly 10% or less, a cut of more than 10%, a
+    rise proposed and withdrawn, last year's rise with prices now held. Percentages are
+    written as digits, "per cent" and words. Written on 2026-12-04 as a held-out list genre
+    with a numeric filter; never tuned on."""
+    rng = random.Random(f"prices-{items}-{seed}")
+    names = rng.sample(SUPPLIERS, min(len(SUPPLIERS), items + 6))
+    hits, rest = names[:items], names[items:]
+
+    def pct(p: int) -> str:
+        return rng.choice([f"{p}%", f"{p} per cent", f"{p} percent"])
+
+    lines = []
+    for s in hits:
+        p, g = rng.randint(11, 40), rng.choice(_GOODS)
+        lines.append(rng.choice([
+            f"{s} is raising its price for {g} by {pct(p)} from 1 March.",
+            f"{s} confirmed a {pct(p)} increase on {g}, effective next month.",
+            f"From April, {g} from {s} will cost {pct(p)} more.",
+            f"{s}: {g} up {pct(p)} on the new price list.",
+        ]))  # fmt: skip
+    traps = [
+        lambda s, g: f"{s} is raising its price for {g} by {pct(10)} from 1 March.",
+        lambda s, g: f"{s} confirmed a {pct(rng.randint(2, 9))} increase on {g}.",
+        lambda s, g: f"{s} is cutting its price for {g} by {pct(rng.randint(11, 30))}.",
+        lambda s, g: f"{s} had proposed a {pct(rng.randint(12, 30))} rise on {g} but withdrew "
+        "it after talks; prices stay as they are.",
+        lambda s, g: f"Last year {s} raised {g} by {pct(rng.randint(12, 30))}; this year its "
+        "prices are unchanged.",
+        lambda s, g: f"{s} holds its prices for {g} this year.",
+    ]
+    for s, trap in zip(rest, traps, strict=False):
+        lines.append(trap(s, rng.choice(_GOODS)))
+    chatter = [
+        "Budgets for the coming year were set in January.",
+        "The buying team met every supplier at least once.",
+        "Delivery terms are unchanged unless stated.",
+        "Invoices remain payable within 30 days.",
+        "Freight surcharges are reviewed each quarter.",
+        "Two framework agreements come up for tender in the autumn.",
+    ]
+    body = lines + [rng.choice(chatter) for _ in range(items + 3)]
+    rng.shuffle(body)
+    paras, i = [], 0
+    while i < len(body):
+        step = rng.randint(2, 4)
+        paras.append(" ".join(body[i : i + step]))
+        i += step
+    text = "Procurement memo: supplier price changes for 2027\n\n" + "\n\n".join(paras) + "\n"
+    question = rng.choice(
+        [
+            "Which suppliers are raising their prices by more than 10%?",
+            "Which of our suppliers are putting prices up by over ten per cent?",
+        ]
+    )
+    return PricesCase(f"prices-{items}-{seed}", text, question, set(hits), names)

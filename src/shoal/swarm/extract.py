@@ -31,7 +31,7 @@ from shoal.swarm.dispatch import Dispatcher, Job, JobResult
 from shoal.swarm.query import QueryPlan
 from shoal.swarm.result import Answer
 from shoal.swarm.run import Run
-from shoal.swarm.units import Unit, could_match, split
+from shoal.swarm.units import Unit, could_match, split, unwritten
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +134,17 @@ async def extract(run: Run, dispatcher: Dispatcher, plan: QueryPlan) -> Answer:
     units = await asyncio.to_thread(split, run.docs, run.count, per_document)
     by_index = {u.index: u for u in units}
     candidates = [u for u in units if not plan.where or could_match(u.text, plan)]
+    blocks, cost = ([], 0) if per_document else _small_input(run, plan, candidates)
+    if not candidates and not per_document:
+        # every unit ruled out by words: a condition may name an idea the text words
+        # otherwise ("open" action items); on a small input the stronger model reads it
+        # all and applies it, on a large one the literal reading stands (nothing matches)
+        loose = unwritten([u.text for u in units], QueryPlan.from_dict(plan.to_dict()),
+                          run.question)  # fmt: skip
+        more = [u for u in units if not loose.where or could_match(u.text, loose)]
+        blocks, cost = _small_input(run, loose, more) if loose.unchecked else ([], 0)
+        if blocks:
+            plan, candidates = loose, more
     ruled_out = len(units) - len(candidates)
     lines = [u for u in candidates if u.kind == "line"]
     plan.labelled = [f.name for f in plan.fields if rec.labelled(f, lines)]
@@ -150,7 +161,6 @@ async def extract(run: Run, dispatcher: Dispatcher, plan: QueryPlan) -> Answer:
         indices=[u.index for u in candidates[:5000]],
     )
 
-    blocks, cost = ([], 0) if per_document else _small_input(run, plan, candidates)
     if blocks:
         return await _read_whole(run, plan, units, blocks, cost, ruled_out)
 
@@ -253,8 +263,9 @@ def _small_input(run: Run, plan: QueryPlan, candidates: list[Unit]) -> tuple[lis
         if run_:
             a, b = run_[0], run_[-1]
             text = run.source[a.doc_id][a.start : b.end]
-            # a unit alone keeps its kind (a log's line is read with the line's prompt)
-            kind = a.kind if a is b else "lines" if a.kind == "line" else "block"
+            # a line alone is read with the line's prompt
+            kind = "line" if a is b and a.kind == "line" else "lines" if a.kind == "line" \
+                else "block"  # fmt: skip
             out.append(Unit(len(out), a.doc_id, a.doc_name, a.start, b.end, text, kind))
             run_.clear()
 
@@ -289,7 +300,7 @@ async def _read_whole(
         notes.append(f"{len(blocks) - len(final)} block(s) could not be read")
     records = [r for ex in final.values() for r in ex.records]
     return _answer(run, plan, records, final, notes, _escalation(run, cost, final, {}), 0,
-                   blocks)  # fmt: skip
+                   blocks, judged=True)  # fmt: skip
 
 
 def _escalation(
@@ -452,8 +463,14 @@ def _answer(
     escalation: dict[str, Any],
     jobs: int,
     units: list[Unit],
+    judged: bool = False,
 ) -> Answer:
+    """The computed answer. ``judged``: the stronger model read every block and was asked
+    to apply the conditions no word test could (``plan.unchecked``)."""
     conditions = "; ".join(c.describe() for c in plan.where) or "no conditions"
+    if plan.unchecked:
+        by = "as the stronger model judged it" if judged else "not checked"
+        conditions += f"; {'; '.join(plan.unchecked)}: {by}"
     items: list[dict[str, Any]]
     if plan.operation == "judge":
         rows = judge(plan, records)

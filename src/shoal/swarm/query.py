@@ -111,6 +111,10 @@ class QueryPlan:
     labelled: list[str] = field(default_factory=list)
     """Number fields the text names where it gives them (set by shoal from the units):
     for these a number counts only next to the field's name."""
+    unchecked: list[str] = field(default_factory=list)
+    """Conditions whose words the input never uses ("action contains 'open'" in minutes
+    that mark actions done, never open): no word test can decide them, so they are taken
+    out of ``where`` and only a stronger reader is asked to apply them (set by shoal)."""
 
     def field_named(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -131,6 +135,7 @@ class QueryPlan:
             descending=bool(raw.get("descending", True)),
             notes=list(raw.get("notes") or []),
             labelled=list(raw.get("labelled") or []),
+            unchecked=list(raw.get("unchecked") or []),
         )
 
 
@@ -202,19 +207,48 @@ def question_operation(question: str) -> str | None:
     return None
 
 
-_PLURAL_WHICH = re.compile(
-    r"\b(?:which|what|who) (?!is\b|was\b|has\b|does\b)\w+(?:ies|[^s\W]s)\b", re.I
-)
+_ASKED_NOUNS = re.compile(r"\b(?:which|what|who)((?: [\w'-]+){1,3})", re.I)
+_PHRASE_ENDS = frozenset({
+    "is", "are", "was", "were", "has", "have", "had", "does", "do", "did", "can", "could",
+    "will", "would", "should", "must", "may", "might", "the", "a", "an", "of", "in", "on",
+    "at", "to", "for", "by", "with", "from", "this", "that", "these", "those", "there", "it",
+    "its", "not", "no",
+})  # fmt: skip
+_VERBS_IN_S = frozenset({
+    "applies", "happens", "means", "costs", "remains", "says", "takes", "needs", "requires",
+    "holds", "runs", "uses", "contains", "includes", "covers", "gives", "shows", "states",
+    "comes", "goes", "makes", "follows", "allows", "lasts", "starts", "ends", "opens",
+    "closes", "leaves", "arrives", "departs", "owns", "sits", "lives", "works", "belongs",
+    "replaces", "causes", "sets", "lists", "handles", "supports", "returns", "accepts",
+    "limits", "caps", "governs",
+})  # fmt: skip
+"""Words in -s after "what X" that are a verb of a singular subject ("what excess applies",
+"who owns the task"), not a plural noun."""
+
+
+def _plural(word: str) -> bool:
+    w = word.lower()
+    if w in _VERBS_IN_S or len(w) < 4 or w.endswith(("ss", "us", "is", "'s")):
+        return False
+    return w.endswith("s")
+
+
+def asks_for_several(question: str) -> bool:
+    """Whether the question's "which/what/who" names a plural thing: "which suppliers",
+    "what open action items" (the noun may follow up to two words that describe it)."""
+    for m in _ASKED_NOUNS.finditer(question):
+        for word in m.group(1).split():
+            if word.lower() in _PHRASE_ENDS:
+                break
+            if _plural(word):
+                return True
+    return False
 
 
 def needs_plan(question: str, docs: list[Any]) -> bool:
     """Whether the question may ask for more than one fact (so the lead writes a query
     plan), or is plainly a lookup (which needs no plan call)."""
-    return (
-        question_operation(question) is not None
-        or len(docs) >= 3
-        or bool(_PLURAL_WHICH.search(question))
-    )
+    return question_operation(question) is not None or len(docs) >= 3 or asks_for_several(question)
 
 
 def _top_k(question: str) -> int:
@@ -272,6 +306,9 @@ def repair(plan: QueryPlan, question: str) -> QueryPlan:
     - a condition that names the items themselves (``section contains 'Deadline'`` in a
       list of deadlines) filters nothing the question asked to filter, yet rules out every
       item whose text does not repeat the word: it is dropped;
+    - a true/false condition on a field that is not a flag ("action is_true" where
+      ``action`` is the text of an action) says only that the item has one: it is
+      dropped, where it used to throw the whole plan away for a lookup;
     - a condition on a field the plan never declared is kept, and its field declared (typed
       by its comparison), when it uses a word of the question and the plan copies other
       fields: the lead forgot one field, and the plan should not be thrown away for a
@@ -293,7 +330,12 @@ def repair(plan: QueryPlan, question: str) -> QueryPlan:
             plan.notes.append(f"condition {c.describe()} dropped: it names the {plan.unit} "
                               "themselves, not a filter on them")  # fmt: skip
             continue
-        declared = plan.field_named(c.field) is not None
+        named = plan.field_named(c.field)
+        declared = named is not None
+        if named is not None and named.type != "flag" and c.op in ("is_true", "is_false"):
+            plan.notes.append(f"condition {c.describe()} dropped: {c.field!r} is {named.type}, "
+                              "not a flag, so it cannot be true or false")  # fmt: skip
+            continue
         uses_question = bool(asked & set(terms(f"{c.field.replace('_', ' ')} {c.value}")))
         if not declared and not uses_question:
             plan.notes.append(f"condition {c.describe()} dropped: {c.field!r} is not a field "

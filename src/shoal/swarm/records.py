@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from shoal.swarm.check import _STRIP, SENTENCE_BREAK, carries, clean, locate, stem, terms
+from shoal.swarm.check import _STRIP, SENTENCE_BREAK, akin, carries, clean, locate, stem, terms
 from shoal.swarm.query import Field, QueryPlan
 from shoal.swarm.units import Unit
 from shoal.swarm.values import dates_in, number_in, parse_date, parse_number
@@ -225,6 +225,11 @@ def messages(plan: QueryPlan, unit: Unit) -> list[Message]:
             f"the text does not say) and quote (the exact sentence or line it comes from). "
             f"Use only the text."
         )
+        if plan.unchecked and unit.kind in ("block", "lines"):
+            # only the stronger model reads blocks: it is trusted to apply what no word
+            # test could (its records are still checked against their quotes)
+            system += (f" Give only the {plan.unit} records for which this holds: "
+                       f"{'; '.join(plan.unchecked)}.")  # fmt: skip
         user = f"Fields:\n{_field_lines(plan)}\n\nText:\n<<<\n{unit.text}\n>>>"
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
@@ -336,9 +341,10 @@ def check_extraction(raw: dict[str, Any], unit: Unit, plan: QueryPlan, model: st
         if not isinstance(item, dict):
             continue
         rec = _record(item, unit, plan, model)
-        if rec is not None and rec.rejected.get("record") and unit.kind != "line":
+        if rec is not None and unit.kind != "line" and _misplaced(rec, plan):
             moved = _reanchor(item, unit, plan, model)
-            rec = moved or rec
+            if moved is not None and _better(moved, rec, _key(plan)):
+                rec = moved
         if rec is None:
             continue
         if not rec.rejected.get("quote"):
@@ -387,18 +393,57 @@ def _record(item: dict[str, Any], unit: Unit, plan: QueryPlan, model: str) -> Re
     return rec
 
 
+def _key(plan: QueryPlan) -> str | None:
+    """The text field that names the item itself, where the plan has one: a field named
+    after the unit (``action`` for open action items, ``supplier`` for suppliers)."""
+    unit = [stem(t) for t in terms(plan.unit)]
+    for f in asked(plan):
+        if f.type == "text" and any(akin(stem(t), u) for t in terms(f.name.replace("_", " "))
+                                    for u in unit):  # fmt: skip
+            return f.name
+    return None
+
+
+def _count(rec: Record) -> int:
+    return len([v for v in rec.values.values() if not isinstance(v, bool)])
+
+
+def _better(moved: Record, rec: Record, key: str | None) -> bool:
+    """Whether the re-anchored record beats the one as given: it is verified where that was
+    not, or holds the item's name where that did not, or more values."""
+    if not rec.verified:
+        return True
+    if key is not None and (key in moved.values) != (key in rec.values):
+        return key in moved.values
+    return _count(moved) > _count(rec)
+
+
+def _misplaced(rec: Record, plan: QueryPlan) -> bool:
+    """Whether the model gave values with the wrong quote: none of them in it, a quote
+    stitched from sentences that are not next to each other (so not found), or the item's
+    own name missing from the quote that was given for it."""
+    key = _key(plan)
+    return bool(
+        rec.rejected.get("record")
+        or rec.rejected.get("quote")
+        or (key is not None and (key in rec.dropped or key in rec.rejected))
+    )
+
+
 def _reanchor(item: dict[str, Any], unit: Unit, plan: QueryPlan, model: str) -> Record | None:
-    """A record none of whose values is in its quote (the model paired a date with the
-    wrong sentence), anchored on the sentence of the unit that holds most of its values,
-    if exactly one does; the values are checked again there."""
-    found: list[tuple[int, Record]] = []
+    """A record whose values are not in its quote (the model paired a date with the wrong
+    sentence, or stitched two sentences into one quote), anchored on the sentence of the
+    unit that holds the item's name and most of its values, if exactly one does; the
+    values are checked again there."""
+    key = _key(plan)
+    found: list[tuple[tuple[bool, int], Record]] = []
     for piece in SENTENCE_BREAK.split(unit.text):
         sentence = piece.strip()
         if len(sentence) < 2:
             continue
         rec = _record({**item, "quote": sentence}, unit, plan, model)
         if rec is not None and rec.verified:
-            found.append((sum(f.name in rec.values for f in asked(plan)), rec))
+            found.append(((key in rec.values, _count(rec)), rec))
     if not found:
         return None
     best = max(n for n, _ in found)

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from shoal.swarm.check import stem, terms
+from shoal.swarm.check import entity_terms, stem, terms
 from shoal.swarm.chunk import chunk_document
 from shoal.swarm.documents import Document
 from shoal.swarm.query import QueryPlan
@@ -89,6 +89,32 @@ def split(docs: list[Document], count: Callable[[str], int], per_document: bool)
             for c in chunk_document(d, count, UNIT_TOKENS, 0):
                 add(d, c.start, c.end, "prose")
     return out
+
+
+def unwritten(texts: list[str], plan: QueryPlan, question: str) -> QueryPlan:
+    """``plan`` without the word conditions that no text of the input could pass (a
+    text field to contain common words the input never uses, a flag whose words it never
+    uses), which move to ``plan.unchecked``: such a condition names an idea the text words
+    differently ("open" action items in minutes that only mark actions done), and read
+    literally it rules out everything. A condition on a name or a number the question
+    gives ("the Atlantis depot") stays: that the input never names it is the answer.
+    Noted on the plan."""
+    names = entity_terms(question)
+    everything = QueryPlan("list", fields=plan.fields)
+    whole = "\n".join(texts)
+    kept = []
+    for c in plan.where:
+        everything.where = [c]
+        words = terms(c.value) or terms(c.field.replace("_", " "))
+        literal = c.op == "eq" or any(w in names or w.isdigit() for w in words)
+        if literal or could_match(whole, everything):
+            kept.append(c)
+            continue
+        plan.unchecked.append(c.describe())
+        plan.notes.append(f"condition {c.describe()} could not be checked: its words appear "
+                          "nowhere in the input")  # fmt: skip
+    plan.where = kept
+    return plan
 
 
 def could_match(text: str, plan: QueryPlan) -> bool:
