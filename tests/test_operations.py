@@ -829,8 +829,9 @@ def test_a_condition_the_text_never_words_is_judged_by_the_stronger_reader_on_a_
 ):
     """Measured: "What open action items came out of this meeting?" became the condition
     action contains 'open'; the minutes never use the word, so every unit was ruled out
-    and the answer was "none". On a small input the stronger model reads it all and is
-    asked to keep only open items; a name the text never gives still means none."""
+    and the answer was "none". On a small input the stronger model reads it all and judges,
+    item by item, whether each is open (a yes/no no quote can show, and the answer says
+    who judged it); a name the text never gives still means none."""
     minutes = ("1. ACTION: Greta to reseal the car park. The chair welcomed two members.\n\n"
                "2. Aino reported that the action to audit the petty cash is complete; closed. "
                "Agreed that Ravi will order new chairs.\n")  # fmt: skip
@@ -841,24 +842,25 @@ def test_a_condition_the_text_never_words_is_judged_by_the_stronger_reader_on_a_
     seen: list[str] = []
 
     def strong(messages: list[Any]) -> str:
-        seen.append(messages[0]["content"])
-        judged = "Give only the action item records" in messages[0]["content"]
-        found = [("reseal the car park", "ACTION: Greta to reseal the car park."),
-                 ("order new chairs", "Agreed that Ravi will order new chairs.")]
-        if not judged:
-            found.append(("audit the petty cash", "Aino reported that the action to audit the "
-                          "petty cash is complete; closed."))  # fmt: skip
-        return json.dumps({"records": [{"action": a, "quote": q} for a, q in found]})
+        seen.append(messages[-1]["content"])
+        judged = "- open (true or false)" in messages[-1]["content"]
+        found = [("reseal the car park", "ACTION: Greta to reseal the car park.", True),
+                 ("order new chairs", "Agreed that Ravi will order new chairs.", True),
+                 ("audit the petty cash", "Aino reported that the action to audit the petty "
+                  "cash is complete; closed.", False)]  # fmt: skip
+        return json.dumps({"records": [
+            {"action": a, "quote": q, **({"open": o} if judged else {})} for a, q, o in found
+        ]})  # fmt: skip
 
     worker = ScriptedModel(lambda m: json.dumps({"records": []}), name="worker")
     s = Swarm(lead=planner(plan, strong=strong), workers=worker, store=Store())
     answer = s.ask(Document("minutes.txt", minutes), "What open action items came out of this "
                    "meeting?")  # fmt: skip
-    assert seen and "action contains 'open'" in seen[0]
+    assert seen and all("- open (true or false)" in m for m in seen)
     assert {i["fields"]["action"] for i in answer.items} == {"reseal the car park",
                                                              "order new chairs"}  # fmt: skip
-    assert "as the stronger model judged it" in answer.answer
-    assert any("could not be checked" in n for n in answer.notes)
+    assert "action contains 'open': judged by lead" in answer.answer
+    assert any("could not be checked by its words" in n for n in answer.notes)
     # a name the question gives and the text never uses: nothing matches, no judging
     plan["where"] = [{"field": "action", "op": "contains", "value": "Zanzibar"}]
     seen.clear()

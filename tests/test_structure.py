@@ -240,6 +240,35 @@ def test_a_state_that_ended_at_a_date_does_not_say_what_holds_now() -> None:
     assert fit(ended, "Until 2025, how long was the window for opened kettles?").viable
 
 
+def test_a_value_tied_to_a_past_occasion_does_not_say_what_holds_now() -> None:
+    """Measured (policy schedules): "At your last renewal the windscreen excess was £600"
+    was chosen over the current excess at 0.71-0.81, five times in six."""
+    q = "If I claim for windscreen, what excess applies under this policy?"
+    past = "At your last renewal the windscreen excess was £600."
+    assert not fit(past, q).viable
+    assert "last ... was (a past occasion)" in fit(past, q).qualifiers
+    assert not fit("Last year the windscreen excess was £40.", q).viable
+    assert fit("Excess for windscreen claims: £250 (compulsory and voluntary combined).", q).viable
+    assert fit("The last windscreen claim date is 3 May; the excess is £250.", q).viable
+    # a question about that occasion may use it
+    assert fit(past, "What was the windscreen excess at the last renewal?").viable
+
+
+def test_the_speaker_of_a_chat_line_is_not_what_the_line_says() -> None:
+    """Measured (team chat): "[16:05] Lead: final call - Ana owns the demo script" was
+    cited right, and "Lead" taken as who owns it."""
+    q = "Who ended up responsible for the demo script?"
+    line = "[16:05] Lead: final call - Ana owns the demo script this sprint, thanks!"
+    assert not fit(line, q, answer="Lead").viable and fit(line, q, answer="Ana").viable
+    assert fit("12/03/2026, 16:05 - Bo Lind: I wrote the demo script", q, answer="Ana").viable
+    assert not fit("12/03/2026, 16:05 - Bo Lind: Ana has the demo script", q,
+                   answer="Bo Lind").viable  # fmt: skip
+    # asked who said it, the speaker is the answer; a heading's label is not a speaker
+    assert fit(line, "Who posted the final call for the demo script?", answer="Lead").viable
+    assert fit("Section 4: Termination. Either party may end it.",
+               "Which section covers termination?", answer="Section 4").viable  # fmt: skip
+
+
 def test_a_window_mostly_read_already_is_skipped_one_that_touches_is_not() -> None:
     from shoal.swarm.escalate import Window
 

@@ -221,6 +221,33 @@ _ENDED = re.compile(
 )
 """A state that ended at a date, said first: "Until March 2025 the window for opened kettles
 was 35 days" does not say what the window is now."""
+_PAST_FRAME = re.compile(
+    r"\b(?:(?:at|on|in|during|for|before|after) (?:your|the|its|our|their|this|that) "
+    r"(?:last|previous|prior|earlier) [\w-]+|last (?:year|month|week|time|season|term|"
+    r"quarter|renewal|review|release|version|edition))\b,?(?: [\w'%£$€.,/-]+){0,8}? "
+    r"(?:was|were|had been)\b",
+    re.I,
+)
+"""A value tied to a past occasion: "At your last renewal the windscreen excess was £600"
+says what held then, not what holds now."""
+_SPEAKER = re.compile(
+    r"^\s*(?:\[?(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4},?\s*)?\d{1,2}:\d{2}(?::\d{2})?\]?\s*"
+    r"(?:-\s*)?)([^:\n\[\]]{1,40}?):\s"
+)
+"""A chat line's speaker, after its time: "[16:05] Lead: final call - Ana owns the demo"."""
+_SAYING = re.compile(r"\b(said|say|says|wrote|write|posted|post|asked|sent|replied|messaged|"
+                     r"suggested|offered|mentioned|typed|speaker|author)\b", re.I)  # fmt: skip
+
+
+def speaker_only(sentence: str, answer: str, question: str) -> bool:
+    """Whether ``answer`` is only the speaker label of a chat line and the question does
+    not ask who said something: the one who writes "X owns the demo" is not X."""
+    m = _SPEAKER.match(sentence)
+    if m is None or _SAYING.search(question):
+        return False
+    return terms(answer) == terms(m.group(1))
+
+
 _CAPITALISED = re.compile(r"(?<![\w-])([A-Z][\w]*(?:[-'][\w]+)*)")
 _CODELIKE = re.compile(r"(?<![\w-])(--?[A-Za-z][\w-]*|[A-Za-z]+[-_./][\w./-]*\w|\w*\d\w*)")
 _OPENERS = frozenset({
@@ -228,6 +255,8 @@ _OPENERS = frozenset({
     "Were", "Does", "Do", "Did", "Can", "Could", "Should", "Would", "Will", "In", "On", "At",
     "For", "From", "To", "The", "A", "An", "Of", "By", "After", "Before", "Under", "Within",
     "Above", "Below", "Since", "During", "I", "List", "Name", "Give", "Tell", "Find",
+    "If", "Please", "And", "But", "So", "Now", "Then", "Also", "Here", "There", "According",
+    "Given", "Assuming", "Suppose", "Once", "While", "Although", "Besides", "Apart",
 })  # fmt: skip
 
 
@@ -484,6 +513,11 @@ def fit(
     qual += [p for p in QUALIFIER_PHRASES if p in low and p not in question.casefold()]
     if _ENDED.search(marked) and "until" not in question.casefold():
         qual.append("until (a past state)")
+    if _PAST_FRAME.search(marked) and not re.search(r"\b(last|previous|prior|earlier)\b",
+                                                    question, re.I):  # fmt: skip
+        qual.append("last ... was (a past occasion)")
+    if answer is not None and speaker_only(sentence, answer, question):
+        qual.append("the speaker of a chat line, not what the line says")
     whole = f"{marked}\n{section}" if section else marked
     about = topic_terms(question)
     topic = None

@@ -15,7 +15,7 @@ from statistics import fmean
 from typing import Any
 
 from shoal.swarm.check import terms
-from shoal.swarm.query import Condition, QueryPlan
+from shoal.swarm.query import YES_NO, Condition, QueryPlan
 from shoal.swarm.records import Record, Value
 from shoal.swarm.values import parse_date, parse_number
 
@@ -33,7 +33,7 @@ def test(cond: Condition, record: Record, plan: QueryPlan) -> bool | None:
     if value is None:
         return None
     op = cond.op
-    if f.type == "flag":
+    if f.type in YES_NO:
         return bool(value) if op == "is_true" else not bool(value)
     if f.type == "text":
         want = set(terms(cond.value))

@@ -300,7 +300,7 @@ async def _read_whole(
         notes.append(f"{len(blocks) - len(final)} block(s) could not be read")
     records = [r for ex in final.values() for r in ex.records]
     return _answer(run, plan, records, final, notes, _escalation(run, cost, final, {}), 0,
-                   blocks, judged=True)  # fmt: skip
+                   blocks)  # fmt: skip
 
 
 def _escalation(
@@ -463,14 +463,10 @@ def _answer(
     escalation: dict[str, Any],
     jobs: int,
     units: list[Unit],
-    judged: bool = False,
 ) -> Answer:
-    """The computed answer. ``judged``: the stronger model read every block and was asked
-    to apply the conditions no word test could (``plan.unchecked``)."""
     conditions = "; ".join(c.describe() for c in plan.where) or "no conditions"
     if plan.unchecked:
-        by = "as the stronger model judged it" if judged else "not checked"
-        conditions += f"; {'; '.join(plan.unchecked)}: {by}"
+        conditions += f" ({'; '.join(plan.unchecked)}: judged by {run.escalation.name})"
     items: list[dict[str, Any]]
     if plan.operation == "judge":
         rows = judge(plan, records)

@@ -44,6 +44,11 @@ RECORD_OPERATIONS = ("list", "count", "sum", "min", "max", "mean", "group", "top
 """Operations answered from records extracted item by item and computed by shoal."""
 FieldType = Literal["text", "number", "date", "flag"]
 FIELD_TYPES = ("text", "number", "date", "flag")
+JUDGED = "judged"
+"""A yes/no the stronger reader gives per record, for a condition no word test can decide
+(``units.unwritten``). Set by shoal, never offered to the lead; unlike every other value it
+is not checked against the quote, and the answer says it was judged."""
+YES_NO = ("flag", JUDGED)
 COMPARATORS = (
     "eq",
     "ne",
@@ -332,7 +337,7 @@ def repair(plan: QueryPlan, question: str) -> QueryPlan:
             continue
         named = plan.field_named(c.field)
         declared = named is not None
-        if named is not None and named.type != "flag" and c.op in ("is_true", "is_false"):
+        if named is not None and named.type not in YES_NO and c.op in ("is_true", "is_false"):
             plan.notes.append(f"condition {c.describe()} dropped: {c.field!r} is {named.type}, "
                               "not a flag, so it cannot be true or false")  # fmt: skip
             continue
@@ -371,7 +376,7 @@ def problems(plan: QueryPlan) -> list[str]:
     for f in plan.fields:
         if not f.name:
             out.append("a field has no name")
-        if f.type not in FIELD_TYPES:
+        if f.type not in (*FIELD_TYPES, JUDGED):
             out.append(f"field {f.name!r} has unknown type {f.type!r}")
     for c in plan.where:
         named = plan.field_named(c.field)
@@ -381,9 +386,9 @@ def problems(plan: QueryPlan) -> list[str]:
         f = named
         if c.op not in COMPARATORS:
             out.append(f"unknown comparison {c.op!r}")
-        elif f.type == "flag" and c.op not in ("is_true", "is_false"):
+        elif f.type in YES_NO and c.op not in ("is_true", "is_false"):
             out.append(f"flag {f.name!r} can only be true or false")
-        elif f.type != "flag" and c.op in ("is_true", "is_false"):
+        elif f.type not in YES_NO and c.op in ("is_true", "is_false"):
             out.append(f"{f.name!r} is not a flag")
         elif c.op in ("gt", "ge", "lt", "le") and f.type not in ("number", "date"):
             out.append(f"{f.name!r} is {f.type}: it has no order")

@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from shoal.swarm.check import _STRIP, SENTENCE_BREAK, akin, carries, clean, locate, stem, terms
-from shoal.swarm.query import Field, QueryPlan
+from shoal.swarm.query import JUDGED, YES_NO, Field, QueryPlan
 from shoal.swarm.units import Unit
 from shoal.swarm.values import dates_in, number_in, parse_date, parse_number
 from shoal.types import Message
@@ -103,7 +103,7 @@ def _load(v: Any, kind: str) -> Value:
         return date.fromisoformat(v)
     if kind == "number":
         return float(v)
-    if kind == "flag":
+    if kind in YES_NO:
         return bool(v)
     return str(v)
 
@@ -150,10 +150,10 @@ def schema(plan: QueryPlan, unit: Unit) -> dict[str, Any]:
     number: dict[str, Any] = {
         "anyOf": [{"type": "number"}, {"type": "string", "maxLength": 40}, {"type": "null"}]
     }
+    yes_no: dict[str, Any] = {"anyOf": [{"type": "boolean"}, {"type": "null"}]}
+    kinds = {"number": number, JUDGED: yes_no}
     if unit.kind == "line":
-        props: dict[str, Any] = {
-            f.name: number if f.type == "number" else value for f in asked(plan)
-        }
+        props: dict[str, Any] = {f.name: kinds.get(f.type, value) for f in asked(plan)}
         return {
             "type": "object",
             "properties": {
@@ -178,7 +178,7 @@ def schema(plan: QueryPlan, unit: Unit) -> dict[str, Any]:
             for f in asked(plan)
         }
         return {"type": "object", "properties": props, "required": list(props)}
-    props = {f.name: number if f.type == "number" else value for f in asked(plan)}
+    props = {f.name: kinds.get(f.type, value) for f in asked(plan)}
     props["quote"] = {"type": "string", "maxLength": 300}
     return {
         "type": "object",
@@ -194,7 +194,9 @@ def schema(plan: QueryPlan, unit: Unit) -> dict[str, Any]:
 
 
 def _field_lines(plan: QueryPlan) -> str:
-    return "\n".join(f"- {f.name} ({f.type}): {f.description}" for f in asked(plan))
+    kind = {JUDGED: "true or false"}
+    return "\n".join(f"- {f.name} ({kind.get(f.type, f.type)}): {f.description}"
+                     for f in asked(plan))  # fmt: skip
 
 
 def messages(plan: QueryPlan, unit: Unit) -> list[Message]:
@@ -221,15 +223,10 @@ def messages(plan: QueryPlan, unit: Unit) -> list[Message]:
         system = (
             f"You read a short text and copy facts from it. Reply with JSON: records, one for "
             f"each {plan.unit} the text describes (an empty list if it describes none), each "
-            f"with the fields below (copied as written, a number as its digits, or null if "
-            f"the text does not say) and quote (the exact sentence or line it comes from). "
-            f"Use only the text."
+            f"with the fields below (copied as written, a number as its digits, true or "
+            f"false where the field says so, or null if the text does not say) and quote "
+            f"(the exact sentence or line it comes from). Use only the text."
         )
-        if plan.unchecked and unit.kind in ("block", "lines"):
-            # only the stronger model reads blocks: it is trusted to apply what no word
-            # test could (its records are still checked against their quotes)
-            system += (f" Give only the {plan.unit} records for which this holds: "
-                       f"{'; '.join(plan.unchecked)}.")  # fmt: skip
         user = f"Fields:\n{_field_lines(plan)}\n\nText:\n<<<\n{unit.text}\n>>>"
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
@@ -238,6 +235,12 @@ def messages(plan: QueryPlan, unit: Unit) -> list[Message]:
 def _check_value(f: Field, raw: Any, quote: str) -> tuple[Value | None, str | None]:
     """(parsed value, None) if ``raw`` is in ``quote``; (None, reason) if it is not;
     (None, None) if the model gave none."""
+    if f.type == JUDGED:  # the reader's judgement: no quote can show it
+        if isinstance(raw, bool):
+            return raw, None
+        word = str(raw).strip().casefold() if raw is not None else ""
+        yes, no = ("true", "yes", "1"), ("false", "no", "0")
+        return (word in yes, None) if word in yes + no else (None, None)
     text = clean(raw if isinstance(raw, str) else (str(raw) if raw is not None else None))
     if text is None:
         return None, None

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from shoal.swarm.check import entity_terms, stem, terms
 from shoal.swarm.chunk import chunk_document
 from shoal.swarm.documents import Document
-from shoal.swarm.query import QueryPlan
+from shoal.swarm.query import JUDGED, Condition, Field, QueryPlan
 from shoal.swarm.values import number_tokens
 
 UNIT_TOKENS = 120
@@ -92,29 +92,47 @@ def split(docs: list[Document], count: Callable[[str], int], per_document: bool)
 
 
 def unwritten(texts: list[str], plan: QueryPlan, question: str) -> QueryPlan:
-    """``plan`` without the word conditions that no text of the input could pass (a
-    text field to contain common words the input never uses, a flag whose words it never
-    uses), which move to ``plan.unchecked``: such a condition names an idea the text words
-    differently ("open" action items in minutes that only mark actions done), and read
-    literally it rules out everything. A condition on a name or a number the question
-    gives ("the Atlantis depot") stays: that the input never names it is the answer.
-    Noted on the plan."""
+    """``plan`` with its word conditions that no text of the input could pass (a text
+    field to contain common words the input never uses, a flag whose words it never uses)
+    turned into yes/no fields the reader judges (``JUDGED``): such a condition names an
+    idea the text words otherwise ("open" action items in minutes that mark actions done,
+    never open), and read literally it rules out everything. A condition on a name or a
+    number the question gives ("the Atlantis depot") stays: that the input never names it
+    is the answer. Each change is noted, and listed in ``plan.unchecked``."""
     names = entity_terms(question)
-    everything = QueryPlan("list", fields=plan.fields)
+    one = QueryPlan("list", fields=plan.fields)
     whole = "\n".join(texts)
     kept = []
     for c in plan.where:
-        everything.where = [c]
+        f = plan.field_named(c.field)
+        one.where = [c]
         words = terms(c.value) or terms(c.field.replace("_", " "))
         literal = c.op == "eq" or any(w in names or w.isdigit() for w in words)
-        if literal or could_match(whole, everything):
+        if f is None or literal or could_match(whole, one):
             kept.append(c)
             continue
+        if f.type == "flag":
+            f.type = JUDGED
+            idea = " ".join(f.cue)
+            kept.append(c)
+        else:
+            idea = " ".join(words)
+            name = _clean(idea) or "judged"
+            while plan.field_named(name) is not None:
+                name = f"is_{name}"
+            plan.fields.append(Field(name, JUDGED, f"true if the {plan.unit} is {idea}, "
+                                     "false if not"))  # fmt: skip
+            kept.append(Condition(name, "is_true"))
         plan.unchecked.append(c.describe())
-        plan.notes.append(f"condition {c.describe()} could not be checked: its words appear "
-                          "nowhere in the input")  # fmt: skip
+        plan.notes.append(f"condition {c.describe()} could not be checked by its words (they "
+                          f"appear nowhere in the input): whether each {plan.unit} is {idea} "
+                          "was judged by the reader")  # fmt: skip
     plan.where = kept
     return plan
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"[^a-z0-9_]+", "_", text.casefold()).strip("_")[:40]
 
 
 def could_match(text: str, plan: QueryPlan) -> bool:
