@@ -454,10 +454,14 @@ def prices_case(items: int, seed: int) -> PricesCase:
         lambda s, g: f"{s} is raising its price for {g} by {pct(10)} from 1 March.",
         lambda s, g: f"{s} confirmed a {pct(rng.randint(2, 9))} increase on {g}.",
         lambda s, g: f"{s} is cutting its price for {g} by {pct(rng.randint(11, 30))}.",
-        lambda s, g: f"{s} had proposed a {pct(rng.randint(12, 30))} rise on {g} but withdrew "
-        "it after talks; prices stay as they are.",
-        lambda s, g: f"Last year {s} raised {g} by {pct(rng.randint(12, 30))}; this year its "
-        "prices are unchanged.",
+        lambda s, g: (
+            f"{s} had proposed a {pct(rng.randint(12, 30))} rise on {g} but withdrew "
+            "it after talks; prices stay as they are."
+        ),
+        lambda s, g: (
+            f"Last year {s} raised {g} by {pct(rng.randint(12, 30))}; this year its "
+            "prices are unchanged."
+        ),
         lambda s, g: f"{s} holds its prices for {g} this year.",
     ]
     for s, trap in zip(rest, traps, strict=False):
