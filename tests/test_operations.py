@@ -868,3 +868,23 @@ def test_a_condition_the_text_never_words_is_judged_by_the_stronger_reader_on_a_
         Document("minutes.txt", minutes), "What action items concern Zanzibar?"
     )
     assert not seen and not none.items and none.result and none.result["matching"] == 0
+
+
+def test_a_comparison_follows_the_question_s_words() -> None:
+    """Measured: for "5 or more years of Rust" the lead wrote years > 5, and every
+    candidate with exactly five years was dropped from a screening."""
+    from shoal.swarm.query import Condition, Field, QueryPlan, bound, repair
+
+    q = "Who among these candidates lives in Lisbon and has 5 or more years of Rust?"
+    fields = [Field("city", "text"), Field("years", "number")]
+    where = [Condition("city", "contains", "Lisbon"), Condition("years", "gt", "5")]
+    plan = QueryPlan("judge", "candidate", fields, where)
+    fixed = repair(plan, q)
+    assert [c.op for c in fixed.where] == ["contains", "ge"]
+    assert any("compares as the question does: at least 5" in n for n in fixed.notes)
+    assert bound("Which suppliers raise prices by more than ten per cent?", "10") == "gt"
+    assert bound("Which tasks take at most 3 days?", "3") == "le"
+    assert bound("Which parcels weigh under 2 kg?", "2") == "lt"
+    # a number the question does not bound, or bounds two ways, is left as the lead wrote it
+    assert bound("How many severity 3 incidents were logged?", "3") is None
+    assert bound("Over 5 and at least 5?", "5") is None

@@ -21,7 +21,7 @@ from typing import Any, Literal, get_args
 from shoal.errors import ShoalError
 from shoal.models.base import Model
 from shoal.swarm import prompts
-from shoal.swarm.values import WORD_NUMBERS, parse_date
+from shoal.swarm.values import WORD_NUMBERS, parse_date, parse_number
 
 log = logging.getLogger(__name__)
 
@@ -355,9 +355,48 @@ def repair(plan: QueryPlan, question: str) -> QueryPlan:
                 kind = "text"
             plan.fields.append(Field(c.field, kind, f"the {c.field.replace('_', ' ')}"))
             plan.notes.append(f"field {c.field!r} ({kind}) declared: a condition uses it")
+        said_op = bound(question, c.value)
+        if said_op is not None and c.op in ("gt", "ge", "lt", "le", "eq") and c.op != said_op:
+            plan.notes.append(f"condition {c.describe()} compares as the question does: "
+                              f"{_BOUND_WORDS[said_op]} {c.value}")  # fmt: skip
+            c = Condition(c.field, said_op, c.value)
         kept.append(c)
     plan.where = kept
     return plan
+
+
+_N = r"(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)"
+_BOUNDS: list[tuple[str, re.Pattern[str]]] = [
+    ("ge", re.compile(rf"\b(?:at least|no (?:less|fewer) than|a minimum of|minimum of) {_N}\b"
+                      rf"|\b{_N}\+|\b{_N} (?:[\w-]+ ){{0,3}}?or (?:more|over|above|longer|"
+                      r"greater|higher)\b", re.I)),
+    ("le", re.compile(rf"\b(?:at most|no more than|a maximum of|maximum of|up to) {_N}\b"
+                      rf"|\b{_N} (?:[\w-]+ ){{0,3}}?or (?:less|fewer|under|below|shorter|"
+                      r"lower)\b", re.I)),
+    ("gt", re.compile(rf"\b(?:more than|over|above|greater than|longer than|higher than|"
+                      rf"exceeding|in excess of) {_N}\b", re.I)),
+    ("lt", re.compile(rf"\b(?:less than|fewer than|under|below|shorter than|lower than) "
+                      rf"{_N}\b", re.I)),
+]  # fmt: skip
+_BOUND_WORDS = {"ge": "at least", "le": "at most", "gt": "more than", "lt": "less than"}
+
+
+def bound(question: str, value: str) -> str | None:
+    """The comparison the question's own words give for the number ``value`` ("at least
+    5", "5 or more": ge; "more than 10%": gt), if exactly one does. Measured: for "5 or
+    more years of Rust" the lead wrote ``> 5`` and dropped every candidate with exactly
+    five years."""
+    want = parse_number(value)
+    if want is None:
+        return None
+    found = set()
+    for op, pattern in _BOUNDS:
+        for m in pattern.finditer(question):
+            word = next(g for g in m.groups() if g)
+            n = float(word) if word[0].isdigit() else WORD_NUMBERS.get(word.lower())
+            if n is not None and float(n) == want:
+                found.add(op)
+    return found.pop() if len(found) == 1 else None
 
 
 # --- validation ----------------------------------------------------------------------------
