@@ -269,6 +269,15 @@ def test_the_speaker_of_a_chat_line_is_not_what_the_line_says() -> None:
                "Which section covers termination?", answer="Section 4").viable  # fmt: skip
 
 
+def test_a_name_in_the_plural_is_still_the_name() -> None:
+    """Measured (a museum guide): "On Tuesdays the galleries close at 16:30" was set aside
+    for not naming Tuesday, and the summer hours answered instead."""
+    q = "Until when can I stay in the galleries on an ordinary Tuesday?"
+    vocabulary = {"tuesday", "tuesdays", "mondays", "galleries", "close"}
+    assert fit("On Tuesdays the galleries close at 16:30.", q, vocabulary=vocabulary).viable
+    assert not fit("On Mondays the galleries close at 16:30.", q, vocabulary=vocabulary).viable
+
+
 def test_a_window_mostly_read_already_is_skipped_one_that_touches_is_not() -> None:
     from shoal.swarm.escalate import Window
 

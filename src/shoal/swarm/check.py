@@ -353,6 +353,12 @@ def lookalikes(
     return (extended - found) & (bare or set())
 
 
+def _singular(term: str, wanted: set[str]) -> str:
+    if term not in wanted and len(term) > 4 and term.endswith("s") and term[:-1] in wanted:
+        return term[:-1]
+    return term
+
+
 def _names(sentence: str, question: str, vocabulary: set[str] | None) -> tuple[set[str], set[str]]:
     """``named``'s terms, and the wanted terms the sentence mentions only extended."""
     wanted = entity_terms(question)
@@ -364,7 +370,8 @@ def _names(sentence: str, question: str, vocabulary: set[str] | None) -> tuple[s
     extended_hits: set[str] = set()
     low_question = question.casefold()
     for i, (word, _pos) in enumerate(words):
-        hits = [t for t in terms(word) if t in wanted]
+        # a name in the plural is still the name: "on Tuesdays" names Tuesday
+        hits = [_singular(t, wanted) for t in terms(word) if _singular(t, wanted) in wanted]
         if not hits:
             continue
         if "-" in word.strip("-") and word.casefold() not in low_question:

@@ -271,14 +271,40 @@ def _top_k(question: str) -> int:
     return int(m.group(1)) if m else 1
 
 
+def _counted_noun(question: str) -> str | None:
+    """The head of "how many ...": "incidents" in "how many severity-3 incidents did"."""
+    m = re.search(r"\bhow many((?: [\w-]+){1,4})", question, re.I)
+    if m is None:
+        return None
+    words = m.group(1).lower().split()
+    for i, w in enumerate(words):
+        if w in _PHRASE_ENDS or w in ("did", "does", "do", "in", "on", "at", "of", "for"):
+            return words[i - 1] if i else None
+    return words[0]
+
+
 def settle(plan: QueryPlan, question: str, documents: int) -> QueryPlan:
     """The operation, from the question's words first, then the plan's shape; the lead's
     word last. Adjustments are noted on the plan."""
+    from shoal.swarm.check import akin
+
     cue = question_operation(question)
     said = cue if cue in STRONG else None
     lead_said = plan.operation if plan.operation in OPERATIONS else "find"
     op = said or lead_said
     numbers = [f.name for f in plan.fields if f.type == "number"]
+    counted = _counted_noun(question)
+    stated = [f.name for f in plan.fields if f.type == "number" and counted
+              and any(akin(counted.rstrip("s"), t.rstrip("s"))
+                      for t in f.name.split("_"))]  # fmt: skip
+    if cue == "count" and said is None and stated and not plan.group_by:
+        # "How many votes did Kenji Lindqvist receive?": votes are a number the text
+        # states, a field of the plan, not items to count
+        plan.notes.append(f"operation find (the lead wrote {lead_said}): the {counted} asked "
+                          f"for are a number the text states ({stated[0]}), not things to "
+                          "count")  # fmt: skip
+        plan.operation = "find"
+        return plan
     if plan.group_by and (op in ("count", "list") or cue == "count"):
         op = "group"
     elif cue == "count" and op == "find" and plan.fields and plan.where:
