@@ -792,6 +792,9 @@ def test_a_plural_thing_asked_for_needs_a_plan_a_verb_in_s_does_not() -> None:
     assert asks_for_several("What open action items came out of this meeting?")
     assert asks_for_several("Which suppliers raised prices by more than 10%?")
     assert needs_plan("What open action items came out of this meeting?", [object()])
+    # measured on the held-out price memo: "which of our suppliers" was taken for a lookup
+    assert asks_for_several("Which of our suppliers are putting prices up by over ten per cent?")
+    assert not asks_for_several("Which of the two is cheaper?")
     for lookup in ("What windscreen excess applies to the policy?", "Who owns the task?",
                    "What happens when the lease ends?", "What is the access code?",
                    "What was the status of Vault Meridian?"):  # fmt: skip
@@ -888,3 +891,10 @@ def test_a_comparison_follows_the_question_s_words() -> None:
     # a number the question does not bound, or bounds two ways, is left as the lead wrote it
     assert bound("How many severity 3 incidents were logged?", "3") is None
     assert bound("Over 5 and at least 5?", "5") is None
+
+
+def test_a_total_that_belongs_to_someone_is_stated_not_summed() -> None:
+    from shoal.swarm.query import question_operation
+
+    assert question_operation("What was Felix Silva's official vote total in Brookside?") is None
+    assert question_operation("What is the total of all invoices?") == "sum"

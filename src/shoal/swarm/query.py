@@ -200,12 +200,15 @@ _MEASURE = re.compile(
     re.I,
 )
 """"How many days ..." asks for a quantity the text states, not a count of items."""
+_OWN_TOTAL = re.compile(r"'s (?:[\w-]+ ){0,2}total\b", re.I)
+"""A total that belongs to someone ("Felix Silva's vote total") is stated, not summed."""
 
 
 def question_operation(question: str) -> str | None:
     """The operation the question's own words point to, if they do."""
     q = _SET_PHRASES.sub(" ", question)  # "at least 5 years" is a condition, not a min
     q = _MEASURE.sub(" ", q)
+    q = _OWN_TOTAL.sub(" ", q)  # "Felix Silva's official vote total" is one stated number
     for op, pattern in _CUES:
         if pattern.search(q):
             return op
@@ -231,6 +234,11 @@ _VERBS_IN_S = frozenset({
 "who owns the task"), not a plural noun."""
 
 
+_OF_THE = re.compile(r"\b(which|what|who) of (?:the|these|those|our|your|their|its|my|his|her)\b",
+                     re.I)  # fmt: skip
+""""Which of our suppliers": the thing asked for follows "of our"."""
+
+
 def _plural(word: str) -> bool:
     w = word.lower()
     if w in _VERBS_IN_S or len(w) < 4 or w.endswith(("ss", "us", "is", "'s")):
@@ -241,7 +249,7 @@ def _plural(word: str) -> bool:
 def asks_for_several(question: str) -> bool:
     """Whether the question's "which/what/who" names a plural thing: "which suppliers",
     "what open action items" (the noun may follow up to two words that describe it)."""
-    for m in _ASKED_NOUNS.finditer(question):
+    for m in _ASKED_NOUNS.finditer(_OF_THE.sub(r"\1", question)):
         for word in m.group(1).split():
             if word.lower() in _PHRASE_ENDS:
                 break
