@@ -276,6 +276,12 @@ def test_a_name_in_the_plural_is_still_the_name() -> None:
     vocabulary = {"tuesday", "tuesdays", "mondays", "galleries", "close"}
     assert fit("On Tuesdays the galleries close at 16:30.", q, vocabulary=vocabulary).viable
     assert not fit("On Mondays the galleries close at 16:30.", q, vocabulary=vocabulary).viable
+    # the input may use the name only in the plural; "Until" opens the question, it names
+    # nothing (it made the summer hours, "open until 21:00", the one sentence naming all)
+    only_plural = {"tuesdays", "until", "galleries", "close", "open", "summer"}
+    assert fit("On Tuesdays the galleries close at 16:30.", q, vocabulary=only_plural).viable
+    summer = "In July and August the museum stays open until 21:00."
+    assert not fit(summer, q, vocabulary=only_plural).viable
 
 
 def test_a_window_mostly_read_already_is_skipped_one_that_touches_is_not() -> None:

@@ -256,7 +256,8 @@ _OPENERS = frozenset({
     "For", "From", "To", "The", "A", "An", "Of", "By", "After", "Before", "Under", "Within",
     "Above", "Below", "Since", "During", "I", "List", "Name", "Give", "Tell", "Find",
     "If", "Please", "And", "But", "So", "Now", "Then", "Also", "Here", "There", "According",
-    "Given", "Assuming", "Suppose", "Once", "While", "Although", "Besides", "Apart",
+    "Given", "Assuming", "Suppose", "Once", "While", "Although", "Besides", "Apart", "Until",
+    "Till", "Between", "Outside", "Inside", "Without", "Through", "Throughout",
 })  # fmt: skip
 
 
@@ -353,6 +354,11 @@ def lookalikes(
     return (extended - found) & (bare or set())
 
 
+def used_by(names: set[str], vocabulary: set[str]) -> set[str]:
+    """The terms of ``names`` the input uses, as they are or in the plural ("Tuesdays")."""
+    return {t for t in names if t in vocabulary or f"{t}s" in vocabulary}
+
+
 def _singular(term: str, wanted: set[str]) -> str:
     if term not in wanted and len(term) > 4 and term.endswith("s") and term[:-1] in wanted:
         return term[:-1]
@@ -363,7 +369,7 @@ def _names(sentence: str, question: str, vocabulary: set[str] | None) -> tuple[s
     """``named``'s terms, and the wanted terms the sentence mentions only extended."""
     wanted = entity_terms(question)
     if vocabulary is not None:
-        wanted &= vocabulary
+        wanted = used_by(wanted, vocabulary)
     asked = set(terms(question))
     words = [(m.group(0), m.start()) for m in _WORD.finditer(sentence)]
     found: set[str] = set()
@@ -413,7 +419,7 @@ def _names(sentence: str, question: str, vocabulary: set[str] | None) -> tuple[s
     # "Juniper Halt", any more than "Juniper Halta" does.
     for phrase in name_phrases(question):
         if vocabulary is not None:
-            phrase &= vocabulary
+            phrase = used_by(phrase, vocabulary)
         if len(phrase) > 1 and not phrase <= found:
             found -= phrase
     return found, extended_hits
@@ -533,7 +539,7 @@ def fit(
         topic = sum(1 for t in about if any(akin(t, u) for u in used)) / len(about)
     wanted = entity_terms(question)
     if vocabulary is not None:
-        wanted &= vocabulary
+        wanted = used_by(wanted, vocabulary)
     entities = len(named(whole, question, vocabulary)) / len(wanted) if wanted else None
     kind_ok = answer is None or of_kind(answer, asked_kind(question))
     alike = tuple(sorted(lookalikes(marked, question, vocabulary, bare)))
@@ -550,7 +556,7 @@ def bare_names(texts: Iterable[str], question: str, vocabulary: set[str] | None 
     only inside a longer name): what makes a longer name elsewhere a look-alike."""
     wanted = entity_terms(question)
     if vocabulary is not None:
-        wanted &= vocabulary
+        wanted = used_by(wanted, vocabulary)
     bare: set[str] = set()
     for text in texts:
         low = text.casefold()
