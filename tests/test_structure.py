@@ -284,6 +284,17 @@ def test_a_name_in_the_plural_is_still_the_name() -> None:
     assert not fit(summer, q, vocabulary=only_plural).viable
 
 
+def test_a_sentence_about_another_of_the_kind_asked_does_not_answer() -> None:
+    """Measured (election results): the row for the candidate in another ward was the
+    answer to his votes in Brookside ward, at 0.77."""
+    q = "How many votes did Tomas Eklund finally receive in Brookside ward?"
+    other = "Fairholme ward | Tomas Eklund | Independent | 1044 votes"
+    assert not fit(other, q, answer="1044").viable
+    assert "about another one (Fairholme ward)" in fit(other, q, answer="1044").qualifiers
+    assert fit("Brookside ward | Tomas Eklund | Independent | 1725 votes", q, answer="1725").viable
+    assert fit("Tomas Eklund took 1725 votes, a record.", q, answer="1725").viable
+
+
 def test_a_window_mostly_read_already_is_skipped_one_that_touches_is_not() -> None:
     from shoal.swarm.escalate import Window
 

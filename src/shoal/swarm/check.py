@@ -239,6 +239,23 @@ _SAYING = re.compile(r"\b(said|say|says|wrote|write|posted|post|asked|sent|repli
                      r"suggested|offered|mentioned|typed|speaker|author)\b", re.I)  # fmt: skip
 
 
+_NAME_NOUN = re.compile(r"\b([A-Z][\w'-]*) ([a-z]{3,})\b")
+
+
+def other_of_kind(sentence: str, question: str) -> str | None:
+    """Another thing of the kind the question names: the question asks about "Brookside
+    ward" and the sentence, which never says Brookside, is about "Fairholme ward"."""
+    for m in _NAME_NOUN.finditer(question):
+        name, noun = m.group(1), m.group(2)
+        if name in _OPENERS or noun in STOPWORDS or re.search(rf"\b{re.escape(name)}\b",
+                                                             sentence, re.I):  # fmt: skip
+            continue
+        for other in re.finditer(rf"\b([A-Z][\w'-]*) {noun}\b", sentence):
+            if other.group(1) not in _OPENERS and other.group(1) != name:
+                return f"{other.group(1)} {noun}"
+    return None
+
+
 def speaker_only(sentence: str, answer: str, question: str) -> bool:
     """Whether ``answer`` is only the speaker label of a chat line and the question does
     not ask who said something: the one who writes "X owns the demo" is not X."""
@@ -529,6 +546,9 @@ def fit(
     if _PAST_FRAME.search(marked) and not re.search(r"\b(last|previous|prior|earlier)\b",
                                                     question, re.I):  # fmt: skip
         qual.append("last ... was (a past occasion)")
+    other = other_of_kind(sentence, question)
+    if other is not None:
+        qual.append(f"about another one ({other})")
     if answer is not None and speaker_only(sentence, answer, question):
         qual.append("the speaker of a chat line, not what the line says")
     whole = f"{marked}\n{section}" if section else marked
