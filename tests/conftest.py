@@ -81,3 +81,12 @@ def postgres_url() -> Iterator[str]:
     finally:
         run(str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop")
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def workers_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers read every unit, however small the input (for tests about their reads; a
+    small input is otherwise read whole by the stronger model)."""
+    from shoal.swarm import extract
+
+    monkeypatch.setattr(extract, "SMALL_INPUT_TOKENS", 0)

@@ -61,15 +61,6 @@ def _parse(case_question: str) -> tuple[str, int]:
     return depot.group(1), int(next(g for g in sev.groups() if g))
 
 
-@pytest.fixture
-def workers_read(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Workers read every unit, however small the input (these tests are about their reads;
-    a small input is otherwise read whole by the stronger model)."""
-    from shoal.swarm import extract
-
-    monkeypatch.setattr(extract, "SMALL_INPUT_TOKENS", 0)
-
-
 @pytest.mark.usefixtures("workers_read")
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_count_over_a_log_is_exact_and_every_item_is_cited(seed: int) -> None:

@@ -98,6 +98,7 @@ def test_watch_a_run_and_replay_it(browser_page: object, tmp_path: Path) -> None
         page.screenshot(path=str(ARTIFACTS / "page-replay.png"), full_page=True)
 
 
+@pytest.mark.usefixtures("workers_read")  # the unit grid shows the workers' reads
 def test_a_count_shows_its_plan_the_unit_grid_and_the_items(
     browser_page: object, tmp_path: Path
 ) -> None:
