@@ -253,7 +253,8 @@ def _notes(plan: QueryPlan, ruled_out: int, units: int) -> list[str]:
 
 def _small_input(run: Run, plan: QueryPlan, candidates: list[Unit]) -> tuple[list[Unit], int]:
     """The candidate units joined into blocks, and what reading them costs, when the
-    stronger model's default budget covers reading every one of them itself (else none).
+    stronger model can read every one of them itself for at most ``SMALL_INPUT_TOKENS``
+    (and within an escalation budget the user set; else none).
     On an input that small, the workers' reads would only be checked by that model again,
     unit by unit, at more cost than reading the whole once (measured: lists of 10-20
     deadlines in under 1k tokens, F1 0.0-0.67 through the workers against 0.43-0.95 for

@@ -286,7 +286,7 @@ def _counted_noun(question: str) -> str | None:
         return None
     words = m.group(1).lower().split()
     for i, w in enumerate(words):
-        if w in _PHRASE_ENDS or w in ("did", "does", "do", "in", "on", "at", "of", "for"):
+        if w in _PHRASE_ENDS:
             return words[i - 1] if i else None
     return words[0]
 
@@ -434,7 +434,7 @@ def bound(question: str, value: str) -> str | None:
 
 
 # --- validation ----------------------------------------------------------------------------
-def _clean_name(name: str) -> str:
+def clean_name(name: str) -> str:
     return _NAME.sub("_", name.strip().lower()).strip("_")[:40]
 
 
@@ -483,7 +483,7 @@ def from_reply(raw: dict[str, Any]) -> QueryPlan:
     fields = []
     renames: dict[str, str] = {}
     for f in raw.get("fields") or []:
-        name = _clean_name(str(f.get("name") or ""))
+        name = clean_name(str(f.get("name") or ""))
         renames[str(f.get("name") or "")] = name
         fields.append(
             Field(name, str(f.get("type") or "text"), str(f.get("description") or "")[:120])
@@ -491,16 +491,16 @@ def from_reply(raw: dict[str, Any]) -> QueryPlan:
     where = []
     for c in raw.get("where") or []:
         raw_field = str(c.get("field") or "")
-        name = renames.get(raw_field, _clean_name(raw_field))
+        name = renames.get(raw_field, clean_name(raw_field))
         where.append(Condition(name, str(c.get("op") or ""), str(c.get("value") or "")))
     return QueryPlan(
         operation=str(raw.get("operation") or "find"),
         unit=str(raw.get("unit") or "item")[:60],
         fields=fields,
         where=where,
-        target=renames.get(str(raw.get("target") or ""), _clean_name(str(raw.get("target") or ""))),
+        target=renames.get(str(raw.get("target") or ""), clean_name(str(raw.get("target") or ""))),
         group_by=renames.get(
-            str(raw.get("group_by") or ""), _clean_name(str(raw.get("group_by") or ""))
+            str(raw.get("group_by") or ""), clean_name(str(raw.get("group_by") or ""))
         ),
         k=max(0, min(1000, int(raw.get("k") or 0))),
     )

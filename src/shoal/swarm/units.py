@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from shoal.swarm.check import entity_terms, stem, terms
 from shoal.swarm.chunk import chunk_document
 from shoal.swarm.documents import Document
-from shoal.swarm.query import JUDGED, Condition, Field, QueryPlan
+from shoal.swarm.query import JUDGED, Condition, Field, QueryPlan, clean_name
 from shoal.swarm.values import number_tokens
 
 UNIT_TOKENS = 120
@@ -117,7 +117,7 @@ def unwritten(texts: list[str], plan: QueryPlan, question: str) -> QueryPlan:
             kept.append(c)
         else:
             idea = " ".join(words)
-            name = _clean(idea) or "judged"
+            name = clean_name(idea) or "judged"
             while plan.field_named(name) is not None:
                 name = f"is_{name}"
             plan.fields.append(Field(name, JUDGED, f"true if the {plan.unit} is {idea}, "
@@ -129,10 +129,6 @@ def unwritten(texts: list[str], plan: QueryPlan, question: str) -> QueryPlan:
                           "was judged by the reader")  # fmt: skip
     plan.where = kept
     return plan
-
-
-def _clean(text: str) -> str:
-    return re.sub(r"[^a-z0-9_]+", "_", text.casefold()).strip("_")[:40]
 
 
 def could_match(text: str, plan: QueryPlan) -> bool:
