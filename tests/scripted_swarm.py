@@ -65,6 +65,7 @@ def lead(
     finds: str = CODE,
     bad_read: bool = False,
     doubts: str | None = None,
+    whole: str | None = None,
 ) -> ScriptedModel:
     """A lead: plans ``tasks``; reads a passage (a re-read, or the judgement's sentences
     read together) by reporting the first sentence that matches ``finds`` and holds
@@ -73,11 +74,23 @@ def lead(
     answer, it says yes, unless the sentence holds ``doubts`` (then no); with ``bad_judge``
     it gives no usable reply to that question. Reading the verified sentences together, it
     reports the one that holds ``judges`` if given (a pick by content), else the first
-    (a pick by position)."""
+    (a pick by position). A small input read whole: with ``whole`` it reports the first
+    sentence matching ``finds`` that holds ``whole`` (null if none does); without it, it
+    gives no usable reply, and the workers read the input (what most protocol tests are
+    about)."""
     regex = re.compile(finds)
 
     def respond(messages: list[Message]) -> str:
         system = messages[0]["content"]
+        if system == prompts.WHOLE_SYSTEM:
+            if whole is None:
+                return "{broken"
+            m = re.search(r"Document:\n<<<\n(.*)\n>>>", messages[-1]["content"], re.DOTALL)
+            for sentence in re.split(r"(?<=\.)\s+", m.group(1) if m else ""):
+                found = regex.search(sentence)
+                if found and whole in sentence:
+                    return json.dumps({"answer": found.group(1), "quote": sentence})
+            return json.dumps({"answer": None, "quote": None})
         if system == prompts.READ_SYSTEM:
             if bad_read:
                 return "{not json"

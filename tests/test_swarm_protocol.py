@@ -195,6 +195,54 @@ def test_a_document_without_the_fact_gets_not_found_not_a_near_miss() -> None:
     assert "31977" not in answer.answer
 
 
+def test_a_small_input_is_read_whole_by_the_stronger_model_and_no_worker_runs() -> None:
+    d = doc(2000)
+    worker = ScriptedModel(finder(CODE), name="worker")
+    the_lead = lead(choose="archive is", whole="archive is")
+    s = swarm(the_lead, worker)
+    answer = s.ask(d, QUESTION)
+    assert answer.answer == "48213" and answer.confidence >= 0.8
+    (cite,) = answer.citations
+    assert d.text[cite.start : cite.end] == cite.text and "48213" in cite.text
+    assert answer.jobs == 0 and worker.calls == []
+    assert answer.escalation["whole_read"] and answer.escalation["spent_tokens"] > 2000
+    assert lead_calls(the_lead, prompts.WHOLE_SYSTEM) == 1
+    assert any("read it whole" in n for n in answer.notes)
+    # the read is a stored job: resuming the finished run asks nothing again
+    again = s.resume(answer.run_id)
+    assert again.answer == "48213" and lead_calls(the_lead, prompts.WHOLE_SYSTEM) == 1
+
+
+def test_a_small_input_read_whole_without_the_fact_is_not_found() -> None:
+    from benchmarks.corpus.haystack import Fact
+
+    only_misses = Fact(QUESTION, "48213", FACTS[0].distractors[1], FACTS[0].distractors,
+                       FACTS[0].wrong)  # fmt: skip
+    text = build(2000, [only_misses], seed=4, count=count).text
+    worker = ScriptedModel(finder(CODE), name="worker")
+    answer = swarm(lead(choose="archive is", whole="archive is"), worker).ask(text, QUESTION)
+    assert answer.answer == NOT_FOUND and not answer.citations and answer.jobs == 0
+    assert any("does not state the answer" in n for n in answer.notes)
+
+
+def test_a_whole_read_of_a_near_miss_is_set_aside_and_the_workers_read_on() -> None:
+    """The whole read reports the revoked code: its sentence says so, so it is no answer,
+    and the usual rounds (workers, re-reads) find the current one."""
+    worker = ScriptedModel(finder(CODE), name="worker")
+    answer = swarm(lead(choose="archive is", whole="annex was"), worker).ask(doc(2000), QUESTION)
+    assert answer.answer == "48213" and answer.jobs > 0 and worker.calls
+    assert any("read it whole" in n and "the workers read it too" in n for n in answer.notes)
+    assert any("'31977' set aside" in n for n in answer.notes)
+
+
+def test_an_escalation_budget_below_the_input_means_no_whole_read() -> None:
+    worker = ScriptedModel(finder(CODE), name="worker")
+    the_lead = lead(choose="archive is", whole="archive is")
+    answer = swarm(the_lead, worker, escalation_tokens=800).ask(doc(2000), QUESTION)
+    assert lead_calls(the_lead, prompts.WHOLE_SYSTEM) == 0 and answer.jobs > 0
+    assert not answer.escalation["whole_read"]
+
+
 ANY_VAULT = r"vault of the Halvard \w+ (?:is|was) (\d{5})"
 
 

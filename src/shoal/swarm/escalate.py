@@ -33,6 +33,7 @@ from shoal.swarm.check import (
 )
 from shoal.swarm.chunk import Chunk
 from shoal.swarm.structure import Outline
+from shoal.types import Message
 
 log = logging.getLogger(__name__)
 
@@ -146,9 +147,12 @@ class Reader:
     timeout: float | None = None
     spent: int = 0
     reads: int = 0
+    prompt: Callable[[str, str], list[Message]] = prompts.read_messages
+    """How a window is put to the model: a passage of a long input, or (``whole_messages``)
+    a small input read whole."""
 
     def cost(self, question: str, window: Window) -> int:
-        return self.model.count_message_tokens(prompts.read_messages(question, window.text))
+        return self.model.count_message_tokens(self.prompt(question, window.text))
 
     def affordable(self, question: str, window: Window) -> bool:
         return self.spent + self.cost(question, window) <= self.budget
@@ -159,7 +163,7 @@ class Reader:
     ) -> Report:  # fmt: skip
         """Read one window; the reply is checked like any worker's. Never raises for a
         bad reply: a malformed one is a rejected report."""
-        messages = prompts.read_messages(question, window.text)
+        messages = self.prompt(question, window.text)
         self.spent += self.model.count_message_tokens(messages)
         self.reads += 1
         chunk = window.as_chunk(chunk_index)

@@ -41,7 +41,7 @@ from shoal.swarm.check import (
     sentence_around,
 )
 from shoal.swarm.dispatch import Dispatcher, Job, JobResult
-from shoal.swarm.escalate import WINDOW_CHARS, Reader, Window, window_around
+from shoal.swarm.escalate import READ_REPLY_TOKENS, WINDOW_CHARS, Reader, Window, window_around
 from shoal.swarm.jobs import finished, report_row, result_row
 from shoal.swarm.judge import NONE, Judgement, judge
 from shoal.swarm.plan import Plan, Task, make_plan
@@ -93,6 +93,12 @@ async def find(run: Run, dispatcher: Dispatcher) -> Answer:
             run.notes.append(f"round {r}: {rd.plan.fallback}; the question itself was the task")
         run.event("plan", round=r, tasks=[t.instruction for t in rd.plan.tasks],
                   fallback=rd.plan.fallback)  # fmt: skip
+        if r == 1:
+            whole = await _read_whole(run, reads)
+            if whole is not None:
+                outcome = await _whole_outcome(run, rd, whole)
+                if outcome is not None:
+                    break
 
         # dispatch what is not done yet (chunk-major, so jobs of a chunk share a prefix)
         jobs = [
@@ -200,6 +206,80 @@ def _save_job(run: Run, res: JobResult[Report]) -> None:
         quote=rep.quote if rep else None,
         reason=rep.reason if rep else res.error,
     )
+
+
+# --- a small input, read whole -----------------------------------------------------------------
+WHOLE_KEY = "r1-whole"
+
+
+async def _read_whole(run: Run, reads: dict[str, Report]) -> list[Report] | None:
+    """When the input is small (``RunConfig.small_input_limit``), the stronger model reads
+    each document whole and its reply is checked like any re-read (quote verbatim, value in
+    the quote). None when the input is too large for that. The reads join ``reads``, so a
+    value they confirm is weighed with everything later rounds find."""
+    if not run.docs or run.input_tokens > run.config.small_input_limit():
+        return None
+    windows = [Window(d.id, d.name, 0, len(d.text), d.text, "the whole input") for d in run.docs]
+    reader = Reader(run.escalation, run.config.small_input_limit(),
+                    role="lead" if run.escalation is run.lead else "escalation",
+                    timeout=run.lead_timeout, prompt=prompts.whole_messages)  # fmt: skip
+    room = run.escalation.context_window - READ_REPLY_TOKENS
+    costs = [reader.cost(run.question, w) for w in windows]
+    if sum(costs) > reader.budget or max(costs) > room:
+        return None
+    stored = finished(run.store, run.id, 1, run.chunks, run.index, kinds=("read",))
+    out: list[Report] = []
+    for i, w in enumerate(windows):
+        key = f"{WHOLE_KEY}-{i}"
+        if key in stored:
+            report = stored[key]
+            reader.spent += costs[i]
+        else:
+            run.event("escalate", round=1, why=w.why, model=reader.model.name, start=w.start,
+                      end=w.end, document=w.doc_name)  # fmt: skip
+            run.event("job", key=key, round=1, task=-1, chunk=-1, status="started", kind="read")
+            report = await reader.read(run.question, w, key=key, round_=1, index=run.index,
+                                       chunk_index=-1)  # fmt: skip
+            run.store.queue_job(report_row(run.id, report, seconds=0.0, lo=w.start, hi=w.end))
+            run.event("job", key=key, round=1, task=-1, chunk=-1, status="done",
+                      supported=report.supported, empty=report.empty, answer=report.answer,
+                      quote=report.quote, reason=report.reason, kind="read")  # fmt: skip
+        report.read_span = (w.start, w.end)
+        reads[key] = report
+        out.append(report)
+    run.store.drain()
+    run.state.extra["whole_read"] = {"model": reader.model.name, "tokens": reader.spent,
+                                     "reads": len(out)}  # fmt: skip
+    return out
+
+
+async def _whole_outcome(run: Run, rd: Round, whole: list[Report]) -> Outcome | None:
+    """The answer from a whole read, or None to go on with the workers. A value the reads
+    confirmed in a sentence that fits the question is weighed at once (word rules, then the
+    judgement); replies that all say the input does not state it make the answer "not
+    found". Anything else (a quote not in the source, a value missing from its quote, a
+    value the word rules set aside) sends the question on to the workers and the re-reads
+    of the usual rounds, which also weigh what the whole read confirmed."""
+    name = run.escalation.name
+    cands = candidates(whole)
+    confirmed = [c for c in cands if c.confirmed]
+    if any(fit_of(run, c).viable for c in confirmed):
+        run.notes.append(f"the input is small ({run.input_tokens:,} tokens): {name} read it "
+                         "whole; no worker was needed")  # fmt: skip
+        return await _settle(run, 1, rd, confirmed, cands)
+    if whole and all(x.empty for x in whole):
+        run.notes.append(f"the input is small ({run.input_tokens:,} tokens): {name} read it "
+                         "whole and found it does not state the answer")  # fmt: skip
+        if rd.decision is None:
+            rd.decision = Decision("answer", NOT_FOUND, [], [], None, 0.0, 0, 0)
+            run.save()
+            run.event("decision", round=1, action="answer", answer=NOT_FOUND, fallback=None,
+                      confidence=0.0)  # fmt: skip
+        return Outcome(NOT_FOUND, None, 0.0)
+    why = "; ".join(x.reason for x in whole if x.reason) or "no value it could confirm"
+    run.notes.append(f"the input is small: {name} read it whole ({why[:200]}); the workers "
+                     "read it too")  # fmt: skip
+    return None
 
 
 # --- escalation ------------------------------------------------------------------------------
@@ -524,12 +604,15 @@ def _answer(
         "reread": len(reads),
         "reread_confirmed": sum(1 for x in reads if x.supported),
     }
+    whole = run.state.extra.get("whole_read") or {}
+    spent = sum(x.escalation.spent_tokens for x in run.state.rounds if x.escalation)
     escalation = {
         "model": run.escalation.name,
-        "budget_tokens": run.config.escalation_budget(run.input_tokens),
-        "spent_tokens": sum(x.escalation.spent_tokens for x in run.state.rounds if x.escalation),
+        "budget_tokens": run.config.escalation_budget(run.input_tokens) + whole.get("tokens", 0),
+        "spent_tokens": spent + whole.get("tokens", 0),
         "reads": len(reads),
         "confirmed": counts["reread_confirmed"],
+        "whole_read": bool(whole),
     }
     return Answer(
         answer=outcome.answer,

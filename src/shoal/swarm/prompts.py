@@ -242,6 +242,24 @@ def support_messages(system: str, question: str, sentence: str, value: str) -> l
     ]
 
 
+WHOLE_SYSTEM = (
+    "Answer the question from the document, using only the document. Reply with JSON: answer "
+    "(the value asked for, copied as written, or null if the document does not state it) and "
+    "quote (the exact sentence or line holding that value, copied character for character). "
+    "Look-alikes are not the answer: a similar name, another place, person or project, an "
+    "old, revoked, planned or superseded value, another unit."
+)
+
+
+def whole_messages(question: str, document: str) -> list[Message]:
+    """A small input read whole by the stronger model (``find.py``): the reply is checked
+    like a re-read's (same schema)."""
+    return [
+        {"role": "system", "content": WHOLE_SYSTEM},
+        {"role": "user", "content": f"Question: {question}\n\nDocument:\n<<<\n{document}\n>>>"},
+    ]
+
+
 def read_messages(question: str, passage: str) -> list[Message]:
     # The question comes before the passage: consecutive reads share the prefix.
     return [
