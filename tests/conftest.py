@@ -87,6 +87,6 @@ def postgres_url() -> Iterator[str]:
 def workers_read(monkeypatch: pytest.MonkeyPatch) -> None:
     """Workers read every unit, however small the input (for tests about their reads; a
     small input is otherwise read whole by the stronger model)."""
-    from shoal.swarm import extract
+    from shoal.swarm import run
 
-    monkeypatch.setattr(extract, "SMALL_INPUT_TOKENS", 0)
+    monkeypatch.setattr(run, "SMALL_INPUT_TOKENS", 0)

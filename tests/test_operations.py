@@ -889,3 +889,29 @@ def test_a_total_that_belongs_to_someone_is_stated_not_summed() -> None:
 
     assert question_operation("What was Felix Silva's official vote total in Brookside?") is None
     assert question_operation("What is the total of all invoices?") == "sum"
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_records_whose_sentence_rules_them_out_are_set_aside(seed: int) -> None:
+    """Rises of more than 10%: a cut of 25% (the other direction), a rise proposed and
+    withdrawn, and last year's rise are verified values the filter would pass; the words of
+    their sentences set them aside, and the notes say which and why."""
+    from benchmarks.corpus.aggregate import SUPPLIERS, prices_case
+
+    case = prices_case(6, seed)
+    plan = {"operation": "list", "unit": "supplier", "fields": [
+        {"name": "supplier", "type": "text", "description": "the supplier"},
+        {"name": "change", "type": "number", "description": "price change in per cent"}],
+        "where": [{"field": "change", "op": "gt", "value": "10"}],
+        "target": "", "group_by": "", "k": 0}  # fmt: skip
+    rules = {"supplier": search("(" + "|".join(map(re.escape, SUPPLIERS)) + ")"),
+             "change": search(r"(\d+)(?:%| per ?cent)")}  # fmt: skip
+    lead = planner(plan, strong=extractor(rules))
+    answer = Swarm(lead=lead, workers=ScriptedModel(extractor(rules)), store=Store()).ask(
+        Document("memo.txt", case.text),
+        "Which suppliers are raising their prices by more than 10%?",
+    )
+    got = {i["fields"]["supplier"] for i in answer.items}
+    assert got == case.answer
+    (aside,) = [n for n in answer.notes if "set aside by the words of their sentence" in n]
+    assert "went down" in aside and "proposed" in aside and "a past period" in aside

@@ -205,11 +205,18 @@ QUALIFIERS = frozenset({
     "revoked", "former", "formerly", "previous", "previously", "old", "obsolete", "superseded",
     "withdrawn", "abandoned", "deprecated", "lapsed", "expired", "cancelled", "canceled",
     "rejected", "retired", "outdated", "proposed", "replaced", "reverted", "draft",
-    "requested", "sought", "demanded",
+    "requested", "sought", "demanded", "withdrew", "retracted", "rescinded", "scrapped",
 })  # fmt: skip
 """Words that mark a value as not the current, actual one (or one asked for, not decided).
 A sentence holding one does not answer a question that does not itself ask about such a
 value."""
+STATE_QUALIFIERS = QUALIFIERS - {
+    "old", "draft", "previous", "previously", "requested", "sought", "demanded", "replaced",
+    "retired", "outdated", "former",
+}  # fmt: skip
+"""The qualifiers that say what became of the statement itself (withdrawn, proposed,
+revoked), for the records of a list: the others are as often words of the item ("archive
+the old minutes", "draft the handbook", "replace the former supplier's parts")."""
 QUALIFIER_PHRASES = (
     "no longer", "used to", "had first planned", "was planned", "until recently", "asked for",
     "asked the court", "called for",
@@ -230,6 +237,13 @@ _PAST_FRAME = re.compile(
 )
 """A value tied to a past occasion: "At your last renewal the windscreen excess was £600"
 says what held then, not what holds now."""
+_PAST_OPENING = re.compile(
+    r"(?:^|[.;:\n])\s*(?:last|the previous|the prior) (?:year|month|week|quarter|season|"
+    r"spring|summer|autumn|fall|winter|term)\b",
+    re.I,
+)
+"""A clause that opens on a past period: "Last year Kellner raised oats by 15%; this year
+its prices are unchanged" tells what happened then."""
 _SPEAKER = re.compile(
     r"^\s*(?:\[?(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4},?\s*)?\d{1,2}:\d{2}(?::\d{2})?\]?\s*"
     r"(?:-\s*)?)([^:\n\[\]]{1,40}?):\s"
@@ -523,6 +537,25 @@ def topic_terms(question: str) -> set[str]:
     return {stem(t) for t in terms(question) if t not in names and not t.isdigit()}
 
 
+def not_current(text: str, question: str, words: frozenset[str] = QUALIFIERS) -> list[str]:
+    """What in ``text`` marks the value it states as not the current, actual one (revoked,
+    proposed, withdrawn, true until a past date or at a past occasion), unless the question
+    itself asks about such a value. Used for a lookup's evidence (``fit``) and, with
+    ``STATE_QUALIFIERS``, for the records a list or count rests on."""
+    low = text.casefold()
+    asked = set(terms(question))
+    qual = [w for w in terms(text) if w in words and w not in asked]
+    qual += [p for p in QUALIFIER_PHRASES if p in low and p not in question.casefold()]
+    if _ENDED.search(text) and "until" not in question.casefold():
+        qual.append("until (a past state)")
+    past_asked = re.search(r"\b(last|previous|prior|earlier)\b", question, re.I)
+    if _PAST_FRAME.search(text) and not past_asked:
+        qual.append("last ... was (a past occasion)")
+    elif _PAST_OPENING.search(text) and not past_asked:
+        qual.append("last ... (a past period)")
+    return list(dict.fromkeys(qual))
+
+
 def fit(
     sentence: str, question: str, headings: str = "", section: str = "",
     answer: str | None = None, vocabulary: set[str] | None = None,
@@ -537,15 +570,7 @@ def fit(
     since the other entries of a section are not about this value. ``bare``: the
     question's names the input uses on their own somewhere (``bare_names``)."""
     marked = f"{headings}\n{sentence}" if headings else sentence
-    low = marked.casefold()
-    asked = set(terms(question))
-    qual = [w for w in terms(marked) if w in QUALIFIERS and w not in asked]
-    qual += [p for p in QUALIFIER_PHRASES if p in low and p not in question.casefold()]
-    if _ENDED.search(marked) and "until" not in question.casefold():
-        qual.append("until (a past state)")
-    if _PAST_FRAME.search(marked) and not re.search(r"\b(last|previous|prior|earlier)\b",
-                                                    question, re.I):  # fmt: skip
-        qual.append("last ... was (a past occasion)")
+    qual = not_current(marked, question)
     other = other_of_kind(sentence, question)
     if other is not None:
         qual.append(f"about another one ({other})")

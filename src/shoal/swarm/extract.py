@@ -41,10 +41,6 @@ lead reads at most about half of what it would read alone; the units it needs ar
 left after the words rule most out)."""
 ESCALATION_MIN, ESCALATION_MAX = 2000, 24000
 REPLY_TOKENS = {"line": 80, "prose": 320, "document": 320, "block": 900, "lines": 900}
-SMALL_INPUT_TOKENS = 3000
-"""Read the candidates whole with the stronger model when that costs at most this many
-tokens, prompts included (and fits an escalation budget the user set): the default budget
-(at least 2,000 tokens) would re-read about as much, unit by unit."""
 BLOCK_TOKENS = 150
 """On a small input the stronger model reads consecutive candidate units joined into blocks
 of about this many tokens: it can list a block's records where a tiny worker loses count.
@@ -253,8 +249,8 @@ def _notes(plan: QueryPlan, ruled_out: int, units: int) -> list[str]:
 
 def _small_input(run: Run, plan: QueryPlan, candidates: list[Unit]) -> tuple[list[Unit], int]:
     """The candidate units joined into blocks, and what reading them costs, when the
-    stronger model can read every one of them itself for at most ``SMALL_INPUT_TOKENS``
-    (and within an escalation budget the user set; else none).
+    stronger model can read every one of them itself for at most
+    ``RunConfig.small_input_limit()`` tokens (else none).
     On an input that small, the workers' reads would only be checked by that model again,
     unit by unit, at more cost than reading the whole once (measured: lists of 10-20
     deadlines in under 1k tokens, F1 0.0-0.67 through the workers against 0.43-0.95 for
@@ -284,10 +280,7 @@ def _small_input(run: Run, plan: QueryPlan, candidates: list[Unit]) -> tuple[lis
         run_.append(u)
     flush()
     cost = sum(run.escalation.count_message_tokens(rec.messages(plan, b)) for b in out)
-    limit = SMALL_INPUT_TOKENS
-    if run.config.escalation_tokens is not None:
-        limit = min(limit, max(0, run.config.escalation_tokens))
-    return (out, cost) if cost <= limit else ([], 0)
+    return (out, cost) if cost <= run.config.small_input_limit() else ([], 0)
 
 
 async def _read_whole(
@@ -514,6 +507,7 @@ def _answer(
         result: dict[str, Any] = {"value": len(passing), "documents": len(run.docs)}
         cited_items = [i for i in items if i["passes"]]
     else:
+        records = _current(run, plan, records, notes)
         res: Result = compute(plan, records)
         text = _render(res, plan, conditions)
         if not res.items:  # a zero no passage stands behind: said as what it is
@@ -561,6 +555,24 @@ def _answer(
         items=items,
         result=result,
     )
+
+
+def _current(
+    run: Run, plan: QueryPlan, records: list[rec.Record], notes: list[str]
+) -> list[rec.Record]:
+    """The records whose sentence does not rule them out (``records.set_aside``); the
+    rest are named in the notes, with why."""
+    kept, aside = [], []
+    for r in records:
+        why = rec.set_aside(r, plan, run.question, run.source[r.doc_id]) if r.verified else None
+        if why is None:
+            kept.append(r)
+        else:
+            aside.append(f"{r.quote[:80]!r} ({why})")
+    if aside:
+        notes.append(f"{len(aside)} {plan.unit}(s) set aside by the words of their sentence: "
+                     + "; ".join(aside[:5]) + ("; ..." if len(aside) > 5 else ""))  # fmt: skip
+    return kept
 
 
 def _confidence(

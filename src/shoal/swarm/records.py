@@ -13,11 +13,24 @@ a resume's city and its years of Rust sit in different sentences.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from shoal.swarm.check import _STRIP, SENTENCE_BREAK, akin, carries, clean, locate, stem, terms
+from shoal.swarm.check import (
+    _STRIP,
+    SENTENCE_BREAK,
+    STATE_QUALIFIERS,
+    akin,
+    carries,
+    clean,
+    locate,
+    not_current,
+    sentence_around,
+    stem,
+    terms,
+)
 from shoal.swarm.query import JUDGED, YES_NO, Field, QueryPlan
 from shoal.swarm.units import Unit
 from shoal.swarm.values import dates_in, number_in, parse_date, parse_number
@@ -500,3 +513,38 @@ def _check_judgement(raw: dict[str, Any], unit: Unit, plan: QueryPlan, model: st
 
 def malformed_extraction(unit: Unit, text: str, error: str, model: str) -> Extraction:
     return Extraction(unit, [], f"malformed reply: {error}"[:300], model)
+
+
+# --- records the words of their sentence rule out -----------------------------------------------
+_UP = re.compile(r"\b(?:rais(?:e|es|ed|ing)|ris(?:e|es|ing)|rose|increas\w*|hik(?:e|es|ed|ing)|"
+                 r"up|higher|grow\w*|grew|gain\w*)\b", re.I)  # fmt: skip
+_DOWN = re.compile(r"\b(?:cut|cuts|cutting|reduc\w*|lower(?:s|ed|ing)?|decreas\w*|drop\w*|"
+                   r"fall\w*|fell|down|cheaper|shrink\w*|shrank)\b", re.I)  # fmt: skip
+_COMPARES = frozenset({"gt", "ge", "lt", "le"})
+
+
+def _direction(text: str) -> str | None:
+    up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
+    return "up" if up and not down else "down" if down and not up else None
+
+
+def set_aside(r: Record, plan: QueryPlan, question: str, source: str) -> str | None:
+    """Why the words of a verified record's sentence rule it out of a list or count, or
+    None. A value its sentence marks as not current ("had proposed a 15% rise but withdrew
+    it", "Last year Kellner raised oats by 15%") is not one the question asks about, unless
+    the question asks about such values (``check.not_current``). And where the question
+    compares a number in one direction ("raising prices by more than 10%"), a sentence that
+    moves the other way only ("cutting its price by 25%") states a change of the opposite
+    sign: its 25 is no rise of more than 10. Both are word rules over the source sentence,
+    never a model's say."""
+    s, e = sentence_around(source, r.start, r.end)
+    sentence = source[s:e]
+    marks = not_current(sentence, question, STATE_QUALIFIERS)
+    if marks:
+        return f"marked {', '.join(marks)}"
+    compares = any(c.op in _COMPARES and (f := plan.field_named(c.field)) is not None
+                   and f.type == "number" for c in plan.where)  # fmt: skip
+    asked = _direction(question)
+    if compares and asked is not None and _direction(sentence) not in (None, asked):
+        return f"its sentence says the value went {'down' if asked == 'up' else 'up'}"
+    return None
