@@ -10,7 +10,10 @@ cost? All in one run; rows are appended as they finish and a rerun skips finishe
   as a held-out list genre on 2026-12-04);
 - suppliers raising prices by more than 10% in a procurement memo (a list with a numeric
   filter; look-alikes: rises of 10% or less, cuts, withdrawn proposals, last year's rises;
-  written 2026-12-04, held out).
+  written 2026-12-04, studied since);
+- projects awarded more than £20,000 in a funding panel's minutes (look-alikes: £20,000 or
+  less, a bid for more that got less, rescinded, an earlier round, reduced, deferred, the
+  reserve list; written 2026-12-04 in stop 24, held out).
 
 Reported: exact-answer rate (counts, with a 95% interval), precision, recall and F1 of the
 sets (screenings, lists), the lead's tokens against reading everything alone, escalations
@@ -38,6 +41,7 @@ from benchmarks._results import markdown
 from benchmarks.corpus.aggregate import (
     actions_case,
     count_case,
+    grants_case,
     list_case,
     prices_case,
     screen_case,
@@ -224,17 +228,31 @@ def run_actions(config: str, items: int, seed: int, store: Store) -> dict[str, A
 
 
 def run_prices(config: str, items: int, seed: int, store: Store) -> dict[str, Any]:
-    """Suppliers raising prices by more than 10%: a supplier counts as named when an
-    item's fields name it (or, if no field names any supplier, its citations do); for the
-    lead alone, when its answer names it."""
+    """Suppliers raising prices by more than 10%."""
     case = prices_case(items, seed)
+    return _run_named("prices", case, case.suppliers, "memo.txt", config, items, seed, store)
+
+
+def run_grants(config: str, items: int, seed: int, store: Store) -> dict[str, Any]:
+    """Projects awarded more than £20,000 in a funding round."""
+    case = grants_case(items, seed)
+    return _run_named("grants", case, case.projects, "minutes.txt", config, items, seed, store)
+
+
+def _run_named(
+    kind: str, case: Any, names: list[str], doc: str, config: str, items: int, seed: int,
+    store: Store,
+) -> dict[str, Any]:  # fmt: skip
+    """A list whose items are named things: a name counts as given when an item's fields
+    name it (or, if no field names any, its citations do); for the lead alone, when its
+    answer names it."""
     swarm, strategy = _swarm(config, store)
     start = time.perf_counter()
-    answer = swarm.ask(Document("memo.txt", case.text), case.question, strategy)
+    answer = swarm.ask(Document(doc, case.text), case.question, strategy)
     wall = time.perf_counter() - start
 
     def named(text: str) -> set[str]:
-        return {s for s in case.suppliers if s.lower() in text.lower()}
+        return {s for s in names if s.lower() in text.lower()}
 
     got: set[str] = set()
     if strategy == "swarm" and answer.items:
@@ -245,7 +263,7 @@ def run_prices(config: str, items: int, seed: int, store: Store) -> dict[str, An
     else:
         got = named(answer.answer)
     tokens = get_model("smollm2-135m").count_tokens(case.text)
-    return _set_row("prices", config, case.id, items, seed, tokens, case.question, case.answer,
+    return _set_row(kind, config, case.id, items, seed, tokens, case.question, case.answer,
                     got, answer, wall)  # fmt: skip
 
 
@@ -303,6 +321,7 @@ def main() -> None:
     ap.add_argument("--lists", default="5,10,20,40")
     ap.add_argument("--actions", default="5,10,20,30", help="open action items in minutes")
     ap.add_argument("--prices", default="5,10,20", help="suppliers raising prices by >10%%")
+    ap.add_argument("--grants", default="5,10", help="projects awarded more than £20,000")
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--count-seeds", type=int, default=5)
     ap.add_argument("--lead-max", type=int, default=16000, help="lead alone up to this size")
@@ -346,10 +365,16 @@ def main() -> None:
         for s in map(int, filter(None, args.prices.split(",")))
         for k in range(1, args.seeds + 1)
     ]
+    plan += [
+        ("grants", s, k)
+        for s in map(int, filter(None, args.grants.split(",")))
+        for k in range(1, args.seeds + 1)
+    ]
     runners = {"count": run_count, "screen": run_screen, "list": run_list, "actions": run_actions,
-               "prices": run_prices}  # fmt: skip
+               "prices": run_prices, "grants": run_grants}  # fmt: skip
     approx = {"count": lambda s: s, "screen": lambda s: s * 150, "list": lambda s: s * 120,
-              "actions": lambda s: s * 30, "prices": lambda s: s * 40}  # fmt: skip
+              "actions": lambda s: s * 30, "prices": lambda s: s * 40,
+              "grants": lambda s: s * 40}  # fmt: skip
     for config in args.configs.split(","):
         for kind, size, seed in plan:
             case_id = f"{kind}-{size}-{seed}"

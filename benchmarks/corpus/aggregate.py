@@ -489,3 +489,98 @@ def prices_case(items: int, seed: int) -> PricesCase:
         ]
     )
     return PricesCase(f"prices-{items}-{seed}", text, question, set(hits), names)
+
+
+# --- grants awarded (a list with a numeric filter; held out) ---------------------------------
+PROJECTS = [
+    "Riverside Food Bank", "Oakfield Youth Choir", "Hallam Street Library", "Brook Farm Trust",
+    "Castleton Men's Shed", "Millbank Repair Cafe", "Northfield Allotments", "Gable End Theatre",
+    "Linnet Hospice Shop", "Steadman Boxing Club", "Orchard Lane Nursery", "Wharf Rowing Club",
+    "Beacon Hill Scouts", "Cooper Street Mosque", "Alder Wood Rangers", "Tilly's Community Bus",
+    "Harbour Arts Festival", "St Brannock's Hall", "Kestrel Swim School", "Meadowside Hub",
+    "Pinfold Debt Advice", "Greenway Cycle Project", "Foundry Lane Gallery", "Elmtree Carers",
+]  # fmt: skip
+_PURPOSES = ["a new roof", "two part-time posts", "a minibus", "kitchen equipment",
+             "the winter programme", "accessible toilets", "a youth worker", "new lighting",
+             "outreach sessions", "a shop refit"]  # fmt: skip
+
+
+@dataclass
+class GrantsCase:
+    id: str
+    text: str
+    question: str
+    answer: set[str]
+    """The projects awarded more than £20,000 in this round (awarded, and still standing)."""
+    projects: list[str]
+    """Every project the minutes name."""
+
+
+def grants_case(items: int, seed: int) -> GrantsCase:
+    """Minutes of a funding panel: ``items`` projects awarded more than £20,000 this round.
+    Look-alikes: an award of exactly £20,000 or less; a bid for more that got less; an award
+    later rescinded; an award in an earlier round; an award reduced below the line; a
+    decision deferred; a place on the reserve list. Amounts are written with commas or as
+    "£34k". Written on 2026-12-04 (stop 24) as a held-out list genre, after the
+    record word rules were written and before any run on it; never tuned on."""
+    rng = random.Random(f"grants-{items}-{seed}")
+    names = rng.sample(PROJECTS, min(len(PROJECTS), items + 8))
+    hits, rest = names[:items], names[items:]
+
+    def money(n: int) -> str:
+        if n % 1000 == 0 and rng.random() < 0.3:
+            return f"£{n // 1000}k"
+        return f"£{n:,}"
+
+    def over() -> int:
+        return rng.choice([rng.randint(21, 60) * 1000, rng.randint(42, 120) * 500])
+
+    def under() -> int:
+        return rng.randint(4, 19) * 1000 + rng.choice([0, 500])
+
+    lines = []
+    for p in hits:
+        a, why = over(), rng.choice(_PURPOSES)
+        lines.append(rng.choice([
+            f"The panel awarded {p} {money(a)} towards {why}.",
+            f"{p} receives {money(a)} from this round for {why}.",
+            f"A grant of {money(a)} goes to {p} for {why}.",
+            f"Funding of {money(a)} was approved for {p}.",
+        ]))  # fmt: skip
+    traps = [
+        lambda p: f"The panel awarded {p} £20,000 towards {rng.choice(_PURPOSES)}.",
+        lambda p: f"{p} receives {money(under())} from this round.",
+        lambda p: f"{p} had asked for {money(over())}; the panel awarded {money(under())}.",
+        lambda p: f"The {money(over())} awarded to {p} was rescinded when the project folded.",
+        lambda p: (f"{p} was awarded {money(over())} in the 2025 round and did not apply "
+                   "this time."),
+        lambda p: f"{p}'s award was reduced from {money(over())} to {money(under())} on review.",
+        lambda p: (f"A decision on {p}'s bid for {money(over())} was deferred to the spring "
+                   "meeting."),
+        lambda p: f"{p} is on the reserve list for {money(over())} should funds allow.",
+    ]  # fmt: skip
+    for p, trap in zip(rest, traps, strict=False):
+        lines.append(trap(p))
+    chatter = [
+        "The chair thanked the assessors for their reports.",
+        "Monitoring forms are due six months after payment.",
+        "The fund's total for the round was set in March.",
+        "Two panel members declared an interest and left the room.",
+        "Applicants will be told by letter within ten days.",
+        "The next round opens in the new year.",
+    ]
+    body = lines + [rng.choice(chatter) for _ in range(items + 3)]
+    rng.shuffle(body)
+    paras, i = [], 0
+    while i < len(body):
+        step = rng.randint(2, 4)
+        paras.append(" ".join(body[i : i + step]))
+        i += step
+    text = "Community fund: minutes of the grants panel, autumn round\n\n" + "\n\n".join(paras)
+    question = rng.choice(
+        [
+            "Which projects were awarded more than £20,000 in this round?",
+            "Which applicants got grants above 20,000 pounds this time?",
+        ]
+    )
+    return GrantsCase(f"grants-{items}-{seed}", text + "\n", question, set(hits), names)

@@ -132,6 +132,7 @@ def _footer(answer: Answer) -> None:
     reread = (
         f" · re-read {esc.get('reads', 0)} passage(s), {esc.get('spent_tokens', 0):,} of "
         f"{esc.get('budget_tokens', 0):,} escalation tokens"
+        + (" (the input read whole)" if esc.get("whole_read") else "")
         if esc
         else ""
     )
