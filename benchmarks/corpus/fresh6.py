@@ -1,5 +1,6 @@
-"""Six sealed genres, written on 2026-12-04 (stop 23) while ``fresh5``'s one final run was
-under way, before any of its failures were fixed.
+"""Six genres written on 2026-12-04 (stop 23) while ``fresh5``'s one final run was under
+way, before any of its failures were fixed. Sealed until their one final run (stop 24,
+``benchmarks/results/longdoc-sealed4.json``); ``studied`` since.
 
 ``fresh5``'s genres were measured once (``benchmarks/results/longdoc-sealed3.json``) and
 their failures looked at the same day, so they are ``studied`` now. These replace them as

@@ -40,8 +40,11 @@ STUDIED = (
     "timetable", "faq", "paper", "property", "judgment", "manifest", "postmortem",
     "discharge", "policy", "chat", "syllabus", "weather", "api",
     "hotel", "specsheet", "taxnote", "museum", "tracking", "election",
+    "rental", "newsletter", "vet", "programme", "works", "library",
 )  # fmt: skip
-SEALED = ("rental", "newsletter", "vet", "programme", "works", "library")
+SEALED = ("invoice", "payslip", "itinerary", "warranty", "planning", "listing")
+"""Genres no run has seen yet (``fresh7``, written in stop 24): final runs only. fresh6's
+were run once (stop 24, ``longdoc-sealed4.json``) and are studied now."""
 GENRES = TUNE + DEV + STUDIED + SEALED
 
 
@@ -783,7 +786,7 @@ TABLE = Genre(
 )
 
 BY_NAME = {g.name: g for g in (LOG, MINUTES, REPORT, LEGAL, CHANGELOG, TABLE)}
-from benchmarks.corpus import fresh, fresh2, fresh3, fresh4, fresh5, fresh6  # noqa: E402
+from benchmarks.corpus import fresh, fresh2, fresh3, fresh4, fresh5, fresh6, fresh7  # noqa: E402
 
 BY_NAME.update(fresh.GENRES)
 BY_NAME.update(fresh2.GENRES)
@@ -791,6 +794,7 @@ BY_NAME.update(fresh3.GENRES)
 BY_NAME.update(fresh4.GENRES)
 BY_NAME.update(fresh5.GENRES)
 BY_NAME.update(fresh6.GENRES)
+BY_NAME.update(fresh7.GENRES)
 assert set(BY_NAME) == set(GENRES)
 
 
