@@ -777,6 +777,43 @@ def test_a_true_or_false_condition_on_text_is_dropped_not_the_whole_plan() -> No
     assert len(repair(plan, q).where) == 1
 
 
+def test_a_flag_compared_with_a_word_is_read_as_true_or_false_or_dropped() -> None:
+    from shoal.swarm.query import Condition, Field, QueryPlan, problems, repair
+
+    q = "Which projects were awarded more than £20,000?"
+    fields = [Field("project", "text"), Field("amount", "number"), Field("status", "flag"),
+              Field("retracted", "flag")]  # fmt: skip
+    plan = QueryPlan("list", "project", list(fields), [
+        Condition("amount", "gt", "20000"), Condition("status", "eq", "awarded"),
+        Condition("retracted", "eq", "no")])  # fmt: skip
+    assert problems(QueryPlan.from_dict(plan.to_dict()))
+    fixed = repair(plan, q)
+    assert not problems(fixed)
+    assert [(c.field, c.op) for c in fixed.where] == [("amount", "gt"), ("retracted", "is_false")]
+    assert any("'awarded' is neither true nor false" in n for n in fixed.notes)
+    # the only condition is never dropped: a plan that filters nothing is no plan
+    alone = repair(QueryPlan("list", "project", list(fields),
+                             [Condition("status", "eq", "awarded")]), q)  # fmt: skip
+    assert problems(alone)
+
+
+def test_the_question_s_frame_is_no_condition_and_20_000_is_one_number() -> None:
+    from shoal.swarm.query import Condition, Field, QueryPlan, omissions, repair
+
+    q = "Which projects were awarded more than £20,000 in this round?"
+    plan = QueryPlan("list", "project", [Field("project", "text"), Field("amount", "number"),
+                     Field("round", "text")], [Condition("amount", "gt", "20000"),
+                     Condition("round", "eq", "this round")])  # fmt: skip
+    fixed = repair(plan, q)
+    assert [(c.field, c.value) for c in fixed.where] == [("amount", "20000")]
+    assert any("the question's frame" in n for n in fixed.notes)
+    assert omissions(fixed, q) == []  # "£20,000" is the 20000 of the condition
+    assert omissions(QueryPlan("list", "project", fixed.fields, []), q) == ["20,000"]
+    # a round the question names is a condition like any other
+    named = QueryPlan("list", "project", fixed.fields, [Condition("round", "eq", "spring round")])
+    assert len(repair(named, "Which projects got money in the spring round?").where) == 1
+
+
 def test_a_plural_thing_asked_for_needs_a_plan_a_verb_in_s_does_not() -> None:
     from shoal.swarm.query import asks_for_several, needs_plan
 

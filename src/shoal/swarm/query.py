@@ -339,12 +339,40 @@ def settle(plan: QueryPlan, question: str, documents: int) -> QueryPlan:
 
 
 # --- repair --------------------------------------------------------------------------------
+_NOW = re.compile(
+    r"(?:this|the current|current|currently|present|the present|now|today|latest|the latest)"
+    r"(?: (?:round|year|month|week|term|time|season|quarter|period|cycle|one|edition))?",
+    re.I,
+)
+"""A condition value that is only the question's frame ("in this round", "this year"):
+no text writes it next to each item, so read literally it rules out nearly everything."""
+_WORD_OPS = ("eq", "ne", "contains", "not_contains")
+_TRUE = frozenset({"true", "yes", "y", "1"})
+_FALSE = frozenset({"false", "no", "n", "0", "none"})
+
+
+def _as_flag(c: Condition) -> Condition | None:
+    """``retracted eq 'no'`` as ``retracted is_false``; None for a word that is neither
+    true nor false (``status eq 'awarded'``)."""
+    word = c.value.strip().casefold()
+    if word not in _TRUE | _FALSE:
+        return None
+    positive = (word in _TRUE) == (c.op in ("eq", "contains"))
+    return Condition(c.field, "is_true" if positive else "is_false")
+
+
 def repair(plan: QueryPlan, question: str) -> QueryPlan:
     """Slips of a small lead, mended before the plan is checked, each noted on the plan:
 
     - a condition that names the items themselves (``section contains 'Deadline'`` in a
       list of deadlines) filters nothing the question asked to filter, yet rules out every
       item whose text does not repeat the word: it is dropped;
+    - a condition that is only the question's frame ("round = 'this round'", "year
+      contains 'this year'"): dropped, since the items of a text about now rarely say
+      "this round" each; what the text marks as past is set aside by the record rules;
+    - a flag compared with a word: "yes"/"no" (and the like) as true/false; any other
+      word (``status eq 'awarded'``: a flag cannot hold it) dropped when other conditions
+      remain, else left for the check to refuse;
     - a true/false condition on a field that is not a flag ("action is_true" where
       ``action`` is the text of an action) says only that the item has one: it is
       dropped, where it used to throw the whole plan away for a lookup;
@@ -369,8 +397,23 @@ def repair(plan: QueryPlan, question: str) -> QueryPlan:
             plan.notes.append(f"condition {c.describe()} dropped: it names the {plan.unit} "
                               "themselves, not a filter on them")  # fmt: skip
             continue
+        if c.op in ("eq", "contains") and _NOW.fullmatch(c.value.strip()):
+            plan.notes.append(f"condition {c.describe()} dropped: it is the question's frame "
+                              "(now), not a value a text gives; records the text marks as "
+                              "past or withdrawn are set aside by their words")  # fmt: skip
+            continue
         named = plan.field_named(c.field)
         declared = named is not None
+        if named is not None and named.type in YES_NO and c.op in _WORD_OPS:
+            flipped = _as_flag(c)
+            if flipped is not None:
+                plan.notes.append(f"condition {c.describe()} read as {flipped.describe()}: "
+                                  f"{c.field!r} is a flag")  # fmt: skip
+                c = flipped
+            elif len(plan.where) > 1:
+                plan.notes.append(f"condition {c.describe()} dropped: {c.field!r} is a flag, "
+                                  f"and {c.value!r} is neither true nor false")  # fmt: skip
+                continue
         if named is not None and named.type not in YES_NO and c.op in ("is_true", "is_false"):
             plan.notes.append(f"condition {c.describe()} dropped: {c.field!r} is {named.type}, "
                               "not a flag, so it cannot be true or false")  # fmt: skip
@@ -506,7 +549,11 @@ def from_reply(raw: dict[str, Any]) -> QueryPlan:
     )
 
 
-_QUESTION_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
+_QUESTION_NUMBER = re.compile(
+    r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w,])|(?<![\w.])\d+(?:\.\d+)?(?![\w.])"
+)
+"""A number the question gives, "£20,000" whole (compared without its commas)."""
+_NUMBER_IN_VALUE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
 def omissions(plan: QueryPlan, question: str) -> list[str]:
@@ -522,8 +569,10 @@ def omissions(plan: QueryPlan, question: str) -> list[str]:
     for f in plan.fields:
         if f.type == "flag":
             used.update(terms(f.name.replace("_", " ")))
+    numbers = {n.replace(",", "") for c in plan.where for n in _NUMBER_IN_VALUE.findall(c.value)}
     missing = sorted(t for t in entity_terms(question) if t not in used and not t.isdigit())
-    missing += [n for n in _QUESTION_NUMBER.findall(question) if n not in used]
+    missing += [n for n in _QUESTION_NUMBER.findall(question)
+                if n not in used and n.replace(",", "") not in numbers]  # fmt: skip
     return list(dict.fromkeys(missing))
 
 
