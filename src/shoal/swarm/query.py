@@ -340,8 +340,8 @@ def settle(plan: QueryPlan, question: str, documents: int) -> QueryPlan:
 
 # --- repair --------------------------------------------------------------------------------
 _NOW = re.compile(
-    r"(?:this|the current|current|currently|present|the present|now|today|latest|the latest)"
-    r"(?: (?:round|year|month|week|term|time|season|quarter|period|cycle|one|edition))?",
+    r"(?:this|the current|current|the present) (?:round|year|month|week|term|time|season|"
+    r"quarter|period|cycle)|now|today|currently|at present",
     re.I,
 )
 """A condition value that is only the question's frame ("in this round", "this year"):
