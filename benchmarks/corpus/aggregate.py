@@ -428,6 +428,18 @@ class PricesCase:
     """Every supplier the memo names."""
 
 
+def _paragraphs(lines: list[str], chatter: list[str], n: int, rng: random.Random) -> list[str]:
+    """``lines`` and ``n`` lines of ``chatter``, shuffled into paragraphs of 2-4."""
+    body = lines + [rng.choice(chatter) for _ in range(n)]
+    rng.shuffle(body)
+    paras, i = [], 0
+    while i < len(body):
+        step = rng.randint(2, 4)
+        paras.append(" ".join(body[i : i + step]))
+        i += step
+    return paras
+
+
 def prices_case(items: int, seed: int) -> PricesCase:
     """A procurement memo on this year's price changes: ``items`` suppliers raise prices by
     more than 10%. Look-alikes: a rise of exactly 10% or less, a cut of more than 10%, a
@@ -474,13 +486,7 @@ def prices_case(items: int, seed: int) -> PricesCase:
         "Freight surcharges are reviewed each quarter.",
         "Two framework agreements come up for tender in the autumn.",
     ]
-    body = lines + [rng.choice(chatter) for _ in range(items + 3)]
-    rng.shuffle(body)
-    paras, i = [], 0
-    while i < len(body):
-        step = rng.randint(2, 4)
-        paras.append(" ".join(body[i : i + step]))
-        i += step
+    paras = _paragraphs(lines, chatter, items + 3, rng)
     text = "Procurement memo: supplier price changes for 2027\n\n" + "\n\n".join(paras) + "\n"
     question = rng.choice(
         [
@@ -569,13 +575,7 @@ def grants_case(items: int, seed: int) -> GrantsCase:
         "Applicants will be told by letter within ten days.",
         "The next round opens in the new year.",
     ]
-    body = lines + [rng.choice(chatter) for _ in range(items + 3)]
-    rng.shuffle(body)
-    paras, i = [], 0
-    while i < len(body):
-        step = rng.randint(2, 4)
-        paras.append(" ".join(body[i : i + step]))
-        i += step
+    paras = _paragraphs(lines, chatter, items + 3, rng)
     text = "Community fund: minutes of the grants panel, autumn round\n\n" + "\n\n".join(paras)
     question = rng.choice(
         [
