@@ -1,5 +1,9 @@
 """A lookup: one fact, somewhere in the input, answered with verified evidence or not at all.
 
+First, a small input (``RunConfig.small_input_limit``) is read whole by the stronger model;
+a value it confirms that fits the question is decided on at once (step 5), a reply that the
+input does not state it is "not found", and anything else goes on to the rounds.
+
 Each round:
 
 1. **plan**: the question itself is the workers' task (or, with ``plan_tasks``, the lead's
