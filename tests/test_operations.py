@@ -321,6 +321,41 @@ def test_a_screening_of_a_folder_gives_one_verdict_per_document(tmp_path: Path) 
     assert rust is not None
 
 
+def test_every_failed_worker_read_is_re_read_even_past_the_default_budget(tmp_path: Path) -> None:
+    """Workers that reply with no JSON leave every resume undecided. The default budget
+    (half the input) would re-read only some of them; shoal re-reads all, because an
+    unread resume is a candidate missed. A budget the user set still binds."""
+    case = screen_case(50, 1)
+    for name, text in case.files.items():
+        (tmp_path / name).write_text(text)
+    plan = {"operation": "judge", "unit": "candidate", "fields": [
+        {"name": "city", "type": "text", "description": "where they are based"},
+        {"name": "rust_years", "type": "number", "description": "years of Rust"}],
+        "where": [{"field": "city", "op": "contains", "value": "Lisbon"},
+                  {"field": "rust_years", "op": "ge", "value": "5"}],
+        "target": "", "group_by": "", "k": 0}  # fmt: skip
+
+    def years(text: str) -> str | None:
+        m = re.search(r"(\d+) years of professional Rust|Rust: (\d+) years|Rust for (\d+) "
+                      r"years", text)  # fmt: skip
+        return next(g for g in m.groups() if g) if m else None
+
+    strong = extractor({
+        "city": search(r"(?:based in|Location:|works in|works from) (\w+)"), "rust_years": years,
+    })  # fmt: skip
+    broken = ScriptedModel(lambda m: "no json here", name="w")
+    answer = Swarm(lead=planner(plan, strong=strong), workers=broken, store=Store()).ask(
+        tmp_path, case.question
+    )
+    assert {i["label"] for i in answer.items if i["passes"]} == case.answer
+    assert not any("escalation budget reached" in n for n in answer.notes)
+    assert answer.escalation["budget_tokens"] > 2000
+    capped = Swarm(lead=planner(plan, strong=strong), workers=broken, store=Store(),
+                   escalation_tokens=1000).ask(tmp_path, case.question)  # fmt: skip
+    assert any("escalation budget reached" in n for n in capped.notes)
+    assert capped.escalation["budget_tokens"] == 1000
+
+
 @pytest.mark.usefixtures("workers_read")
 def test_group_top_sum_and_mean_are_computed_by_shoal() -> None:
     text = (

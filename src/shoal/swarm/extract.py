@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from shoal.errors import ShoalError, StructuredOutputError
+from shoal.models.base import Model
 from shoal.swarm import records as rec
 from shoal.swarm.aggregate import NONE_MENTIONED, is_abstention
 from shoal.swarm.chunk import Chunk
@@ -233,7 +234,8 @@ async def extract(run: Run, dispatcher: Dispatcher, plan: QueryPlan) -> Answer:
     notes = _notes(plan, ruled_out, len(units))
     if failed_units:
         notes.append(f"{failed_units} unit(s) could not be read (their jobs failed)")
-    escalation = _escalation(run, budget(run), reread, worker)
+    escalation = _escalation(run, run.state.extra.get("budget_tokens", budget(run)), reread,
+                             worker)  # fmt: skip
     return _answer(run, plan, records, final, notes, escalation, len(jobs), units)
 
 
@@ -354,6 +356,9 @@ async def _escalate(
     order += [(u.index, why) for u in candidates]
     model = run.escalation
     role = "lead" if model is run.lead else "escalation"
+    if run.config.escalation_tokens is None:
+        allowance = max(allowance, _owed(order, by_index, plan, model))
+    run.state.extra["budget_tokens"] = allowance
     for i, reason in _unique(order):
         if i in out or i not in by_index:
             continue
@@ -413,6 +418,20 @@ async def _escalate(
     run.store.drain()
     run.save()
     return out
+
+
+def _owed(
+    order: list[tuple[int, str]], units: dict[int, Unit], plan: QueryPlan, model: Model
+) -> int:
+    """What re-reading every unit whose worker read failed or was rejected, and every unit
+    in the answer, costs (at most ``ESCALATION_MAX``): the default budget never stops short
+    of those. Measured: screening 50 resumes, the default budget (half the input) left 3 and
+    11 undecided resumes unread, and the matching candidates among them were missed (F1
+    0.73, 0.86). A budget the user set is kept as set."""
+    owed = {i for i, why in order if why in ("malformed or rejected", "in the answer")}
+    cost = sum(model.count_message_tokens(rec.messages(plan, units[i]))
+               for i in owed if i in units)  # fmt: skip
+    return min(ESCALATION_MAX, cost)
 
 
 def _unique(order: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
