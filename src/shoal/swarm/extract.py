@@ -423,12 +423,14 @@ async def _escalate(
 def _owed(
     order: list[tuple[int, str]], units: dict[int, Unit], plan: QueryPlan, model: Model
 ) -> int:
-    """What re-reading every unit whose worker read failed or was rejected, and every unit
-    in the answer, costs (at most ``ESCALATION_MAX``): the default budget never stops short
-    of those. Measured: screening 50 resumes, the default budget (half the input) left 3 and
-    11 undecided resumes unread, and the matching candidates among them were missed (F1
-    0.73, 0.86). A budget the user set is kept as set."""
-    owed = {i for i, why in order if why in ("malformed or rejected", "in the answer")}
+    """What re-reading every unit whose worker read failed or was rejected, every unit in
+    the answer and every unit a condition could not decide costs (at most
+    ``ESCALATION_MAX``): the default budget never stops short of those. Measured: screening
+    50 resumes, the default budget (half the input) left 4 and 11 resumes undecided and
+    unread, and the matching candidates among them were missed (F1 0.73, 0.86). A budget
+    the user set is kept as set."""
+    owed = {i for i, why in order if why in ("malformed or rejected", "in the answer",
+                                              "undecided")}  # fmt: skip
     cost = sum(model.count_message_tokens(rec.messages(plan, units[i]))
                for i in owed if i in units)  # fmt: skip
     return min(ESCALATION_MAX, cost)
