@@ -83,8 +83,8 @@ def test_plain_model_through_the_openai_client(served: tuple[str, str]) -> None:
 def test_default_swarm_through_the_server(served: tuple[str, str], tmp_path: Path) -> None:
     url, _ = served
     fact = FACTS[0]
-    # seed 3: with seed 1 SmolLM2 misses the fact and the answer is an honest "does not
-    # appear to say"; accuracy over seeds is the longdoc benchmark's job, not this test's.
+    # a 2k input: the lead reads it whole (the workers read only when that read settles
+    # nothing); accuracy over seeds is the longdoc benchmark's job, not this test's.
     hay = build(2000, [fact], seed=3, count=get_model("smollm2-135m").count_tokens)
     client = openai.OpenAI(base_url=url + "/v1", api_key="local", max_retries=0, timeout=600)
     resp = client.chat.completions.create(
@@ -100,7 +100,7 @@ def test_default_swarm_through_the_server(served: tuple[str, str], tmp_path: Pat
     assert any(fact.answer in c["text"] for c in extra["citations"])
     for c in extra["citations"]:
         assert hay.text[c["start"] : c["end"]] == c["text"]
-    assert set(extra["usage_by_role"]) == {"lead", "worker"}
+    assert "lead" in extra["usage_by_role"] and extra["escalation"]["whole_read"]
     status, run = http("GET", f"{url}/v1/runs/{extra['run_id']}")
     assert status == 200 and run["status"] == "done" and run["jobs"]
 
