@@ -348,8 +348,9 @@ async def _escalate(
         if r.verified
         and any(plan.field_named(c.field) and c.field not in r.values for c in plan.where)
     }
+    troubled = [i for i, x in worker.items() if x.troubled]
     order: list[tuple[int, str]] = []
-    order += [(i, "malformed or rejected") for i, x in worker.items() if x.troubled]
+    order += [(i, "malformed or rejected") for i in troubled]
     order += [(i, "in the answer") for i in sorted(positive_units)]
     order += [(i, "undecided") for i in sorted(undecided)]
     # then the rest, so a worker's miss is caught too while the budget lasts
@@ -357,7 +358,8 @@ async def _escalate(
     model = run.escalation
     role = "lead" if model is run.lead else "escalation"
     if run.config.escalation_tokens is None:
-        allowance = max(allowance, _owed(order, by_index, plan, model))
+        owed = set(troubled) | positive_units | undecided
+        allowance = max(allowance, _owed(owed, by_index, plan, model))
     run.state.extra["budget_tokens"] = allowance
     for i, reason in _unique(order):
         if i in out or i not in by_index:
@@ -420,17 +422,13 @@ async def _escalate(
     return out
 
 
-def _owed(
-    order: list[tuple[int, str]], units: dict[int, Unit], plan: QueryPlan, model: Model
-) -> int:
+def _owed(owed: set[int], units: dict[int, Unit], plan: QueryPlan, model: Model) -> int:
     """What re-reading every unit whose worker read failed or was rejected, every unit in
     the answer and every unit a condition could not decide costs (at most
     ``ESCALATION_MAX``): the default budget never stops short of those. Measured: screening
     50 resumes, the default budget (half the input) left 4 and 11 resumes undecided and
     unread, and the matching candidates among them were missed (F1 0.73, 0.86). A budget
     the user set is kept as set."""
-    owed = {i for i, why in order if why in ("malformed or rejected", "in the answer",
-                                              "undecided")}  # fmt: skip
     cost = sum(model.count_message_tokens(rec.messages(plan, units[i]))
                for i in owed if i in units)  # fmt: skip
     return min(ESCALATION_MAX, cost)
