@@ -830,6 +830,11 @@ def test_a_flag_compared_with_a_word_is_read_as_true_or_false_or_dropped() -> No
     alone = repair(QueryPlan("list", "project", list(fields),
                              [Condition("status", "eq", "awarded")]), q)  # fmt: skip
     assert problems(alone)
+    # nor the last one standing when the others were dropped before it
+    framed = repair(QueryPlan("list", "project", list(fields), [
+        Condition("round", "eq", "this round"),
+        Condition("status", "eq", "awarded")]), q)  # fmt: skip
+    assert problems(framed)
 
 
 def test_the_question_s_frame_is_no_condition_and_20_000_is_one_number() -> None:

@@ -385,8 +385,8 @@ def repair(plan: QueryPlan, question: str) -> QueryPlan:
 
     asked = set(terms(question))
     unit = [t.rstrip("s") for t in terms(plan.unit) if t not in ("item", "items")]
-    kept = []
-    for c in plan.where:
+    kept: list[Condition] = []
+    for n, c in enumerate(plan.where):
         said = [t for t in terms(c.value) if not t.isdigit()]
         if (
             c.op in ("contains", "eq")
@@ -410,7 +410,7 @@ def repair(plan: QueryPlan, question: str) -> QueryPlan:
                 plan.notes.append(f"condition {c.describe()} read as {flipped.describe()}: "
                                   f"{c.field!r} is a flag")  # fmt: skip
                 c = flipped
-            elif len(plan.where) > 1:
+            elif kept or n + 1 < len(plan.where):  # never the last condition standing
                 plan.notes.append(f"condition {c.describe()} dropped: {c.field!r} is a flag, "
                                   f"and {c.value!r} is neither true nor false")  # fmt: skip
                 continue
