@@ -20,7 +20,8 @@ def joint_read(messages: list[Message]) -> bool:
 
 
 def passage(messages: list[Message]) -> str:
-    m = re.search(r"Passage:\n<<<\n(.*)\n>>>", messages[-1]["content"], re.DOTALL)
+    """A re-read's passage, or the passages of an opening excerpt read."""
+    m = re.search(r"(?:Passage|Excerpts):\n<<<\n(.*)\n>>>", messages[-1]["content"], re.DOTALL)
     return m.group(1) if m else ""
 
 
@@ -91,7 +92,7 @@ def lead(
                 if found and whole in sentence:
                     return json.dumps({"answer": found.group(1), "quote": sentence})
             return json.dumps({"answer": None, "quote": None})
-        if system == prompts.READ_SYSTEM:
+        if system in (prompts.READ_SYSTEM, prompts.EXCERPT_SYSTEM):
             if bad_read:
                 return "{not json"
             want = judges if judges is not None and joint_read(messages) else choose

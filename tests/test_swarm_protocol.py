@@ -86,9 +86,12 @@ def test_a_fact_is_found_confirmed_by_the_lead_and_the_near_miss_refuted() -> No
     assert answer.coverage == 1.0
     assert answer.reports["supported"] >= 2  # the real code and the revoked one both verbatim
     # the revoked code's sentence says so: it is no candidate to confirm; the candidate's
-    # passage is read first, and the search reads MIN_READS places before it settles
+    # passage leads the opening excerpt, which holds at least MIN_READS places, so one read
+    # of it settles the search
     reads = answer.escalation["reads"]
-    assert reads == MIN_READS and answer.escalation["confirmed"] >= 1
+    assert reads == 1 and answer.escalation["passages"] >= MIN_READS
+    assert answer.escalation["confirmed"] >= 1
+    assert lead_calls(the_lead, prompts.EXCERPT_SYSTEM) == 1
     assert answer.confidence >= 0.8
     assert answer.usage["worker"].calls == answer.jobs
     # the question is the workers' task (no planning call); the lead's other calls are the
@@ -99,7 +102,8 @@ def test_a_fact_is_found_confirmed_by_the_lead_and_the_near_miss_refuted() -> No
     assert lead_calls(the_lead, prompts.SUPPORT_STRICT_SYSTEM) == 1
     assert lead_calls(the_lead, prompts.PLAN_SYSTEM) == 0
     assert answer.plan[0]["tasks"][0]["instruction"] == QUESTION
-    assert lead_calls(the_lead, prompts.READ_SYSTEM) == reads + 1
+    # the excerpt is the one re-read; the judgement's joint read is the other read call
+    assert lead_calls(the_lead, prompts.READ_SYSTEM) == reads - 1 + 1
     assert answer.lead_alone_tokens > 4000
     assert answer.usage["lead"].prompt_tokens < answer.lead_alone_tokens / 2
 
@@ -241,6 +245,35 @@ def test_an_escalation_budget_below_the_input_means_no_whole_read() -> None:
     answer = swarm(the_lead, worker, escalation_tokens=800).ask(doc(2000), QUESTION)
     assert lead_calls(the_lead, prompts.WHOLE_SYSTEM) == 0 and answer.jobs > 0
     assert not answer.escalation["whole_read"]
+
+
+def test_a_long_input_opens_its_re_reading_with_one_excerpt_of_the_likeliest_places() -> None:
+    """Workers that find nothing: the stronger model reads BM25's likeliest passages joined
+    in one excerpt, within its share of the budget, and confirms the value there; resuming
+    the finished run asks nothing again."""
+    from shoal.swarm.find import EXCERPT_SHARE
+
+    d = doc(6000)
+    blind = ScriptedModel(finder(r"no such (\d+) sentence"), name="worker")
+    the_lead = lead(choose="archive is")
+    s = swarm(the_lead, blind)
+    answer = s.ask(d, QUESTION)
+    assert answer.answer == "48213" and answer.reports["supported"] == 0
+    assert not answer.escalation["whole_read"]
+    assert answer.escalation["reads"] == 1 and answer.escalation["passages"] >= 2
+    (call,) = [c for c in the_lead.calls if c[0]["content"] == prompts.EXCERPT_SYSTEM]
+    shown = passage(call)
+    assert shown.count("[…]") == answer.escalation["passages"] - 1
+    spent = the_lead.count_message_tokens(call)
+    assert spent <= EXCERPT_SHARE * answer.escalation["budget_tokens"]
+    # each passage (under its headings) is verbatim source, in document order
+    bodies = [part.split("\n…\n")[-1] for part in shown.split("\n[…]\n")]
+    assert all(b in d.text for b in bodies)
+    starts = [d.text.find(b) for b in bodies]
+    assert all(x >= 0 for x in starts) and starts == sorted(starts)
+    again = s.resume(answer.run_id)
+    assert again.answer == "48213"
+    assert lead_calls(the_lead, prompts.EXCERPT_SYSTEM) == 1
 
 
 ANY_VAULT = r"vault of the Halvard \w+ (?:is|was) (\d{5})"

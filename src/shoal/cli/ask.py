@@ -130,7 +130,8 @@ def _footer(answer: Answer) -> None:
     rep = answer.reports
     esc = answer.escalation
     reread = (
-        f" · re-read {esc.get('reads', 0)} passage(s), {esc.get('spent_tokens', 0):,} of "
+        f" · re-read {esc.get('passages') or esc.get('reads', 0)} passage(s), "
+        f"{esc.get('spent_tokens', 0):,} of "
         f"{esc.get('budget_tokens', 0):,} escalation tokens"
         + (" (the input read whole)" if esc.get("whole_read") else "")
         if esc
@@ -449,7 +450,8 @@ def show(ctx: click.Context, run_id: str, as_json: bool) -> None:
         out.print(f"  [dim]{len(rows)} jobs, {empty} found nothing in their text[/]")
         if rd.escalation is not None:
             e = rd.escalation
-            out.print(f"  re-read by {e.model}: {e.reads} passage(s), {e.confirmed} confirmed, "
+            out.print(f"  re-read by {e.model}: {e.passages} passage(s) in {e.reads} read(s), "
+                      f"{e.confirmed} confirmed, "
                       f"{e.spent_tokens:,} of {e.budget_tokens:,} tokens")  # fmt: skip
         if rd.decision is not None:
             d = rd.decision

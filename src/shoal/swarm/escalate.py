@@ -88,6 +88,59 @@ class Window:
         return [self.as_chunk(index), *heads[::-1]]
 
 
+@dataclass(frozen=True)
+class Excerpt:
+    """Several windows of the input read in one call, in document order, each under its
+    headings and parted by a line of its own. The stronger model sees the likeliest places
+    side by side (a near miss next to the value it is mistaken for) and pays for the
+    instructions once, not once per window. Its reply is checked against each window's
+    source spans like any re-read."""
+
+    windows: tuple[Window, ...]
+    why: str = "an excerpt of the likeliest passages"
+
+    @property
+    def text(self) -> str:
+        return "\n[…]\n".join(w.text for w in self.windows)
+
+    @property
+    def body(self) -> str:
+        return "\n".join(w.body for w in self.windows)
+
+    @property
+    def headings(self) -> tuple[tuple[int, int, str], ...]:
+        return tuple(h for w in self.windows for h in w.headings)
+
+    @property
+    def doc_id(self) -> str:
+        return self.windows[0].doc_id
+
+    @property
+    def doc_name(self) -> str:
+        return self.windows[0].doc_name
+
+    @property
+    def start(self) -> int:
+        return self.windows[0].start
+
+    @property
+    def end(self) -> int:
+        return self.windows[0].end
+
+    def as_chunk(self, index: int) -> Chunk:
+        return self.windows[0].as_chunk(index)
+
+    def parts(self, index: int) -> list[Chunk]:
+        return [p for w in self.windows for p in w.parts(index)]
+
+    def window_of(self, doc_id: str | None, start: int | None) -> Window:
+        """The window holding a quote that starts at ``start`` (the first, if none does)."""
+        for w in self.windows:
+            if w.doc_id == doc_id and start is not None and w.start <= start < w.end:
+                return w
+        return self.windows[0]
+
+
 def window_around(
     source: str, doc_id: str, doc_name: str, start: int, end: int, why: str,
     chars: int = WINDOW_CHARS, outline: Outline | None = None,
@@ -121,7 +174,7 @@ def window_around(
 _SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
-def _anchor(window: Window, answer: str, quote: str) -> str | None:
+def _anchor(window: Window | Excerpt, answer: str, quote: str) -> str | None:
     """The sentence (or line) of ``window`` that states ``answer`` verbatim; of several,
     the one sharing most words with ``quote``. None if no sentence does."""
     value = normalise(answer).casefold()
@@ -151,19 +204,24 @@ class Reader:
     """How a window is put to the model: a passage of a long input, or (``whole_messages``)
     a small input read whole."""
 
-    def cost(self, question: str, window: Window) -> int:
-        return self.model.count_message_tokens(self.prompt(question, window.text))
+    def messages(self, question: str, window: Window | Excerpt) -> list[Message]:
+        if isinstance(window, Excerpt):
+            return prompts.excerpt_messages(question, window.text)
+        return self.prompt(question, window.text)
 
-    def affordable(self, question: str, window: Window) -> bool:
+    def cost(self, question: str, window: Window | Excerpt) -> int:
+        return self.model.count_message_tokens(self.messages(question, window))
+
+    def affordable(self, question: str, window: Window | Excerpt) -> bool:
         return self.spent + self.cost(question, window) <= self.budget
 
     async def read(
-        self, question: str, window: Window, *, key: str, round_: int, index: SourceIndex,
-        chunk_index: int,
+        self, question: str, window: Window | Excerpt, *, key: str, round_: int,
+        index: SourceIndex, chunk_index: int,
     ) -> Report:  # fmt: skip
-        """Read one window; the reply is checked like any worker's. Never raises for a
-        bad reply: a malformed one is a rejected report."""
-        messages = self.prompt(question, window.text)
+        """Read one window (or an excerpt of several); the reply is checked like any
+        worker's. Never raises for a bad reply: a malformed one is a rejected report."""
+        messages = self.messages(question, window)
         self.spent += self.model.count_message_tokens(messages)
         self.reads += 1
         chunk = window.as_chunk(chunk_index)
@@ -224,8 +282,8 @@ class Reader:
         return best
 
     def _check(
-        self, raw: dict[str, Any], window: Window, key: str, round_: int, index: SourceIndex,
-        chunk_index: int, question: str,
+        self, raw: dict[str, Any], window: Window | Excerpt, key: str, round_: int,
+        index: SourceIndex, chunk_index: int, question: str,
     ) -> Report:  # fmt: skip
         """The reply checked against the passage, then against each heading shown."""
         best: Report | None = None

@@ -45,7 +45,14 @@ from shoal.swarm.check import (
     sentence_around,
 )
 from shoal.swarm.dispatch import Dispatcher, Job, JobResult
-from shoal.swarm.escalate import READ_REPLY_TOKENS, WINDOW_CHARS, Reader, Window, window_around
+from shoal.swarm.escalate import (
+    READ_REPLY_TOKENS,
+    WINDOW_CHARS,
+    Excerpt,
+    Reader,
+    Window,
+    window_around,
+)
 from shoal.swarm.jobs import finished, report_row, result_row
 from shoal.swarm.judge import NONE, Judgement, judge
 from shoal.swarm.plan import Plan, Task, make_plan
@@ -67,6 +74,9 @@ MIN_READS = 3
 COVERED = 0.6
 """A window this much of which was already re-read is skipped."""
 RETRY_ADVICE = "Copy the exact sentence that answers it."
+EXCERPT_SHARE = 0.75
+"""Of the first round's re-reading budget, what its opening excerpt may cost (the rest
+re-reads the places the excerpt left out, one by one)."""
 FAILED_READ = ("malformed reply", "call failed")
 """Reasons of a re-read that never gave an opinion: not a refutation."""
 
@@ -355,18 +365,48 @@ async def _escalate(
     refuted: dict[str, int],
 ) -> Escalation:  # fmt: skip
     """Re-read places in order of promise until a value that fits the question is confirmed
-    (after at least ``MIN_READS`` reads, so one fooled read cannot end the search) or the
-    budget is spent."""
+    (after at least ``MIN_READS`` places are read, so one fooled read cannot end the search)
+    or the budget is spent; a value a worker verified is always re-read in its own window.
+
+    Round 1 of an input too large to read whole opens with one excerpt: the likeliest
+    places joined, up to ``EXCERPT_SHARE`` of the budget (``_excerpt``). The stronger model
+    sees them side by side for the price of one prompt; the places it leaves out are read
+    one by one after it."""
     stored = finished(run.store, run.id, r, run.chunks, run.index, kinds=("read",))
     esc = Escalation(model=reader.model.name, budget_tokens=reader.budget)
     read_windows: list[Window] = []
-    for place in _places(run, worker_reports):
+    places = _places(run, worker_reports)
+    owed: set[str | None] = set()
+    """Workers' values an opening excerpt held but did not confirm: each gets its own read."""
+    if r == 1 and "whole_read" not in run.state.extra:
+        made = _excerpt(run, places, reader, int(EXCERPT_SHARE * reader.budget))
+        if made is not None:
+            excerpt, inside = made
+            key = f"r{r}-excerpt"
+            if key in stored:
+                report = stored[key]
+                reader.spent += reader.cost(run.question, excerpt)
+            else:
+                report = await _read(run, r, reader, excerpt, key)
+            # An excerpt confirms; it never refutes. A worker's value it did not confirm is
+            # re-read in its own window below (the judgement then weighs both).
+            got = answer_key(report.answer or "") if report.supported else None
+            read_windows.extend(p.window for p in inside if p.candidate in (None, got))
+            owed = {p.candidate for p in inside if p.candidate not in (None, got)}
+            reads[key] = report
+            esc.reads += 1
+            esc.passages += len(excerpt.windows)
+            esc.confirmed += int(report.supported)
+            verdict = f"confirmed {report.answer!r}" if report.supported else report.reason
+            esc.reasons.append(f"{excerpt.why} ({len(excerpt.windows)}): {verdict}")
+    for place in places:
         w = place.window
         settled = any(x.supported and _report_fit(run, x).viable for x in reads.values())
-        if settled and len(read_windows) >= MIN_READS:
-            break
-        if w.covered(read_windows) >= COVERED:
+        if settled and len(read_windows) >= MIN_READS and place.candidate is None:
+            continue  # only a value a worker verified is still read once something fits
+        if w.covered(read_windows) >= COVERED and place.candidate not in owed:
             continue  # read already (a window that only touches one read is still read)
+        owed.discard(place.candidate)
         key = _read_key(r, w)
         if key in stored:
             report = stored[key]
@@ -377,31 +417,82 @@ async def _escalate(
             esc.reasons.append(f"budget: skipped {w.why}")
             continue
         else:
-            run.event("escalate", round=r, why=w.why, model=reader.model.name,
-                      start=w.start, end=w.end, document=w.doc_name)  # fmt: skip
-            run.event("job", key=key, round=r, task=-1, chunk=-1, status="started",
-                      kind="read")  # fmt: skip
-            report = await reader.read(run.question, w, key=key, round_=r, index=run.index,
-                                       chunk_index=-1)  # fmt: skip
-            report.read_span = (w.start, w.end)
-            run.store.queue_job(report_row(run.id, report, seconds=0.0, lo=w.start,
-                                           hi=w.end))  # fmt: skip
-            run.event("job", key=key, round=r, task=-1, chunk=-1, status="done",
-                      supported=report.supported, empty=report.empty, answer=report.answer,
-                      quote=report.quote, reason=report.reason, kind="read")  # fmt: skip
+            report = await _read(run, r, reader, w, key)
         read_windows.append(w)
         reads[key] = report
         esc.reads += 1
+        esc.passages += 1
         esc.confirmed += int(report.supported)
         verdict = f"confirmed {report.answer!r}" if report.supported else report.reason
         esc.reasons.append(f"{w.why}: {verdict}")
-        opinion = not report.reason.startswith(FAILED_READ)
-        same = report.supported and answer_key(report.answer or "") == place.candidate
-        if place.candidate is not None and opinion and not same:
-            refuted[place.candidate] = refuted.get(place.candidate, 0) + 1
+        _refute(refuted, place, report)
     run.store.drain()
     esc.spent_tokens = reader.spent
     return esc
+
+
+async def _read(run: Run, r: int, reader: Reader, w: Window | Excerpt, key: str) -> Report:
+    """One re-read by the stronger model, announced, checked and stored."""
+    run.event("escalate", round=r, why=w.why, model=reader.model.name, start=w.start,
+              end=w.end, document=w.doc_name)  # fmt: skip
+    run.event("job", key=key, round=r, task=-1, chunk=-1, status="started", kind="read")
+    report = await reader.read(run.question, w, key=key, round_=r, index=run.index,
+                               chunk_index=-1)  # fmt: skip
+    held = w.window_of(report.doc_id, report.start) if isinstance(w, Excerpt) else w
+    report.read_span = (held.start, held.end)
+    run.store.queue_job(report_row(run.id, report, seconds=0.0, lo=held.start, hi=held.end))
+    run.event("job", key=key, round=r, task=-1, chunk=-1, status="done",
+              supported=report.supported, empty=report.empty, answer=report.answer,
+              quote=report.quote, reason=report.reason, kind="read")  # fmt: skip
+    return report
+
+
+def _refute(refuted: dict[str, int], place: Place, report: Report) -> None:
+    """A read of a worker's candidate that gave an opinion and did not confirm it counts
+    against it."""
+    opinion = not report.reason.startswith(FAILED_READ)
+    same = report.supported and answer_key(report.answer or "") == place.candidate
+    if place.candidate is not None and opinion and not same:
+        refuted[place.candidate] = refuted.get(place.candidate, 0) + 1
+
+
+def _excerpt(
+    run: Run, places: list[Place], reader: Reader, budget: int
+) -> tuple[Excerpt, list[Place]] | None:
+    """The likeliest places (``_places``' order) joined into one excerpt that costs at most
+    ``budget`` tokens, overlapping windows merged, in document order; with the places it
+    holds. None when fewer than two windows fit: one window is an ordinary re-read."""
+    order = {d.id: i for i, d in enumerate(run.docs)}
+    windows: list[Window] = []
+    inside: list[Place] = []
+    for place in places:
+        w = place.window
+        if w.covered(windows) >= COVERED:
+            inside.append(place)
+            continue
+        trial = _merged(run, [*windows, w], order)
+        if reader.cost(run.question, Excerpt(tuple(trial))) > budget:
+            continue  # a shorter place further down may still fit
+        windows = trial
+        inside.append(place)
+    if len(windows) < 2:
+        return None
+    return Excerpt(tuple(windows)), inside
+
+
+def _merged(run: Run, windows: list[Window], order: dict[str, int]) -> list[Window]:
+    """``windows`` in document order, those that overlap or touch joined into one."""
+    out: list[Window] = []
+    for w in sorted(windows, key=lambda w: (order.get(w.doc_id, 0), w.start)):
+        last = out[-1] if out else None
+        if last is not None and last.doc_id == w.doc_id and w.start <= last.end + 1:
+            hi = max(last.end, w.end)
+            out[-1] = Window(last.doc_id, last.doc_name, last.start, hi,
+                             run.source[last.doc_id][last.start : hi], last.why,
+                             last.headings)  # fmt: skip
+        else:
+            out.append(w)
+    return out
 
 
 # --- deciding ----------------------------------------------------------------------------------
@@ -615,6 +706,8 @@ def _answer(
         "budget_tokens": run.config.escalation_budget(run.input_tokens) + whole.get("tokens", 0),
         "spent_tokens": spent + whole.get("tokens", 0),
         "reads": len(reads),
+        "passages": whole.get("reads", 0)
+        + sum(x.escalation.passages for x in run.state.rounds if x.escalation),
         "confirmed": counts["reread_confirmed"],
         "whole_read": bool(whole),
     }

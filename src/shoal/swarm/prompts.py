@@ -260,6 +260,26 @@ def whole_messages(question: str, document: str) -> list[Message]:
     ]
 
 
+EXCERPT_SYSTEM = (
+    "Answer the question from excerpts of a long document: the passages most likely to answer "
+    "it, in document order, each may start with the headings it sits under, then '…'; a line "
+    "'[…]' parts one passage from the next. Use only the excerpts. Reply with JSON: answer "
+    "(the value asked for, copied as written, or null if the excerpts do not state it) and "
+    "quote (the exact sentence or line holding that value, copied character for character). "
+    "Look-alikes are not the answer: a similar name, another place, person or project, an "
+    "old, revoked, planned or superseded value, another unit."
+)
+
+
+def excerpt_messages(question: str, excerpt: str) -> list[Message]:
+    """The likeliest passages of a long input read together by the stronger model
+    (``find.py``, the first re-read): checked like any re-read (same schema)."""
+    return [
+        {"role": "system", "content": EXCERPT_SYSTEM},
+        {"role": "user", "content": f"Question: {question}\n\nExcerpts:\n<<<\n{excerpt}\n>>>"},
+    ]
+
+
 def read_messages(question: str, passage: str) -> list[Message]:
     # The question comes before the passage: consecutive reads share the prefix.
     return [

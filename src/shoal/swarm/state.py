@@ -58,6 +58,9 @@ class Escalation:
     budget_tokens: int = 0
     spent_tokens: int = 0
     reads: int = 0
+    """Calls to the stronger model (an opening excerpt of several passages is one)."""
+    passages: int = 0
+    """Windows of the source those calls read."""
     confirmed: int = 0
     """Reads that verified an answer."""
     reasons: list[str] = field(default_factory=list)
