@@ -295,6 +295,30 @@ def test_a_sentence_about_another_of_the_kind_asked_does_not_answer() -> None:
     assert fit("Tomas Eklund took 1725 votes, a record.", q, answer="1725").viable
 
 
+def test_a_value_under_a_condition_the_question_excludes_does_not_answer() -> None:
+    """Measured (a rental agreement without the answer, 8k): asked the deposit "if I take
+    no extra waiver", shoal answered the deposit *with* the premium waiver (EUR 150)."""
+    q = (
+        "How much will be blocked on my card as a deposit for the Fiat Tipo if I take no "
+        "extra waiver?"
+    )
+    waiver = "With the premium damage waiver the deposit falls to €150."
+    assert not fit(waiver, q, answer="€150").viable
+    assert fit(waiver, q, answer="€150").qualifiers == (
+        "under a condition the question excludes (with the premium damage waiver)",
+    )
+    # the case asked, said either way, is no exclusion
+    assert not fit("Deposit with no waiver: €1,800.", q, answer="€1,800").qualifiers
+    held = "Deposit held on your card for the Fiat Tipo: €1,250 (released on return)."
+    assert not fit(held, q, answer="€1,250").qualifiers
+    rooms = "What does the double room cost without breakfast?"
+    assert not fit("The double room with breakfast is £120.", rooms, answer="£120").viable
+    assert not fit("The double room with a view is £120.", rooms, answer="£120").qualifiers
+    # "no longer", "no more": not a thing to be without
+    assert not fit("With effect from May the fee is £3.", "What is the fee now that there is no "
+                   "longer a discount?", answer="£3").qualifiers  # fmt: skip
+
+
 def test_a_window_mostly_read_already_is_skipped_one_that_touches_is_not() -> None:
     from shoal.swarm.escalate import Window
 

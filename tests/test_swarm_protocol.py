@@ -706,6 +706,11 @@ def test_a_quote_carries_an_answer_only_if_it_states_its_value() -> None:
     q = "What is the access code assigned to Vault Meridian?"
     assert restates("Vault Meridian", q) and restates("access code", q)
     assert not restates("69267", q) and not restates("Vault Meridian: 69267", q)
+    # a capital letter that labels a room is what was asked (measured: "Room A" was
+    # rejected as a restatement of "In which room ...", the article "a" being a stopword)
+    rooms = "In which room is the keynote by Noor Lindqvist held?"
+    assert not restates("Room A", rooms) and restates("the room", rooms)
+    assert restates("A keynote", rooms) and restates("Room A", "Is it Room A or Room B?")
 
 
 def test_a_path_given_as_a_string_is_read_or_refused_never_taken_as_text(tmp_path: Path) -> None:

@@ -194,8 +194,16 @@ def carries(answer: str, quote: str) -> bool:
     return hits == len(want) if len(want) <= 3 else hits >= 0.8 * len(want)
 
 
+_LABEL = re.compile(r"(?<=\w )[A-Z]\b")
+"""A capital letter that labels the word before it ("Room A", "Terminal B", "Plan C"):
+content, though the same letter in lower case is a stopword."""
+
+
 def restates(answer: str, question: str) -> bool:
-    """Whether ``answer`` says nothing the question does not already say."""
+    """Whether ``answer`` says nothing the question does not already say ("Room A" says
+    which room; "room" alone does not)."""
+    if set(_LABEL.findall(answer)) - set(_LABEL.findall(question)):
+        return False
     said = set(terms(answer))
     return not said or said <= set(terms(question))
 
@@ -254,6 +262,35 @@ _SAYING = re.compile(r"\b(said|say|says|wrote|write|posted|post|asked|sent|repli
 
 
 _NAME_NOUN = re.compile(r"\b([A-Z][\w'-]*) ([a-z]{3,})\b")
+
+
+_EXCLUDES = re.compile(
+    r"\b(?:no|without|not (?:taking|buying|adding|choosing|using))\s+"
+    r"(?:(?:an?|the|any|extra|additional|optional|added|further)\s+)*([a-z][a-z'-]{2,})",
+    re.I,
+)
+_NOT_A_CONDITION = frozenset((
+    "longer", "later", "more", "less", "one", "other", "others", "matter", "need", "needs",
+    "doubt", "charge", "cost", "idea", "reason", "sooner", "than",
+))  # fmt: skip
+_NEGATION = frozenset(["no", "not", "without", "never"])
+
+
+def excluded_condition(sentence: str, question: str) -> str | None:
+    """A condition the question rules out ("if I take no extra waiver", "without
+    breakfast") that the value's sentence states as its own ("with the premium damage
+    waiver the deposit falls to €150"): the value answers the other case. The sentence's
+    "with ..." must not itself be negated ("with no waiver" is the case asked)."""
+    for m in _EXCLUDES.finditer(question):
+        noun = m.group(1).casefold()
+        if noun in _NOT_A_CONDITION or noun in STOPWORDS:
+            continue
+        root = re.escape(noun[:-1] if noun.endswith("s") and len(noun) > 4 else noun)
+        for w in re.finditer(rf"\bwith\s+((?:[\w'-]+\s+){{0,3}}?){root}\w*\b", sentence, re.I):
+            between = {t.casefold() for t in w.group(1).split()}
+            if not between & _NEGATION:
+                return f"with {w.group(1)}{noun}".replace("  ", " ")
+    return None
 
 
 def other_of_kind(sentence: str, question: str) -> str | None:
@@ -574,6 +611,9 @@ def fit(
     other = other_of_kind(sentence, question)
     if other is not None:
         qual.append(f"about another one ({other})")
+    excluded = excluded_condition(sentence, question)
+    if excluded is not None:
+        qual.append(f"under a condition the question excludes ({excluded})")
     if answer is not None and speaker_only(sentence, answer, question):
         qual.append("the speaker of a chat line, not what the line says")
     whole = f"{marked}\n{section}" if section else marked
