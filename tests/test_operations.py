@@ -992,3 +992,42 @@ def test_records_whose_sentence_rules_them_out_are_set_aside(seed: int) -> None:
     assert got == case.answer
     (aside,) = [n for n in answer.notes if "set aside by the words of their sentence" in n]
     assert "went down" in aside and "proposed" in aside and "a past period" in aside
+
+
+def test_a_value_a_sentence_says_was_changed_from_is_not_the_value_that_holds() -> None:
+    """Measured (grants, studied): "Foundry Lane Gallery's award was reduced from £21,500
+    to £7,500 on review" was listed among awards over £20,000, with £21,500. The value a
+    change starts from is set aside, in a list and in a lookup; a range is no change."""
+    from shoal.swarm.check import fit
+    from shoal.swarm.query import QueryPlan
+    from shoal.swarm.records import Record, set_aside
+
+    source = (
+        "Minutes.\nFoundry Lane Gallery's award was reduced from £21,500 to £7,500 on review.\n"
+    )
+    q = "Which projects were awarded more than £20,000 in this round?"
+    plan = QueryPlan.from_dict({"operation": "list", "unit": "project", "fields": [
+        {"name": "project", "type": "text", "description": "the project"},
+        {"name": "amount", "type": "number", "description": "the award"}],
+        "where": [{"field": "amount", "op": "gt", "value": "20000"}],
+        "target": "", "group_by": "", "k": 0})  # fmt: skip
+    s = source.index("Foundry")
+    e = source.index("review.") + len("review.")
+
+    def record(amount: str) -> Record:
+        value = float(amount.strip("£").replace(",", ""))
+        return Record(0, "d", "minutes.txt", s, e, source[s:e],
+                      {"project": "Foundry Lane Gallery", "amount": value},
+                      {"project": "Foundry Lane Gallery", "amount": amount})  # fmt: skip
+
+    why = set_aside(record("£21,500"), plan, q, source)
+    assert why is not None and "changed from" in why and "reduced from £21,500" in why
+    assert set_aside(record("£7,500"), plan, q, source) is None
+    # a lookup: the room it moved from is set aside, unless the question asks for it
+    moved = "The keynote moved from Room B to Room A."
+    assert not fit(moved, "Where is the keynote?", answer="Room B").viable
+    assert fit(moved, "Where is the keynote?", answer="Room A").viable
+    assert fit(moved, "Where was the keynote first planned?", answer="Room B").qualifiers == ()
+    # opening hours are a range, not a change
+    assert not fit("The office is open from 9am to 5pm.", "When does the office open?",
+                   answer="9am").qualifiers  # fmt: skip

@@ -293,6 +293,34 @@ def excluded_condition(sentence: str, question: str) -> str | None:
     return None
 
 
+_CHANGED_FROM = re.compile(
+    r"\b(?:chang|mov|reduc|increas|rais|cut|lower|rose|fell|dropp|switch|revis|amend|updat"
+    r"|relocat|reschedul|postpon|shift|brought|push|extend|shorten|upgrad|downgrad)\w*"
+    r"\s+(?:[\w'-]+\s+){0,3}?from\s+(.{1,40}?)\s+to\b",
+    re.I,
+)
+_BEFORE_ASKED = re.compile(
+    r"\b(?:from|before|originally|initially|first|previous|previously|old|original|earlier)\b",
+    re.I,
+)
+
+
+def changed_from(sentence: str, value: str, question: str) -> str | None:
+    """The change that ``value`` is the starting point of ("reduced from £21,500 to
+    £7,500", "moved from Room B to Room A"): the value before, not the one that holds,
+    unless the question asks what it was before. A change verb must lead in: "open from
+    9am to 5pm" is a range, not a change."""
+    if not value.strip() or _BEFORE_ASKED.search(question):
+        return None
+    want = normalise(value).casefold()
+    numbers = {t for t in terms(value) if t[0].isdigit()}
+    for m in _CHANGED_FROM.finditer(sentence):
+        phrase = m.group(1)
+        if want in normalise(phrase).casefold() or (numbers and numbers <= set(terms(phrase))):
+            return m.group(0)
+    return None
+
+
 def other_of_kind(sentence: str, question: str) -> str | None:
     """Another thing of the kind the question names: the question asks about "Brookside
     ward" and the sentence, which never says Brookside, is about "Fairholme ward"."""
@@ -614,6 +642,9 @@ def fit(
     excluded = excluded_condition(sentence, question)
     if excluded is not None:
         qual.append(f"under a condition the question excludes ({excluded})")
+    before = changed_from(sentence, answer, question) if answer is not None else None
+    if before is not None:
+        qual.append(f"the value it changed from ({before} ...)")
     if answer is not None and speaker_only(sentence, answer, question):
         qual.append("the speaker of a chat line, not what the line says")
     whole = f"{marked}\n{section}" if section else marked

@@ -24,6 +24,7 @@ from shoal.swarm.check import (
     STATE_QUALIFIERS,
     akin,
     carries,
+    changed_from,
     clean,
     locate,
     not_current,
@@ -542,6 +543,11 @@ def set_aside(r: Record, plan: QueryPlan, question: str, source: str) -> str | N
     marks = not_current(sentence, question, STATE_QUALIFIERS)
     if marks:
         return f"marked {', '.join(marks)}"
+    for name in r.values:
+        said = r.raw.get(name)
+        before = changed_from(sentence, str(said), question) if said is not None else None
+        if before is not None:
+            return f"its {name} is the value it changed from ({before} ...)"
     compares = any(c.op in _COMPARES and (f := plan.field_named(c.field)) is not None
                    and f.type == "number" for c in plan.where)  # fmt: skip
     asked = _direction(question)
