@@ -295,6 +295,19 @@ def test_a_sentence_about_another_of_the_kind_asked_does_not_answer() -> None:
     assert fit("Tomas Eklund took 1725 votes, a record.", q, answer="1725").viable
 
 
+def test_a_sentence_about_another_number_of_the_thing_asked_does_not_answer() -> None:
+    """Measured (flat listings, fresh7): asked the 2-bedroom's rent, shoal answered the
+    one-bedroom flat's (0.74)."""
+    q = "How much is the 2-bedroom on Juniper Street per month?"
+    one = "One-bedroom flat, Juniper Street, ground floor: £875 pcm."
+    assert fit(one, q, answer="£875 pcm").qualifiers == ("about another one (One-bedroom)",)
+    assert fit("Two-bedroom flat, Juniper Street, second floor: £1,150 pcm.", q,
+               answer="£1,150 pcm").viable  # fmt: skip
+    assert fit("The 2-bed on Juniper Street is let at £1,150 pcm.", q, answer="£1,150 pcm").viable
+    assert not fit("The 3-day pass costs £40.", "What does the 5-day pass cost?",
+                   answer="£40").viable  # fmt: skip
+
+
 def test_a_value_under_a_condition_the_question_excludes_does_not_answer() -> None:
     """Measured (a rental agreement without the answer, 8k): asked the deposit "if I take
     no extra waiver", shoal answered the deposit *with* the premium waiver (EUR 150)."""

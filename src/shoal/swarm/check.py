@@ -332,6 +332,40 @@ def other_of_kind(sentence: str, question: str) -> str | None:
         for other in re.finditer(rf"\b([A-Z][\w'-]*) {noun}\b", sentence):
             if other.group(1) not in _OPENERS and other.group(1) != name:
                 return f"{other.group(1)} {noun}"
+    return other_count(sentence, question)
+
+
+_COUNT_WORDS = {**WORD_NUMBERS, "single": 1, "double": 2, "twin": 2}
+_COUNTED = re.compile(rf"\b(\d+|{'|'.join(_COUNT_WORDS)})[- ]([a-z]{{3,}})\b", re.I)
+
+
+def _counts(text: str) -> list[tuple[int, str, str]]:
+    out = []
+    for m in _COUNTED.finditer(text):
+        n = m.group(1).casefold()
+        out.append((int(n) if n.isdigit() else _COUNT_WORDS[n], m.group(2).casefold(),
+                    m.group(0)))  # fmt: skip
+    return out
+
+
+def other_count(sentence: str, question: str) -> str | None:
+    """Another number of the same thing: asked about "the 2-bedroom", the sentence is
+    about the "One-bedroom flat" ("bed" and "bedroom" are one noun; "3-star" is not
+    "5-star"). Never when the sentence also names the count asked."""
+    asked = [(n, noun) for n, noun, _ in _counts(question) if noun not in STOPWORDS]
+    if not asked:
+        return None
+    said = _counts(sentence)
+
+    def same(a: str, b: str) -> bool:
+        return a.startswith(b) or b.startswith(a)
+
+    for n, noun in asked:
+        if any(m == n and same(noun, other) for m, other, _ in said):
+            continue
+        for m, other, text in said:
+            if m != n and same(noun, other):
+                return text
     return None
 
 
