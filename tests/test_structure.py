@@ -353,3 +353,22 @@ def test_underlined_headings_are_found_in_linear_time_on_long_lines() -> None:
     text = f"Title\n=====\n{long_line}\n  Sub title  \n---\n{long_line}\nx\n"
     heads = [(text[h.start : h.end], h.level) for h in Outline(text).heads]
     assert heads == [("Title", 1), ("  Sub title  ", 2)]
+
+
+def test_a_question_about_a_price_is_answered_by_a_sum_of_money_not_a_count() -> None:
+    """Measured (invoices, fresh7): asked what one item costs, the whole read answered the
+    quantity on its line ("qty 29")."""
+    from shoal.swarm.check import MONEY, asked_kind
+
+    q = "How much does one whiteboard marker cost on this invoice?"
+    assert asked_kind(q) == MONEY
+    assert asked_kind("How many people paid?") == "number"
+    assert asked_kind("How much water is used?") == "number"
+    assert not fit("Whiteboard markers (pack of 12)  qty 29", q, answer="29").kind_ok
+    assert fit("Whiteboard markers (pack of 12)  unit price £4.20", q, answer="£4.20").viable
+    assert fit("Whiteboard markers | 29.99 EUR", q, answer="29.99").kind_ok
+    row = "| Whiteboard markers | 29.99 |"
+    assert fit(row, q, "| item | price (EUR) |", answer="29.99").kind_ok
+    assert fit("The fine is 60p a day.", "How much is the fine?", answer="60p").kind_ok
+    # no digits, no sum: "no charge" still does not say how much is owed
+    assert not fit("Returned, no charge.", "How much do I owe?", answer="no charge").kind_ok

@@ -605,16 +605,44 @@ _ASKS_NUMBER = re.compile(
 _NUMBER_WORDS = frozenset(WORD_NUMBERS) | {"thousand", "million", "billion", "half", "dozen"}
 
 
+_ASKS_MONEY = re.compile(
+    r"\b(cost|costs|price|priced|pay|paid|charge|charged|fee|fees|rent|deposit|fine|owe|owed|"
+    r"salary|wage|wages|spend|spent|refund|excess|premium)\b",
+    re.I,
+)
+_MONEY = re.compile(
+    r"[£$€¥₹]|(?<![a-z])(?:pounds?|dollars?|euros?|pence|cents?|eur|usd|gbp|chf|sek|nok|dkk|"
+    r"jpy|aud|cad|yen|pcm|francs?|kronor|krona|kroner|rupees?|yuan|zloty|forint|lira)"
+    r"(?![a-z])|\dp\b",
+    re.I,
+)
+MONEY = "sum of money"
+
+
 def asked_kind(question: str) -> str | None:
-    """``date``, ``person`` or ``number`` when the question's opening says which kind of
-    value answers it; None when it does not (what, which...)."""
+    """``date``, ``person``, ``number`` or ``MONEY`` (a number question about a price, fee,
+    rent, pay...) when the question's opening says which kind of value answers it; None
+    when it does not (what, which...)."""
     if _ASKS_DATE.search(question):
         return "date"
     if _ASKS_PERSON.search(question):
         return "person"
     if _ASKS_NUMBER.search(question):
-        return "number"
+        much = re.match(r"\s*(how much|what (price|fee|amount))\b", question, re.I)
+        return MONEY if much and _ASKS_MONEY.search(question) else "number"
     return None
+
+
+def money_in(answer: str, sentence: str, headings: str = "") -> bool:
+    """Whether ``answer`` is a sum of money where it stands: a number with a currency in
+    it, next to it in its sentence ("29.99 EUR"), or in the headings over it ("Price
+    (EUR)"). A bare count ("qty 29") is not one."""
+    if not re.search(r"\d", answer):
+        return False
+    if _MONEY.search(answer) or _MONEY.search(headings):
+        return True
+    at = sentence.find(answer)
+    return at >= 0 and bool(_MONEY.search(sentence[max(0, at - 4) : at + len(answer) + 8]))
 
 
 def of_kind(answer: str, kind: str | None) -> bool:
@@ -622,6 +650,8 @@ def of_kind(answer: str, kind: str | None) -> bool:
     person's name a capitalised word, a number a digit or a number word."""
     if kind is None:
         return True
+    if kind == MONEY:
+        return money_in(answer, answer)
     words = [w.casefold() for w in _WORDS.findall(answer)]
     if kind == "date":
         return bool(re.search(r"\d", answer)) or any(w.strip(_STRIP) in _MONTHS for w in words)
@@ -691,7 +721,13 @@ def fit(
     if vocabulary is not None:
         wanted = used_by(wanted, vocabulary)
     entities = len(named(whole, question, vocabulary)) / len(wanted) if wanted else None
-    kind_ok = answer is None or of_kind(answer, asked_kind(question))
+    kind = asked_kind(question)
+    if answer is None:
+        kind_ok = True
+    elif kind == MONEY:
+        kind_ok = money_in(answer, sentence, headings)
+    else:
+        kind_ok = of_kind(answer, kind)
     alike = tuple(sorted(lookalikes(marked, question, vocabulary, bare)))
     return Fit(tuple(dict.fromkeys(qual)), entities, topic, kind_ok, alike)
 
