@@ -254,6 +254,18 @@ def test_a_value_tied_to_a_past_occasion_does_not_say_what_holds_now() -> None:
     assert fit(past, "What was the windscreen excess at the last renewal?").viable
 
 
+def test_a_value_tied_to_a_past_period_anywhere_in_its_sentence_is_not_current() -> None:
+    """Measured (payslips, fresh7): asked what landed in the bank this month, the lead
+    answered last month's net pay at 0.95."""
+    q = "How much actually landed in my bank account this month?"
+    last = "Net pay last month: £2,771.66"
+    assert fit(last, q, answer="£2,771.66").qualifiers == ("last ... (a past period)",)
+    assert fit("Take-home pay this period: £2,191.10", q, answer="£2,191.10").viable
+    # compared with the past, the value is current; asked about the past, it answers
+    assert not fit("The fee is £5, up from last year.", "What is the fee?", answer="£5").qualifiers
+    assert not fit(last, "What was my net pay last month?", answer="£2,771.66").qualifiers
+
+
 def test_the_speaker_of_a_chat_line_is_not_what_the_line_says() -> None:
     """Measured (team chat): "[16:05] Lead: final call - Ana owns the demo script" was
     cited right, and "Lead" taken as who owns it."""

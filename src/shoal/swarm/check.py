@@ -252,6 +252,14 @@ _PAST_OPENING = re.compile(
 )
 """A clause that opens on a past period: "Last year Kellner raised oats by 15%; this year
 its prices are unchanged" tells what happened then."""
+_PAST_TIED = re.compile(
+    r"(?<!since )(?<!than )(?<!from )(?<!as )\b(?:last|previous|prior) (?:year|month|week|"
+    r"quarter|season|term|period|round|renewal|review)(?:'s)?\b",
+    re.I,
+)
+"""A value tied to a past period anywhere in its sentence, for a lookup: "Net pay last
+month: £2,771.66", "was £6.85 each on last quarter's price list". Not "up from last
+year" or "higher than last year", which compare the current value with it."""
 _SPEAKER = re.compile(
     r"^\s*(?:\[?(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4},?\s*)?\d{1,2}:\d{2}(?::\d{2})?\]?\s*"
     r"(?:-\s*)?)([^:\n\[\]]{1,40}?):\s"
@@ -700,6 +708,9 @@ def fit(
     question's names the input uses on their own somewhere (``bare_names``)."""
     marked = f"{headings}\n{sentence}" if headings else sentence
     qual = not_current(marked, question)
+    past_asked = re.search(r"\b(last|previous|prior|earlier)\b", question, re.I)
+    if _PAST_TIED.search(sentence) and not past_asked and not qual:
+        qual.append("last ... (a past period)")
     other = other_of_kind(sentence, question)
     if other is not None:
         qual.append(f"about another one ({other})")
