@@ -398,7 +398,7 @@ async def _escalate(
             esc.passages += len(excerpt.windows)
             esc.confirmed += int(report.supported)
             verdict = f"confirmed {report.answer!r}" if report.supported else report.reason
-            esc.reasons.append(f"{excerpt.why} ({len(excerpt.windows)}): {verdict}")
+            esc.reasons.append(f"{excerpt.why}: {verdict}")
     for place in places:
         w = place.window
         settled = any(x.supported and _report_fit(run, x).viable for x in reads.values())
@@ -477,7 +477,7 @@ def _excerpt(
         inside.append(place)
     if len(windows) < 2:
         return None
-    return Excerpt(tuple(windows)), inside
+    return Excerpt(tuple(windows), f"an excerpt of the {len(windows)} likeliest passages"), inside
 
 
 def _merged(run: Run, windows: list[Window], order: dict[str, int]) -> list[Window]:
