@@ -260,6 +260,8 @@ _PAST_TIED = re.compile(
 """A value tied to a past period anywhere in its sentence, for a lookup: "Net pay last
 month: £2,771.66", "was £6.85 each on last quarter's price list". Not "up from last
 year" or "higher than last year", which compare the current value with it."""
+_PAST_ASKED = re.compile(r"\b(last|previous|prior|earlier)\b", re.I)
+"""A question about a past value: the past-period rules do not set it aside."""
 _SPEAKER = re.compile(
     r"^\s*(?:\[?(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4},?\s*)?\d{1,2}:\d{2}(?::\d{2})?\]?\s*"
     r"(?:-\s*)?)([^:\n\[\]]{1,40}?):\s"
@@ -653,13 +655,14 @@ def money_in(answer: str, sentence: str, headings: str = "") -> bool:
     return at >= 0 and bool(_MONEY.search(sentence[max(0, at - 4) : at + len(answer) + 8]))
 
 
-def of_kind(answer: str, kind: str | None) -> bool:
+def of_kind(answer: str, kind: str | None, sentence: str = "", headings: str = "") -> bool:
     """Whether ``answer`` can be a value of ``kind``: a date holds a year or a month, a
-    person's name a capitalised word, a number a digit or a number word."""
+    person's name a capitalised word, a number a digit or a number word, a sum of money a
+    number with a currency where it stands (``money_in``, in ``sentence`` and ``headings``)."""
     if kind is None:
         return True
     if kind == MONEY:
-        return money_in(answer, answer)
+        return money_in(answer, sentence or answer, headings)
     words = [w.casefold() for w in _WORDS.findall(answer)]
     if kind == "date":
         return bool(re.search(r"\d", answer)) or any(w.strip(_STRIP) in _MONTHS for w in words)
@@ -685,7 +688,7 @@ def not_current(text: str, question: str, words: frozenset[str] = QUALIFIERS) ->
     qual += [p for p in QUALIFIER_PHRASES if p in low and p not in question.casefold()]
     if _ENDED.search(text) and "until" not in question.casefold():
         qual.append("until (a past state)")
-    past_asked = re.search(r"\b(last|previous|prior|earlier)\b", question, re.I)
+    past_asked = _PAST_ASKED.search(question)
     if _PAST_FRAME.search(text) and not past_asked:
         qual.append("last ... was (a past occasion)")
     elif _PAST_OPENING.search(text) and not past_asked:
@@ -708,8 +711,7 @@ def fit(
     question's names the input uses on their own somewhere (``bare_names``)."""
     marked = f"{headings}\n{sentence}" if headings else sentence
     qual = not_current(marked, question)
-    past_asked = re.search(r"\b(last|previous|prior|earlier)\b", question, re.I)
-    if _PAST_TIED.search(sentence) and not past_asked and not qual:
+    if _PAST_TIED.search(sentence) and not _PAST_ASKED.search(question) and not qual:
         qual.append("last ... (a past period)")
     other = other_of_kind(sentence, question)
     if other is not None:
@@ -732,13 +734,7 @@ def fit(
     if vocabulary is not None:
         wanted = used_by(wanted, vocabulary)
     entities = len(named(whole, question, vocabulary)) / len(wanted) if wanted else None
-    kind = asked_kind(question)
-    if answer is None:
-        kind_ok = True
-    elif kind == MONEY:
-        kind_ok = money_in(answer, sentence, headings)
-    else:
-        kind_ok = of_kind(answer, kind)
+    kind_ok = answer is None or of_kind(answer, asked_kind(question), sentence, headings)
     alike = tuple(sorted(lookalikes(marked, question, vocabulary, bare)))
     return Fit(tuple(dict.fromkeys(qual)), entities, topic, kind_ok, alike)
 
