@@ -394,11 +394,7 @@ async def _escalate(
             read_windows.extend(p.window for p in inside if p.candidate in (None, got))
             owed = {p.candidate for p in inside if p.candidate not in (None, got)}
             reads[key] = report
-            esc.reads += 1
-            esc.passages += len(excerpt.windows)
-            esc.confirmed += int(report.supported)
-            verdict = f"confirmed {report.answer!r}" if report.supported else report.reason
-            esc.reasons.append(f"{excerpt.why}: {verdict}")
+            _tally(esc, excerpt.why, report, len(excerpt.windows))
     for place in places:
         w = place.window
         settled = any(x.supported and _report_fit(run, x).viable for x in reads.values())
@@ -420,11 +416,7 @@ async def _escalate(
             report = await _read(run, r, reader, w, key)
         read_windows.append(w)
         reads[key] = report
-        esc.reads += 1
-        esc.passages += 1
-        esc.confirmed += int(report.supported)
-        verdict = f"confirmed {report.answer!r}" if report.supported else report.reason
-        esc.reasons.append(f"{w.why}: {verdict}")
+        _tally(esc, w.why, report, 1)
         _refute(refuted, place, report)
     run.store.drain()
     esc.spent_tokens = reader.spent
@@ -445,6 +437,15 @@ async def _read(run: Run, r: int, reader: Reader, w: Window | Excerpt, key: str)
               supported=report.supported, empty=report.empty, answer=report.answer,
               quote=report.quote, reason=report.reason, kind="read")  # fmt: skip
     return report
+
+
+def _tally(esc: Escalation, why: str, report: Report, passages: int) -> None:
+    """One re-read (of ``passages`` windows) in the round's escalation record."""
+    esc.reads += 1
+    esc.passages += passages
+    esc.confirmed += int(report.supported)
+    verdict = f"confirmed {report.answer!r}" if report.supported else report.reason
+    esc.reasons.append(f"{why}: {verdict}")
 
 
 def _refute(refuted: dict[str, int], place: Place, report: Report) -> None:
