@@ -18,23 +18,25 @@ Reported per split: with the answer present, how often the pick is right / wrong
 withheld; without it, how often shoal abstains; at the default threshold and at others.
 
 Usage: python -m benchmarks.judge [--splits tune,dev,studied] [--seeds 5] [--fit]
+       [--genres a,b] [--also judge]   (judge only these genres; fit with earlier cases)
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import math
 import time
 from typing import Any
 
-from benchmarks._results import markdown, write
+from benchmarks._results import RESULTS, markdown, write
 from benchmarks.corpus.lookup import GENRES, generate, split_of, states
 from benchmarks.longdoc import wilson
 from shoal.models import get_model
 from shoal.models.base import Model
 from shoal.swarm import confidence, prompts
-from shoal.swarm.check import carries, fit, sentence_around, terms
+from shoal.swarm.check import bare_names, carries, fit, sentence_around, terms
 from shoal.swarm.judge import weigh
 from shoal.swarm.structure import Outline
 
@@ -48,12 +50,14 @@ def statements(text: str, question: str, answer: str | None, evidence: tuple[int
     document order, each under its local headings, with the word rules' verdict."""
     outline = Outline(text)
     vocabulary = set(terms(text))
+    bare = bare_names([text], question, vocabulary)
     out: list[dict[str, Any]] = []
 
     def add(s: int, e: int, value: str, right: bool) -> None:
         heads = [text[h.start : h.end] for h in outline.local(s) if h.end <= s]
         sentence = " ".join(text[s:e].split())
-        f = fit(sentence, question, "\n".join(heads), "", value, vocabulary)
+        f = fit(sentence, question, "\n".join(heads), "", value, vocabulary, bare,
+                outline.subject(s))  # fmt: skip
         out.append({"text": " / ".join([*heads, sentence]), "value": value, "right": right,
                     "viable": f.viable, "start": s})  # fmt: skip
 
@@ -178,15 +182,20 @@ def main() -> None:
     ap.add_argument("--first-seed", type=int, default=401)
     ap.add_argument("--size", type=int, default=2000)
     ap.add_argument("--splits", default="tune,dev,studied")
+    ap.add_argument("--genres", default="", help="only these genres (comma-separated)")
+    ap.add_argument("--also", default="",
+                    help="earlier results (a name under benchmarks/results) whose judged "
+                         "cases join these in the table and the fit")  # fmt: skip
     ap.add_argument("--fit", action="store_true", help="fit confidence.WEIGHTS on these splits")
     ap.add_argument("--out", default="judge")
     args = ap.parse_args()
     model = get_model(args.model)
     splits = args.splits.split(",")
+    only = set(filter(None, args.genres.split(",")))
     items: list[dict[str, Any]] = []
     start = time.perf_counter()
     for genre in GENRES:
-        if split_of(genre) not in splits:
+        if split_of(genre) not in splits or (only and genre not in only):
             continue
         for k in range(args.seeds):
             case = generate(genre, args.size, args.first_seed + k, model.count_tokens,
@@ -204,6 +213,10 @@ def main() -> None:
             print(f"{case.id:<28} rules left {item['rules_left']} pick={item['pick']} "
                   f"share={item.get('share')} support={item.get('support')} "
                   f"{item['seconds']}s", flush=True)  # fmt: skip
+    if args.also:
+        earlier = json.loads((RESULTS / f"{args.also}.json").read_text())["results"]
+        seen = {it["case"] for it in items}
+        items += [it for it in earlier if it["case"] not in seen and it["split"] in splits]
     weights = fit_weights(items) if args.fit else confidence.WEIGHTS
     lines, summary = table(items, weights, splits)
     print(markdown(["split", "threshold", "answer present: right [95% CI]", "wrong",

@@ -384,3 +384,28 @@ def test_a_question_about_a_price_is_answered_by_a_sum_of_money_not_a_count() ->
     assert fit("The fine is 60p a day.", "How much is the fine?", answer="60p").kind_ok
     # no digits, no sum: "no charge" still does not say how much is owed
     assert not fit("Returned, no charge.", "How much do I owe?", answer="no charge").kind_ok
+
+
+def test_a_title_names_the_subject_of_every_sentence_and_a_hyphened_word_is_a_word() -> None:
+    """Measured (fresh7, studied): "The battery and motor are guaranteed for 1 year" under
+    the title line "Volta Trail e-bike: warranty terms" was set aside as not naming the
+    e-bike; "Take-home pay this period: £2,191.10" as not naming "take-home" (a hyphened
+    word was matched as a code, case and all)."""
+    text = (
+        "Volta Trail e-bike: warranty terms\n\nKeep your receipt.\n\n"
+        "The battery and motor are guaranteed for 1 year from the date of purchase.\n"
+    )
+    outline = Outline(text)
+    s = text.index("The battery")
+    assert outline.subject(s) == "Volta Trail e-bike: warranty terms"
+    assert outline.subject(0) == ""  # the title is not its own subject
+    q = "For how long is the e-bike's battery under guarantee?"
+    sentence = text[s:].strip()
+    assert not fit(sentence, q, answer="1 year").viable
+    assert fit(sentence, q, answer="1 year", subject=outline.subject(s)).viable
+    # a sentence is no title, and the title extends nothing: a look-alike stays one
+    assert Outline("The code is 4.\n\nMore text.\n").subject(20) == ""
+    q = "What is my take-home pay on this payslip?"
+    assert fit("Take-home pay this period: £2,191.10", q, answer="£2,191.10").viable
+    # a code keeps its case and its whole: `git-doc` is not named by `git-doc-base`
+    assert not fit("Run git-doc-base to rebuild.", "What does git-doc do?").viable

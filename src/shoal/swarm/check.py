@@ -390,6 +390,7 @@ def speaker_only(sentence: str, answer: str, question: str) -> bool:
 
 _CAPITALISED = re.compile(r"(?<![\w-])([A-Z][\w]*(?:[-'][\w]+)*)")
 _CODELIKE = re.compile(r"(?<![\w-])(--?[A-Za-z][\w-]*|[A-Za-z]+[-_./][\w./-]*\w|\w*\d\w*)")
+_HYPHENED_WORD = re.compile(r"[a-z]+(?:-[a-z]+)+")
 _OPENERS = frozenset({
     "What", "Which", "Who", "Whom", "Whose", "When", "Where", "Why", "How", "Is", "Are", "Was",
     "Were", "Does", "Do", "Did", "Can", "Could", "Should", "Would", "Will", "In", "On", "At",
@@ -535,7 +536,9 @@ def _names(sentence: str, question: str, vocabulary: set[str] | None) -> tuple[s
                     c in between for c in ",;:|()[]\n."
                 )  # fmt: skip
                 neighbours.append((other, adjacent))
-        extended = not word[:1].isdigit() and any(
+        # only a name can be extended: a word in lower case is a common noun, and a
+        # capitalised word before it a modifier ("the Volta Trail e-bike" is an e-bike)
+        extended = word[:1].isupper() and any(
             adjacent
             and other[:1].isupper()
             and other not in _OPENERS
@@ -549,10 +552,13 @@ def _names(sentence: str, question: str, vocabulary: set[str] | None) -> tuple[s
             extended_hits.update(hits)
     # A code-like name is named only as itself: `--force` is not named by `--force-all`,
     # nor `git-doc` by `git-doc-base`.
+    # A hyphened word in lower case ("take-home", "e-bike") is a word, not a code: it may
+    # open a sentence capitalised ("Take-home pay this period: ...").
     for m in _CODELIKE.finditer(question):
         code = m.group(1)
+        flags = re.IGNORECASE if _HYPHENED_WORD.fullmatch(code) else 0
         if not any(c.isdigit() for c in code) and not re.search(
-            rf"(?<![\w-]){re.escape(code)}(?![\w-])", sentence
+            rf"(?<![\w-]){re.escape(code)}(?![\w-])", sentence, flags
         ):
             found -= set(terms(code))
     # A name of several words is named only whole: "| Juniper | 432 |" does not name
@@ -699,7 +705,7 @@ def not_current(text: str, question: str, words: frozenset[str] = QUALIFIERS) ->
 def fit(
     sentence: str, question: str, headings: str = "", section: str = "",
     answer: str | None = None, vocabulary: set[str] | None = None,
-    bare: set[str] | None = None,
+    bare: set[str] | None = None, subject: str = "",
 ) -> Fit:  # fmt: skip
     """How well ``sentence`` (the one holding a value) fits ``question``.
 
@@ -708,7 +714,10 @@ def fit(
     value that sits in a heading, the start of the section the heading introduces: it may
     supply names and topic words (the flag a changelog version added), never qualifiers,
     since the other entries of a section are not about this value. ``bare``: the
-    question's names the input uses on their own somewhere (``bare_names``)."""
+    question's names the input uses on their own somewhere (``bare_names``). ``subject``
+    is what the whole document is about (its title, ``Outline.subject``): a name it gives
+    is named by every sentence under it ("the battery is guaranteed for 1 year" in "Volta
+    Trail e-bike: warranty terms"), and it marks and extends nothing."""
     marked = f"{headings}\n{sentence}" if headings else sentence
     qual = not_current(marked, question)
     if _PAST_TIED.search(sentence) and not _PAST_ASKED.search(question) and not qual:
@@ -733,7 +742,10 @@ def fit(
     wanted = entity_terms(question)
     if vocabulary is not None:
         wanted = used_by(wanted, vocabulary)
-    entities = len(named(whole, question, vocabulary)) / len(wanted) if wanted else None
+    names = named(whole, question, vocabulary)
+    if subject:
+        names |= named(subject, question, vocabulary)
+    entities = len(names) / len(wanted) if wanted else None
     kind_ok = answer is None or of_kind(answer, asked_kind(question), sentence, headings)
     alike = tuple(sorted(lookalikes(marked, question, vocabulary, bare)))
     return Fit(tuple(dict.fromkeys(qual)), entities, topic, kind_ok, alike)

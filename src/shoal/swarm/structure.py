@@ -33,6 +33,8 @@ _LINE = re.compile(r"[^\n]*\n?")
 _DELIMITERS = ("|", ",", ";", "\t")
 _RULE = re.compile(r"^[\s|:+-]*$")
 _DIGIT = re.compile(r"\d")
+_OPENING_LINE = re.compile(r"\s*([^\n]{1,100}?)[ \t]*\n[ \t]*\n")
+"""A text's first line, when a blank line follows it."""
 SECTION_LEVEL = 7
 """Below every Markdown level: a ``[section]`` inside a ``## chapter``."""
 HEADER_LEVEL = 8
@@ -96,6 +98,20 @@ class Outline:
         a CSV file that is one table, tells every passage the same)."""
         limit = share * len(self.text)
         return [h for h in self.governing(pos) if self.reach(h) < limit]
+
+    def subject(self, pos: int, share: float = 0.5) -> str:
+        """What the whole text is about, as it says at ``pos``: the governing headings that
+        are not local (a title over most of the text) and a title line that opens the text
+        without a heading's mark ("Volta Trail e-bike: warranty terms"), a short line with
+        no sentence end, set apart by a blank line. It names the subject of every sentence
+        under it; it says nothing about where in the text a sentence is."""
+        limit = share * len(self.text)
+        parts = [self.text[h.start : h.end] for h in self.governing(pos) if self.reach(h) >= limit]
+        m = _OPENING_LINE.match(self.text)
+        if (m and m.end(1) <= pos and not m.group(1).endswith((".", "!", "?"))
+                and m.group(1) not in parts):  # fmt: skip
+            parts.insert(0, m.group(1))
+        return "\n".join(parts)
 
     def section_after(self, heading_start: int, limit: int | None = 600) -> tuple[int, int] | None:
         """The text a heading starting at ``heading_start`` introduces (up to the next
