@@ -67,6 +67,7 @@ def lead(
     bad_read: bool = False,
     doubts: str | None = None,
     whole: str | None = None,
+    second: str | None = None,
 ) -> ScriptedModel:
     """A lead: plans ``tasks``; reads a passage (a re-read, or the judgement's sentences
     read together) by reporting the first sentence that matches ``finds`` and holds
@@ -78,18 +79,20 @@ def lead(
     (a pick by position). A small input read whole: with ``whole`` it reports the first
     sentence matching ``finds`` that holds ``whole`` (null if none does); without it, it
     gives no usable reply, and the workers read the input (what most protocol tests are
-    about)."""
+    about). Told on a second whole read which values were set aside, it reports the
+    sentence holding ``second`` (null without it)."""
     regex = re.compile(finds)
 
     def respond(messages: list[Message]) -> str:
         system = messages[0]["content"]
-        if system == prompts.WHOLE_SYSTEM:
-            if whole is None:
+        if system in (prompts.WHOLE_SYSTEM, prompts.SECOND_LOOK_SYSTEM):
+            holds = whole if system == prompts.WHOLE_SYSTEM else second
+            if system == prompts.WHOLE_SYSTEM and whole is None:
                 return "{broken"
             m = re.search(r"Document:\n<<<\n(.*)\n>>>", messages[-1]["content"], re.DOTALL)
             for sentence in re.split(r"(?<=\.)\s+", m.group(1) if m else ""):
                 found = regex.search(sentence)
-                if found and whole in sentence:
+                if found and holds is not None and holds in sentence:
                     return json.dumps({"answer": found.group(1), "quote": sentence})
             return json.dumps({"answer": None, "quote": None})
         if system in (prompts.READ_SYSTEM, prompts.EXCERPT_SYSTEM):

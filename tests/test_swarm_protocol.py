@@ -239,6 +239,25 @@ def test_a_whole_read_of_a_near_miss_is_set_aside_and_the_workers_read_on() -> N
     assert any("'31977' set aside" in n for n in answer.notes)
 
 
+def test_a_whole_read_whose_value_was_set_aside_looks_again_told_why() -> None:
+    """Measured (invoices, fresh7): read whole, the lead answered last quarter's price; the
+    rules set it aside, and the windows re-read after it held only quantities. A second
+    whole read, told which value was set aside and why, finds the current one; resuming
+    asks nothing again."""
+    worker = ScriptedModel(finder(CODE), name="worker")
+    the_lead = lead(choose="archive is", whole="annex was", second="archive is")
+    s = swarm(the_lead, worker)
+    answer = s.ask(doc(2000), QUESTION)
+    assert answer.answer == "48213" and answer.jobs == 0 and worker.calls == []
+    assert lead_calls(the_lead, prompts.SECOND_LOOK_SYSTEM) == 1
+    told = next(m for m in the_lead.calls if m[0]["content"] == prompts.SECOND_LOOK_SYSTEM)
+    assert '"31977"' in told[-1]["content"] and "marked" in told[-1]["content"]
+    assert any("read the input whole again" in n and "'31977'" in n for n in answer.notes)
+    assert answer.escalation["passages"] == 2 and answer.escalation["second_look"]
+    again = s.resume(answer.run_id)
+    assert again.answer == "48213" and lead_calls(the_lead, prompts.SECOND_LOOK_SYSTEM) == 1
+
+
 def test_an_escalation_budget_below_the_input_means_no_whole_read() -> None:
     worker = ScriptedModel(finder(CODE), name="worker")
     the_lead = lead(choose="archive is", whole="archive is")

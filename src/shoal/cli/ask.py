@@ -129,11 +129,13 @@ def _footer(answer: Answer) -> None:
         )
     rep = answer.reports
     esc = answer.escalation
+    whole = ""
+    if esc and esc.get("whole_read"):
+        whole = f" (the input read whole{', twice' if esc.get('second_look') else ''})"
     reread = (
         f" · re-read {esc.get('passages') or esc.get('reads', 0)} passage(s), "
         f"{esc.get('spent_tokens', 0):,} of "
-        f"{esc.get('budget_tokens', 0):,} escalation tokens"
-        + (" (the input read whole)" if esc.get("whole_read") else "")
+        f"{esc.get('budget_tokens', 0):,} escalation tokens" + whole
         if esc
         else ""
     )

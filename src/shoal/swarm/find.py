@@ -26,7 +26,9 @@ Every job, re-read and decision is stored as it happens; a resumed run repeats n
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from shoal.errors import ShoalError
@@ -59,6 +61,7 @@ from shoal.swarm.plan import Plan, Task, make_plan
 from shoal.swarm.result import Answer, Citation
 from shoal.swarm.run import Run
 from shoal.swarm.state import Decision, Escalation, Round
+from shoal.types import Message
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +113,7 @@ async def find(run: Run, dispatcher: Dispatcher) -> Answer:
         if r == 1:
             whole = await _read_whole(run, reads)
             if whole is not None:
-                outcome = await _whole_outcome(run, rd, whole)
+                outcome = await _whole_outcome(run, rd, whole, reads)
                 if outcome is not None:
                     break
 
@@ -226,17 +229,27 @@ def _save_job(run: Run, res: JobResult[Report]) -> None:
 WHOLE_KEY = "r1-whole"
 
 
-async def _read_whole(run: Run, reads: dict[str, Report]) -> list[Report] | None:
+SECOND_KEY = "r1-second"
+
+
+async def _read_whole(
+    run: Run, reads: dict[str, Report], set_aside: list[tuple[str, str]] | None = None
+) -> list[Report] | None:
     """When the input is small (``RunConfig.small_input_limit``), the stronger model reads
     each document whole and its reply is checked like any re-read (quote verbatim, value in
     the quote). None when the input is too large for that. The reads join ``reads``, so a
-    value they confirm is weighed with everything later rounds find."""
+    value they confirm is weighed with everything later rounds find. With ``set_aside``
+    (value, why), a second look: the model is told which values it gave were set aside and
+    why, and asked for another one only if the input states it."""
     if not run.docs or run.input_tokens > run.config.small_input_limit():
         return None
     windows = [Window(d.id, d.name, 0, len(d.text), d.text, "the whole input") for d in run.docs]
+    prompt: Callable[[str, str], list[Message]] = prompts.whole_messages
+    if set_aside:
+        prompt = partial(prompts.second_look_messages, set_aside=set_aside)
     reader = Reader(run.escalation, run.config.small_input_limit(),
                     role="lead" if run.escalation is run.lead else "escalation",
-                    timeout=run.lead_timeout, prompt=prompts.whole_messages)  # fmt: skip
+                    timeout=run.lead_timeout, prompt=prompt)  # fmt: skip
     room = run.escalation.context_window - READ_REPLY_TOKENS
     costs = [reader.cost(run.question, w) for w in windows]
     if sum(costs) > reader.budget or max(costs) > room:
@@ -244,7 +257,7 @@ async def _read_whole(run: Run, reads: dict[str, Report]) -> list[Report] | None
     stored = finished(run.store, run.id, 1, run.chunks, run.index, kinds=("read",))
     out: list[Report] = []
     for i, w in enumerate(windows):
-        key = f"{WHOLE_KEY}-{i}"
+        key = f"{SECOND_KEY if set_aside else WHOLE_KEY}-{i}"
         if key in stored:
             report = stored[key]
             reader.spent += costs[i]
@@ -262,21 +275,44 @@ async def _read_whole(run: Run, reads: dict[str, Report]) -> list[Report] | None
         reads[key] = report
         out.append(report)
     run.store.drain()
-    run.state.extra["whole_read"] = {"model": reader.model.name, "tokens": reader.spent,
-                                     "reads": len(out)}  # fmt: skip
+    before = run.state.extra.get("whole_read") if set_aside else None
+    run.state.extra["whole_read"] = {
+        "model": reader.model.name,
+        "tokens": reader.spent + (before["tokens"] if before else 0),
+        "reads": len(out) + (before["reads"] if before else 0),
+        "second_look": bool(set_aside) or bool(before and before.get("second_look")),
+    }
     return out
 
 
-async def _whole_outcome(run: Run, rd: Round, whole: list[Report]) -> Outcome | None:
+async def _whole_outcome(
+    run: Run, rd: Round, whole: list[Report], reads: dict[str, Report]
+) -> Outcome | None:
     """The answer from a whole read, or None to go on with the workers. A value the reads
     confirmed in a sentence that fits the question is weighed at once (word rules, then the
     judgement); replies that all say the input does not state it make the answer "not
-    found". Anything else (a quote not in the source, a value missing from its quote, a
-    value the word rules set aside) sends the question on to the workers and the re-reads
-    of the usual rounds, which also weigh what the whole read confirmed."""
+    found". When every value it confirmed was set aside by the word rules, it reads the
+    input whole once more, told which and why (a model that picked last quarter's price
+    often knows the current one once told). Anything else (a quote not in the source, a
+    value missing from its quote, values set aside twice) sends the question on to the
+    workers and the re-reads of the usual rounds, which also weigh what the whole reads
+    confirmed."""
     name = run.escalation.name
     cands = candidates(whole)
     confirmed = [c for c in cands if c.confirmed]
+    if confirmed and not any(fit_of(run, c).viable for c in confirmed):
+        # Its value(s) were look-alikes by the word rules (a past price, a quantity for a
+        # price): one more read, told which and why, before the workers are sent.
+        aside = [(c.answer, set_aside_why(run, fit_of(run, c))) for c in confirmed]
+        second = await _read_whole(run, reads, aside)
+        if second:
+            run.notes.append(
+                f"{name} read the input whole again, told that "
+                + "; ".join(f"{v!r} was set aside ({why})" for v, why in aside)
+            )
+            whole = whole + second
+            cands = candidates(whole)
+            confirmed = [c for c in cands if c.confirmed]
     if any(fit_of(run, c).viable for c in confirmed):
         run.notes.append(f"the input is small ({run.input_tokens:,} tokens): {name} read it "
                          "whole; no worker was needed")  # fmt: skip
@@ -534,26 +570,29 @@ def _report_fit(run: Run, x: Report) -> Fit:
             parts.append(text[lo : min(hi, lo + 600)])
         section = "\n".join(parts)
     return fit(text[s:e], run.question, headings, section, x.answer, run.vocabulary,
-               run.bare_names)  # fmt: skip
+               run.bare_names, outline.subject(s))  # fmt: skip
+
+
+def set_aside_why(run: Run, f: Fit) -> str:
+    """Why the word rules set a value aside (its ``fit`` not viable), in words."""
+    if f.qualifiers:
+        return f"marked {', '.join(f.qualifiers)}"
+    if not f.kind_ok:
+        return f"it is not a {asked_kind(run.question)}, which the question asks for"
+    if f.lookalikes:
+        names = ", ".join(f.lookalikes)
+        return f"its sentence names {names} only inside a longer name (a look-alike)"
+    return "its sentence does not name what was asked"
 
 
 def _viable(run: Run, confirmed: list[Candidate], notes: list[str]) -> list[Candidate]:
     """Confirmed values whose sentence names what was asked and does not mark the value as
     not current; of those, the ones naming most of what was asked."""
     fits = {c.key: fit_of(run, c) for c in confirmed}
-    dropped = [c for c in confirmed if not fits[c.key].viable]
-    for c in dropped:
-        f = fits[c.key]
-        if f.qualifiers:
-            why = f"marked {', '.join(f.qualifiers)}"
-        elif not f.kind_ok:
-            why = f"it is not a {asked_kind(run.question)}, which the question asks for"
-        elif f.lookalikes:
-            why = (f"its sentence names {', '.join(f.lookalikes)} only inside a longer name "
-                   "(a look-alike)")  # fmt: skip
-        else:
-            why = "its sentence does not name what was asked"
-        notes.append(f"verified value {c.answer!r} set aside: {why}")
+    for c in confirmed:
+        if not fits[c.key].viable:
+            why = set_aside_why(run, fits[c.key])
+            notes.append(f"verified value {c.answer!r} set aside: {why}")
     viable = [c for c in confirmed if fits[c.key].viable]
     if not viable:
         return []
@@ -711,6 +750,7 @@ def _answer(
         + sum(x.escalation.passages for x in run.state.rounds if x.escalation),
         "confirmed": counts["reread_confirmed"],
         "whole_read": bool(whole),
+        "second_look": bool(whole.get("second_look")),
     }
     return Answer(
         answer=outcome.answer,

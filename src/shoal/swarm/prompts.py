@@ -260,6 +260,26 @@ def whole_messages(question: str, document: str) -> list[Message]:
     ]
 
 
+SECOND_LOOK_SYSTEM = WHOLE_SYSTEM + (
+    " Some values were found already and checked: they do not answer the question, for the "
+    "reason given. Do not answer with one of them; answer with another value only if the "
+    "document states it, else null."
+)
+
+
+def second_look_messages(question: str, document: str, set_aside: list[tuple[str, str]]) -> list[
+    Message
+]:  # fmt: skip
+    """A second whole read after the first one's value(s) were set aside by the word rules
+    (``find.py``): the stronger model is told which and why, so it looks past them."""
+    aside = "\n".join(f"- {json.dumps(v, ensure_ascii=False)}: {why}" for v, why in set_aside)
+    return [
+        {"role": "system", "content": SECOND_LOOK_SYSTEM},
+        {"role": "user", "content": f"Question: {question}\n\nNot the answer (checked):\n"
+                                    f"{aside}\n\nDocument:\n<<<\n{document}\n>>>"},
+    ]  # fmt: skip
+
+
 EXCERPT_SYSTEM = (
     "Answer the question from excerpts of a long document: the passages most likely to answer "
     "it, in document order, each may start with the headings it sits under, then '…'; a line "
