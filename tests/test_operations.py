@@ -825,6 +825,10 @@ def test_a_flag_compared_with_a_word_is_read_as_true_or_false_or_dropped() -> No
     fixed = repair(plan, q)
     assert not problems(fixed)
     assert [(c.field, c.op) for c in fixed.where] == [("amount", "gt"), ("retracted", "is_false")]
+    assert any("status = 'awarded'" in n and "dropped" in n for n in fixed.notes)
+    plan = QueryPlan("list", "project", list(fields), [
+        Condition("amount", "gt", "20000"), Condition("status", "eq", "awarded")])  # fmt: skip
+    fixed = repair(plan, "Which awarded projects had budgets over £20,000?")
     assert any("'awarded' is neither true nor false" in n for n in fixed.notes)
     # the only condition is never dropped: a plan that filters nothing is no plan
     alone = repair(QueryPlan("list", "project", list(fields),
@@ -1031,3 +1035,28 @@ def test_a_value_a_sentence_says_was_changed_from_is_not_the_value_that_holds() 
     # opening hours are a range, not a change
     assert not fit("The office is open from 9am to 5pm.", "When does the office open?",
                    answer="9am").qualifiers  # fmt: skip
+
+
+def test_a_verb_a_comparison_measures_by_is_no_condition_and_52k_is_52_000() -> None:
+    """Measured (grants, studied): for "Which projects were awarded more than £20,000?" the
+    lead added ``status eq 'awarded'``, and records written "approved" or "a grant of ...
+    goes to" all failed it: the answer listed nothing. "£52k" was not 52000, so its
+    amount was rejected as not in the quote."""
+    from shoal.swarm.query import Condition, Field, QueryPlan, repair
+    from shoal.swarm.values import number_in, parse_number
+
+    q = "Which projects were awarded more than £20,000 in this round?"
+    fields = [Field("project", "text"), Field("amount", "number"), Field("status", "text")]
+    plan = QueryPlan("list", "project", fields, [Condition("amount", "gt", "20000"),
+                     Condition("status", "eq", "awarded")])  # fmt: skip
+    fixed = repair(plan, q)
+    assert [(c.field, c.op) for c in fixed.where] == [("amount", "gt")]
+    assert any("'awarded' says what the number compared measures" in n for n in fixed.notes)
+    # a state the question asks for on its own is a condition like any other
+    own = QueryPlan("list", "task", [Field("task", "text"), Field("status", "text"),
+                    Field("owner", "text")], [Condition("status", "eq", "completed"),
+                    Condition("owner", "eq", "Ana")])  # fmt: skip
+    assert len(repair(own, "Which tasks are completed and owned by Ana?").where) == 2
+    assert parse_number("£52k") == 52000 and parse_number("€3.3 million") == 3_300_000
+    assert number_in(52000, "Greenway was awarded £52k in the 2025 round")
+    assert parse_number("3 m") == 3 and parse_number("5 km") == 5  # metres are no millions

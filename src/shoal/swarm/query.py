@@ -347,6 +347,23 @@ _NOW = re.compile(
 """A condition value that is only the question's frame ("in this round", "this year"):
 no text writes it next to each item, so read literally it rules out nearly everything."""
 _WORD_OPS = ("eq", "ne", "contains", "not_contains")
+_MEASURING = re.compile(
+    r"\b(?:were|was|are|is|been|got|get|gets|received)\s+(\w+(?:ed|en|id))\s+"
+    r"(?:more than|over|above|at least|less than|under|below|at most|in excess of|"
+    r"no more than|up to)\b",
+    re.I,
+)
+
+
+def _measuring_verb(question: str) -> str | None:
+    """The verb a comparison in the question measures by: "awarded" in "Which projects were
+    awarded more than £20,000?" (the amount is what was awarded). A condition that the
+    items be "awarded" repeats it: most items are written "approved", "a grant of ... goes
+    to", and compared as text they would all be lost."""
+    m = _MEASURING.search(question)
+    return m.group(1).casefold() if m else None
+
+
 _TRUE = frozenset({"true", "yes", "y", "1"})
 _FALSE = frozenset({"false", "no", "n", "0", "none"})
 
@@ -401,6 +418,19 @@ def repair(plan: QueryPlan, question: str) -> QueryPlan:
             plan.notes.append(f"condition {c.describe()} dropped: it is the question's frame "
                               "(now), not a value a text gives; records the text marks as "
                               "past or withdrawn are set aside by their words")  # fmt: skip
+            continue
+        measured = _measuring_verb(question)
+        if (
+            c.op in ("eq", "contains")
+            and measured is not None
+            and any(akin(t, measured) for t in said)
+            and any(o.op in ("gt", "ge", "lt", "le") for o in plan.where)
+        ):
+            plan.notes.append(f"condition {c.describe()} dropped: in the question "
+                              f"{measured!r} says what the number compared measures, not a "
+                              "state each item is written with; what the text marks as "
+                              "asked for, withdrawn or held in reserve is set aside by its "
+                              "words")  # fmt: skip
             continue
         named = plan.field_named(c.field)
         declared = named is not None

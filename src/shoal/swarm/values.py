@@ -63,10 +63,36 @@ def _canonical(x: float) -> str:
     return str(int(x)) if x == int(x) else repr(round(x, 6))
 
 
+_SCALED = re.compile(
+    r"(?P<money>[£$€]\s?)?(?P<n>\d[\d,]*(?:\.\d+)?)\s?"
+    r"(?P<scale>thousand|million|billion|bn|mn|k|m)\b",
+    re.IGNORECASE,
+)
+_SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "bn": 1e9,
+           "billion": 1e9}  # fmt: skip
+
+
+def _scaled(m: re.Match[str]) -> float | None:
+    """A number with its scale ("£52k", "€3.3 million", "$1.2bn"); "3 m" or "5 bn" without
+    a currency sign may be metres or anything else: not scaled."""
+    scale = m.group("scale").lower()
+    if scale in ("m", "mn", "bn") and not m.group("money"):
+        return None
+    try:
+        return float(m.group("n").replace(",", "")) * _SCALES[scale]
+    except ValueError:
+        return None
+
+
 def parse_number(text: str) -> float | None:
-    """The first number written in ``text`` (digits or a number word)."""
+    """The first number written in ``text`` (digits or a number word), with its scale
+    ("£52k" is 52,000; "€3.3 million" 3,300,000)."""
     m = _NUMBER.search(text)
     if m:
+        for scaled in _SCALED.finditer(text, max(0, m.start() - 2)):
+            if scaled.start("n") == m.start() and (value := _scaled(scaled)) is not None:
+                return value
+            break
         try:
             return float(m.group(0).replace(",", ""))
         except ValueError:
@@ -95,6 +121,10 @@ def number_tokens(text: str) -> set[str]:
                 continue
         elif t in WORD_NUMBERS:
             out.add(str(WORD_NUMBERS[t]))
+    for m in _SCALED.finditer(text):  # "£52k" also says 52000
+        value = _scaled(m)
+        if value is not None:
+            out.add(_canonical(value))
     return out
 
 
