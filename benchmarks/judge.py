@@ -9,10 +9,10 @@ without the answer), the answer's sentence and the sentences of its near misses,
 under its local headings, as the swarm would show them; the word rules (``check.fit``)
 first, as in the swarm; then ``judge.weigh`` on what they leave.
 
-``--fit`` fits ``confidence.WEIGHTS`` (a logistic model: is the pick right, from its share
-and its two supports) on the splits given, and writes them to the JSON. Fit only on
-development splits; measure on the others (``--splits sealed`` is for a session's final
-run only).
+``--fit`` fits ``confidence.WEIGHTS`` (``benchmarks/calibrate.py``'s model) on these
+synthetic judgements and writes them to the JSON, for comparison: the weights in use are
+fitted on real runs' judgements by ``calibrate.py``. Fit only on development splits;
+measure on the others (``--splits sealed`` is for a session's final run only).
 
 Reported per split: with the answer present, how often the pick is right / wrong /
 withheld; without it, how often shoal abstains; at the default threshold and at others.
@@ -26,10 +26,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import math
 import time
 from typing import Any
 
+from benchmarks import calibrate
 from benchmarks._results import RESULTS, markdown, write
 from benchmarks.corpus.lookup import GENRES, generate, split_of, states
 from benchmarks.longdoc import wilson
@@ -107,37 +107,19 @@ async def judge_item(model: Model, item: dict[str, Any]) -> None:
     item["share"] = None if w.best is None else w.shares[w.best]
 
 
-def _logit(p: float) -> float:
-    p = min(1 - 1e-4, max(1e-4, p))
-    return math.log(p / (1 - p))
+def _row(it: dict[str, Any]) -> dict[str, Any]:
+    """An item as ``benchmarks/calibrate.py`` reads a judgement."""
+    return {"share": it["share"], "none": it["shares"][-1], "support": it["support"],
+            "right": bool(it["pick"]), "expected": it["answer"], "genre": it["genre"]}  # fmt: skip
 
 
 def fit_weights(items: list[dict[str, Any]]) -> tuple[float, ...]:
-    """Logistic regression (L2 0.5 on the slopes) of "the pick is right" on the logits of
-    its share and its two supports, over the items that got a pick."""
-    import numpy as np
-    from scipy.optimize import minimize
-
-    used = [it for it in items if it.get("share") is not None]
-    x = np.array([[1.0, _logit(it["share"]), _logit(it["support"][0]), _logit(it["support"][1])]
-                  for it in used])  # fmt: skip
-    y = np.array([1.0 if it["pick"] else 0.0 for it in used])
-
-    def loss(w: Any) -> float:
-        z = x @ w
-        return float(np.sum(np.logaddexp(0, z) - y * z) + 0.5 * np.sum(w[1:] ** 2))
-
-    w = minimize(loss, np.zeros(4)).x
-    return tuple(round(float(v), 3) for v in w)
+    """``confidence.WEIGHTS`` fitted on the items that got a pick (``calibrate.fit``)."""
+    return calibrate.fit([_row(it) for it in items if it.get("share") is not None])
 
 
 def confidence_of(it: dict[str, Any], weights: tuple[float, ...]) -> float:
-    if it.get("share") is None:
-        return 0.0
-    b, ws, wp, wt = weights
-    z = b + ws * _logit(it["share"]) + wp * _logit(it["support"][0]) + wt * _logit(
-        it["support"][1])  # fmt: skip
-    return 1 / (1 + math.exp(-z))
+    return 0.0 if it.get("share") is None else calibrate.prob(weights, _row(it))
 
 
 def outcome(it: dict[str, Any], weights: tuple[float, ...], threshold: float) -> str:

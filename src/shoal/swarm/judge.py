@@ -175,7 +175,11 @@ async def judge(run: Run, model: Model, cands: list[Candidate], key: str) -> Jud
                         role=role, timeout=run.lead_timeout)  # fmt: skip
         shares = {c.key: w.shares[i] for i, c in enumerate(cands)} | {NONE: w.shares[-1]}
         pick = cands[w.best] if w.best is not None else None
-        conf = confidence.judged(w.shares[w.best], *w.support) if w.best is not None else 0.0
+        conf = (
+            confidence.judged(w.shares[w.best], w.shares[-1], *w.support)
+            if w.best is not None
+            else 0.0
+        )
         judgement = Judgement(pick, shares, w.support, conf, w.exact, changed=w.changed)
     except ShoalError as exc:
         log.warning("judging %d value(s) failed: %s", len(cands), exc)
