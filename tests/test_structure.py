@@ -409,3 +409,16 @@ def test_a_title_names_the_subject_of_every_sentence_and_a_hyphened_word_is_a_wo
     assert fit("Take-home pay this period: £2,191.10", q, answer="£2,191.10").viable
     # a code keeps its case and its whole: `git-doc` is not named by `git-doc-base`
     assert not fit("Run git-doc-base to rebuild.", "What does git-doc do?").viable
+
+
+def test_an_identifier_of_letters_and_digits_is_named_only_whole() -> None:
+    """Measured (planning notices, fresh7 studied): asked about application 26/0282/FUL,
+    the stronger model gave the date of 26/0283/FUL, which shares two of its terms with it,
+    and the rules let it through as naming what was asked."""
+    q = "What is the last day to object to application 26/0282/FUL?"
+    assert not fit("A decision on 26/0283/FUL is expected on 10 February.", q).viable
+    assert fit("Application 26/0282/FUL: comments by 3 February.", q).viable
+    assert fit("Comments by 3 February.", q, "## Application 26/0282/FUL").viable
+    flight = "Where does SK575 board from now?"
+    assert not fit("Gate change: flight SK994 now boards at gate C19.", flight).viable
+    assert fit("SK575 boarding at gate B12 (updated 06:10).", flight).viable

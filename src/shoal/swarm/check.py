@@ -391,6 +391,11 @@ def speaker_only(sentence: str, answer: str, question: str) -> bool:
 _CAPITALISED = re.compile(r"(?<![\w-])([A-Z][\w]*(?:[-'][\w]+)*)")
 _CODELIKE = re.compile(r"(?<![\w-])(--?[A-Za-z][\w-]*|[A-Za-z]+[-_./][\w./-]*\w|\w*\d\w*)")
 _HYPHENED_WORD = re.compile(r"[a-z]+(?:-[a-z]+)+")
+_IDENTIFIER = re.compile(
+    r"(?<![\w/.-])(?=[\w/.-]*\d)(?=[\w/.-]*[A-Za-z])[A-Za-z0-9]+(?:[-/.][A-Za-z0-9]+)*"
+    r"(?![\w/-])"
+)
+"""A token of letters and digits, maybe joined by - / or . ("26/0282/FUL", "SK575")."""
 _OPENERS = frozenset({
     "What", "Which", "Who", "Whom", "Whose", "When", "Where", "Why", "How", "Is", "Are", "Was",
     "Were", "Does", "Do", "Did", "Can", "Could", "Should", "Would", "Will", "In", "On", "At",
@@ -561,6 +566,11 @@ def _names(sentence: str, question: str, vocabulary: set[str] | None) -> tuple[s
             rf"(?<![\w-]){re.escape(code)}(?![\w-])", sentence, flags
         ):
             found -= set(terms(code))
+    # An identifier that mixes letters and digits ("26/0282/FUL", "SK575", "INV-2031") is
+    # named only whole: "26/0283/FUL" shares two of its terms and is another application.
+    for code in _IDENTIFIER.findall(question):
+        if not re.search(rf"(?<![\w/.-]){re.escape(code)}(?![\w/-])", sentence, re.IGNORECASE):
+            found -= set(terms(code)) | set(re.split(r"[-/.]", code.casefold()))
     # A name of several words is named only whole: "| Juniper | 432 |" does not name
     # "Juniper Halt", any more than "Juniper Halta" does.
     for phrase in name_phrases(question):
