@@ -55,7 +55,13 @@ def _gym_fact(rng: random.Random) -> Fact:
         "What do I pay each month if I only come in quiet hours?",
         "How much is the monthly off-peak plan at the moment?",
     ])  # fmt: skip
-    return Plant(fact, misses), question, right, (right,), (peak, old, fee)
+    return (
+        Plant(fact, misses),
+        question,
+        right,
+        (right, right.removesuffix(" a month")),
+        (peak, old, fee),
+    )
 
 
 GYM = Genre(
@@ -226,7 +232,13 @@ def _tariff_fact(rng: random.Random) -> Fact:
         "What is the daily fixed charge for my power supply?",
         "How much do I pay per day for electricity before using any?",
     ])  # fmt: skip
-    return Plant(fact, misses), question, right, (right,), (gas, old, unit)
+    return (
+        Plant(fact, misses),
+        question,
+        right,
+        (right, right.removesuffix(" per day")),
+        (gas, old, unit),
+    )
 
 
 TARIFF = Genre(
@@ -270,7 +282,13 @@ def _terms_fact(rng: random.Random) -> Fact:
         "When does the winter half-term holiday start this year?",
         "On what date does the half-term week in spring begin?",
     ])  # fmt: skip
-    return Plant(fact, misses), question, right, (right,), (autumn, old, inset)
+    return (
+        Plant(fact, misses),
+        question,
+        right,
+        (right, right.split(" ", 1)[1]),
+        (autumn, old, inset),
+    )
 
 
 TERMS = Genre(

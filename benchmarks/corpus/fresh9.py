@@ -145,7 +145,13 @@ def _exams_fact(rng: random.Random) -> Fact:
         f"Where will I be writing the {asked} exam?",
         f"Which room is the {asked} exam in?",
     ])  # fmt: skip
-    return Plant(fact, misses), question, right, (right,), (before, other)
+    return (
+        Plant(fact, misses),
+        question,
+        right,
+        (right, right.removeprefix("the ")),
+        (before, other),
+    )
 
 
 EXAMS = Genre(
@@ -227,7 +233,7 @@ def _requirements_fact(rng: random.Random) -> Fact:
         "What is the smallest amount of memory the current version can run with?",
         "How much RAM do I need at the very least?",
     ])  # fmt: skip
-    return Plant(fact, misses), question, right, (right,), (recommended, old)
+    return Plant(fact, misses), question, right, (right, right.replace(" ", "")), (recommended, old)
 
 
 REQUIREMENTS = Genre(
