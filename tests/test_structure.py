@@ -422,3 +422,25 @@ def test_an_identifier_of_letters_and_digits_is_named_only_whole() -> None:
     flight = "Where does SK575 board from now?"
     assert not fit("Gate change: flight SK994 now boards at gate C19.", flight).viable
     assert fit("SK575 boarding at gate B12 (updated 06:10).", flight).viable
+
+
+def test_a_rate_per_another_unit_and_a_question_that_opens_on_a_condition() -> None:
+    """Measured (fresh8, studied since): asked what electricity costs per day before any is
+    used, the whole read gave the unit rate "25.63p per kWh"; asked "If a pipe bursts ...,
+    how much of the claim do I pay myself?", it gave the label "Standard excess", and the
+    question's kind (a sum of money) was missed behind its opening "If" clause."""
+    from shoal.swarm.check import MONEY, asked_kind, other_rate
+
+    q = "What is the daily fixed charge for my power supply?"
+    assert not fit("Electricity unit rate: 25.63p per kWh", q, answer="25.63p").viable
+    assert fit("Electricity standing charge: 51.37p per day", q, answer="51.37p per day").viable
+    monthly = "What is the monthly rent for the 2-bed?"
+    assert other_rate("£875", "The 2-bed is let at £875 a week", monthly) is not None
+    assert other_rate("£875 pcm", "The 2-bed is let at £875 pcm", monthly) is None
+    assert other_rate("£93", "Service charge: £93 a month.", "How much is the rent?") is None
+    q = "If a pipe bursts and floods the kitchen, how much of the claim do I pay myself?"
+    assert asked_kind(q) == MONEY
+    assert not fit("Standard excess (all other claims): £250", q,
+                   answer="Standard excess (all other claims)").kind_ok  # fmt: skip
+    assert asked_kind("When the lease ends, who keeps the deposit?") == "person"
+    assert asked_kind("When does the lease end?") == "date"

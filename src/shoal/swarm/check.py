@@ -345,6 +345,51 @@ def other_of_kind(sentence: str, question: str) -> str | None:
     return other_count(sentence, question)
 
 
+_PER = {"daily": "day", "weekly": "week", "monthly": "month", "yearly": "year",
+        "annual": "year", "annually": "year", "hourly": "hour", "nightly": "night",
+        "pcm": "month", "pa": "year", "p.a.": "year"}  # fmt: skip
+_RATE_UNITS = (
+    r"(day|week|month|year|hour|night|kwh|mwh|litre|liter|kg|km|mile|minute|person|page)s?"
+)
+_RATE_ASKED = re.compile(
+    rf"\b(?:per|a|an|each|every)\s+{_RATE_UNITS}\b|\b(daily|weekly|monthly|yearly|annual|"
+    r"annually|hourly|nightly)\b",
+    re.I,
+)
+_RATE_GIVEN = re.compile(
+    rf"\d(?:[\d,.]*\d)?\s*(?:[a-z€£$]{{1,3}}\s+)?(?:(?:per|a|an|each|/)\s*{_RATE_UNITS}\b|"
+    r"(pcm|p\.a\.))",
+    re.I,
+)
+"""A number with the unit it is per, just after it: "25.63p per kWh", "£875 pcm", "€40/day"."""
+
+
+def _rate(word: str) -> str:
+    word = word.casefold().rstrip(".")
+    word = _PER.get(word, _PER.get(f"{word}.", word))
+    return "kwh" if word == "kwh" else word.removesuffix("s") if len(word) > 3 else word
+
+
+def other_rate(answer: str, sentence: str, question: str) -> str | None:
+    """A rate per another unit than the one asked: asked "how much do I pay per day", the
+    value is "25.63p per kWh" (the unit rate, not the standing charge). Only where both
+    say their unit; "£19.99 a month" answers "each month"."""
+    asked = {_rate(next(g for g in m.groups() if g)) for m in _RATE_ASKED.finditer(question)}
+    if not asked:
+        return None
+    at = sentence.find(answer)
+    given = {_rate(next(g for g in m.groups() if g)) for m in _RATE_GIVEN.finditer(answer)}
+    digits = [i for i, c in enumerate(answer) if c.isdigit()]
+    if not given and at >= 0 and digits:  # the unit the sentence gives right after it
+        m = _RATE_GIVEN.match(sentence, at + digits[-1])
+        if m:
+            given = {_rate(next(g for g in m.groups() if g))}
+    if given and not given & asked:
+        unit = sorted(given)[0]
+        return f"per {unit}, where the question asks per {sorted(asked)[0]}"
+    return None
+
+
 _COUNT_WORDS = {**WORD_NUMBERS, "single": 1, "double": 2, "twin": 2}
 _COUNTED = re.compile(rf"\b(\d+|{'|'.join(_COUNT_WORDS)})[- ]([a-z]{{3,}})\b", re.I)
 
@@ -623,6 +668,11 @@ _ASKS_DATE = re.compile(
     r"^\s*(when\b|on what (date|day)|in what year|what date|which date|by when)", re.I
 )
 _ASKS_PERSON = re.compile(r"^\s*(who|whom)\b", re.I)
+_OPENING_CONDITION = re.compile(
+    r"^\s*(?:if|when|once|after|before|suppose|assuming|in case)\b[^,?]{1,160},\s*(?=(?:how|what|"
+    r"who|whom|when|which|where|at how|on what|in what|by when)\b)",
+    re.I,
+)
 _ASKS_NUMBER = re.compile(
     r"^\s*(how (many|much|long|far|high|old|big|large|heavy|deep|wide|tall)|what (number|"
     r"percentage|share|amount|temperature|price|fee)|at how many)\b",
@@ -648,7 +698,9 @@ MONEY = "sum of money"
 def asked_kind(question: str) -> str | None:
     """``date``, ``person``, ``number`` or ``MONEY`` (a number question about a price, fee,
     rent, pay...) when the question's opening says which kind of value answers it; None
-    when it does not (what, which...)."""
+    when it does not (what, which...). A condition that opens the question ("If a pipe
+    bursts, how much do I pay?") is passed over: the kind is the main clause's."""
+    question = _OPENING_CONDITION.sub("", question, count=1)
     if _ASKS_DATE.search(question):
         return "date"
     if _ASKS_PERSON.search(question):
@@ -735,6 +787,9 @@ def fit(
     other = other_of_kind(sentence, question)
     if other is not None:
         qual.append(f"about another one ({other})")
+    rate = other_rate(answer, sentence, question) if answer is not None else None
+    if rate is not None:
+        qual.append(f"a rate {rate}")
     excluded = excluded_condition(sentence, question)
     if excluded is not None:
         qual.append(f"under a condition the question excludes ({excluded})")
