@@ -68,6 +68,7 @@ def lead(
     doubts: str | None = None,
     whole: str | None = None,
     second: str | None = None,
+    wording: str | None = None,
 ) -> ScriptedModel:
     """A lead: plans ``tasks``; reads a passage (a re-read, or the judgement's sentences
     read together) by reporting the first sentence that matches ``finds`` and holds
@@ -80,7 +81,8 @@ def lead(
     sentence matching ``finds`` that holds ``whole`` (null if none does); without it, it
     gives no usable reply, and the workers read the input (what most protocol tests are
     about). Told on a second whole read which values were set aside, it reports the
-    sentence holding ``second`` (null without it)."""
+    sentence holding ``second`` (null without it). Asked how a document might word the
+    answer, it gives ``wording`` (no usable reply without it)."""
     regex = re.compile(finds)
 
     def respond(messages: list[Message]) -> str:
@@ -109,6 +111,8 @@ def lead(
                 return "Hard to say."
             sentence = messages[-1]["content"]
             return "no" if doubts is not None and doubts in sentence else "yes"
+        if system == prompts.WORDING_SYSTEM:
+            return json.dumps({"line": wording}) if wording else "{broken"
         if system == prompts.RETRY_SYSTEM:
             if reword is None:
                 return "Let me think about other tasks."

@@ -95,9 +95,11 @@ def test_a_fact_is_found_confirmed_by_the_lead_and_the_near_miss_refuted() -> No
     assert answer.confidence >= 0.8
     assert answer.usage["worker"].calls == answer.jobs
     # the question is the workers' task (no planning call); the lead's other calls are the
-    # re-reads and the judgement: the value's sentence read once (one value has one
-    # order) and the two questions asked apart about it
-    assert answer.usage["lead"].calls == reads + 3
+    # re-reads, one wording of the answer for the search (this scripted lead gives none)
+    # and the judgement: the value's sentence read once (one value has one order) and the
+    # two questions asked apart about it
+    assert answer.usage["lead"].calls == reads + 1 + 3
+    assert lead_calls(the_lead, prompts.WORDING_SYSTEM) == 1
     assert lead_calls(the_lead, prompts.SUPPORT_SYSTEM) == 1
     assert lead_calls(the_lead, prompts.SUPPORT_STRICT_SYSTEM) == 1
     assert lead_calls(the_lead, prompts.PLAN_SYSTEM) == 0
@@ -293,6 +295,41 @@ def test_a_long_input_opens_its_re_reading_with_one_excerpt_of_the_likeliest_pla
     again = s.resume(answer.run_id)
     assert again.answer == "48213"
     assert lead_calls(the_lead, prompts.EXCERPT_SYSTEM) == 1
+
+
+def test_the_search_for_places_to_re_read_uses_the_lead_s_wording_of_an_answer() -> None:
+    """A question in other words than the text's ("What number opens the north vault?"
+    for "Entry PIN, north strongroom: 48213"): BM25 on the question ranks the sentences
+    that share its words ("north vault ...") first; the lead's one-line wording of how the
+    text might say it ("Entry PIN, north strongroom: 2041") brings the answer's place into
+    the excerpt. The number it guessed is not searched with; resuming asks nothing again."""
+    filler = [f"Shelf {i} of the north vault holds the parish records of {1700 + i}."
+              for i in range(120)]  # fmt: skip
+    filler.insert(70, "Entry PIN, north strongroom: 48213.")
+    filler.insert(20, "Catalogue 2041 lists the maps of the estate.")
+    text = "\n".join(filler)
+    blind = ScriptedModel(finder(r"no such (\d+) sentence"), name="worker")
+    question = "What number opens the north vault?"
+    pin = r"PIN, north strongroom: (\d+)"
+    plain = lead(choose=None, finds=pin)
+    worded = lead(choose=None, finds=pin, wording="Entry PIN, north strongroom: 2041")
+    s = swarm(worded, blind, escalation_tokens=1200)
+    answer = s.ask(text, question)
+    assert answer.answer == "48213"
+    assert lead_calls(worded, prompts.WORDING_SYSTEM) == 1
+    assert any("wording of an answer" in n and "Entry PIN" in n for n in answer.notes)
+    first = next(c for c in worded.calls if c[0]["content"] in (prompts.EXCERPT_SYSTEM,
+                                                                prompts.READ_SYSTEM))  # fmt: skip
+    assert "north strongroom: 48213" in passage(first)
+    assert "2041" not in passage(first)  # the guessed number searched nothing
+    again = s.resume(answer.run_id)
+    assert again.answer == "48213" and lead_calls(worded, prompts.WORDING_SYSTEM) == 1
+    # the question alone does not lead there first
+    without = swarm(plain, blind, escalation_tokens=1200).ask(text, question)
+    first = next(c for c in plain.calls if c[0]["content"] in (prompts.EXCERPT_SYSTEM,
+                                                               prompts.READ_SYSTEM))  # fmt: skip
+    assert "north strongroom: 48213" not in passage(first)
+    assert not any("wording of an answer" in n for n in without.notes)
 
 
 ANY_VAULT = r"vault of the Halvard \w+ (?:is|was) (\d{5})"

@@ -26,6 +26,7 @@ Every job, re-read and decision is stored as it happens; a resumed run repeats n
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -349,7 +350,9 @@ def _places(run: Run, reports: list[Report]) -> list[Place]:
     raised where a worker verified a value that names what was asked (a candidate) or
     found the place but not the value (a pointer). BM25 alone usually ranks the passage
     that answers first or second; the workers' marks are what catches the rest."""
-    q = run.question
+    # the wording's terms, not any value it guessed: a number would favour its look-alike
+    wording = re.sub(r"\d[\d.,:/]*", " ", run.state.extra.get("wording") or "")
+    q = f"{run.question}\n{wording}"
     ranked = run.relevance.rank(q)
     top = ranked[0][1] if ranked and ranked[0][1] > 0 else 1.0
     by_doc: dict[str, list[tuple[int, int, float]]] = {}
@@ -410,6 +413,8 @@ async def _escalate(
     one by one after it."""
     stored = finished(run.store, run.id, r, run.chunks, run.index, kinds=("read",))
     esc = Escalation(model=reader.model.name, budget_tokens=reader.budget)
+    if r == 1 and "whole_read" not in run.state.extra:
+        await _wording(run)
     read_windows: list[Window] = []
     places = _places(run, worker_reports)
     owed: set[str | None] = set()
@@ -457,6 +462,40 @@ async def _escalate(
     run.store.drain()
     esc.spent_tokens = reader.spent
     return esc
+
+
+WORDING_TOKENS = 60
+
+
+async def _wording(run: Run) -> None:
+    """Before the first re-reads of an input too large to read whole: the stronger model
+    (the one that re-reads) writes one line the input could answer with, in the input's
+    likely words ("Off-peak membership: ... a month" for "What do I pay each month if I
+    only come in quiet hours?"), and its terms join the question's in BM25's search for
+    the places to re-read. A question
+    that paraphrases the text shares few words with the sentence that answers it. Asked
+    once per run (kept in the run state, so a resumed run does not ask again); if the
+    call fails, the question alone is searched with."""
+    if "wording" not in run.state.extra:
+        line = ""
+        try:
+            reply = await run.escalation.complete(
+                prompts.wording_messages(run.question), schema=prompts.WORDING_SCHEMA,
+                max_tokens=WORDING_TOKENS, timeout=run.lead_timeout, retries=0,
+                role="lead" if run.escalation is run.lead else "escalation",
+            )  # fmt: skip
+            said = reply.parsed.get("line")
+            line = said.strip()[:200] if isinstance(said, str) else ""
+        except ShoalError as exc:
+            log.warning("no wording of the answer for the search: %s", exc)
+        run.state.extra["wording"] = line
+        run.save()
+        if line:
+            run.event("wording", line=line)
+    if run.state.extra["wording"]:
+        run.notes.append("searched with the question and the stronger model's wording of an "
+                         "answer: "
+                         f"{run.state.extra['wording']!r}")  # fmt: skip
 
 
 async def _read(run: Run, r: int, reader: Reader, w: Window | Excerpt, key: str) -> Report:

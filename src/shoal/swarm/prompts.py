@@ -210,6 +210,28 @@ READ_SCHEMA: dict[str, Any] = {
     "required": ["answer", "quote"],
 }
 
+WORDING_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"line": {"type": "string", "minLength": 3, "maxLength": 200}},
+    "required": ["line"],
+}
+WORDING_SYSTEM = (
+    "A long document may answer the question below in its own words, not the question's. "
+    "Write one line such a document could contain that states the answer, in the words a "
+    "document of that kind would use (its labels, headings and terms), with ... where the "
+    "value would be. Do not guess the value. Reply with JSON: line."
+)
+
+
+def wording_messages(question: str) -> list[Message]:
+    """How a document might word its answer (``find.py``): its terms join the question's
+    in the search for the places to re-read, where the question paraphrases the text."""
+    return [
+        {"role": "system", "content": WORDING_SYSTEM},
+        {"role": "user", "content": f"Question: {question}"},
+    ]
+
+
 READ_SYSTEM = (
     "Answer the question from one passage of a long document, using only the passage (it "
     "may start with the headings it sits under, then '…'). Reply with JSON: answer (the "
