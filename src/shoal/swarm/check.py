@@ -367,7 +367,7 @@ _RATE_GIVEN = re.compile(
 def _rate(word: str) -> str:
     word = word.casefold().rstrip(".")
     word = _PER.get(word, _PER.get(f"{word}.", word))
-    return "kwh" if word == "kwh" else word.removesuffix("s") if len(word) > 3 else word
+    return word.removesuffix("s") if len(word) > 3 else word
 
 
 def other_rate(answer: str, sentence: str, question: str) -> str | None:

@@ -301,10 +301,11 @@ async def _whole_outcome(
     name = run.escalation.name
     cands = candidates(whole)
     confirmed = [c for c in cands if c.confirmed]
-    if confirmed and not any(fit_of(run, c).viable for c in confirmed):
+    fits = [fit_of(run, c) for c in confirmed]
+    if fits and not any(f.viable for f in fits):
         # Its value(s) were look-alikes by the word rules (a past price, a quantity for a
         # price): one more read, told which and why, before the workers are sent.
-        aside = [(c.answer, set_aside_why(run, fit_of(run, c))) for c in confirmed]
+        aside = [(c.answer, set_aside_why(run, f)) for c, f in zip(confirmed, fits, strict=True)]
         second = await _read_whole(run, reads, aside)
         if second:
             run.notes.append(
@@ -472,10 +473,9 @@ async def _wording(run: Run) -> None:
     (the one that re-reads) writes one line the input could answer with, in the input's
     likely words ("Off-peak membership: ... a month" for "What do I pay each month if I
     only come in quiet hours?"), and its terms join the question's in BM25's search for
-    the places to re-read. A question
-    that paraphrases the text shares few words with the sentence that answers it. Asked
-    once per run (kept in the run state, so a resumed run does not ask again); if the
-    call fails, the question alone is searched with."""
+    the places to re-read. A question that paraphrases the text shares few words with the
+    sentence that answers it. Asked once per run (kept in the run state, so a resumed run
+    does not ask again); if the call fails, the question alone is searched with."""
     if "wording" not in run.state.extra:
         line = ""
         try:
