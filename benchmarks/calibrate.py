@@ -96,9 +96,7 @@ def fit(rows: Sequence[dict[str, Any]]) -> tuple[float, ...]:
 
 
 def prob(weights: Sequence[float], row: dict[str, Any]) -> float:
-    b, *w = weights
-    z = b + sum(wi * xi for wi, xi in zip(w, feats(row), strict=True))
-    return 1.0 / (1.0 + math.exp(-z))
+    return confidence.logistic(list(weights), feats(row))
 
 
 def held_out(rows: list[dict[str, Any]]) -> list[float]:

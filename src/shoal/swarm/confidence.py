@@ -58,9 +58,15 @@ def features(share: float, none: float, plain: float, strict: float) -> tuple[fl
     return (_logit(share), _logit(none), _logit(plain), _logit(strict))
 
 
+def logistic(weights: tuple[float, ...] | list[float], x: tuple[float, ...]) -> float:
+    """The model's probability for features ``x`` under ``weights`` (bias first): what
+    ``judged`` gives with ``WEIGHTS``, and ``benchmarks/calibrate.py`` with weights it fits."""
+    b, *w = weights
+    z = b + sum(wi * xi for wi, xi in zip(w, x, strict=True))
+    return 1.0 / (1.0 + math.exp(-z))
+
+
 def judged(share: float, none: float, plain: float, strict: float) -> float:
     """The probability that the picked value is right, from its share, null's share and
     its support."""
-    b, *w = WEIGHTS
-    z = b + sum(wi * xi for wi, xi in zip(w, features(share, none, plain, strict), strict=True))
-    return round(1.0 / (1.0 + math.exp(-z)), 3)
+    return round(logistic(WEIGHTS, features(share, none, plain, strict)), 3)
