@@ -8,6 +8,7 @@ and paragraph boundaries with source offsets), so a re-read costs few tokens.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -55,13 +56,26 @@ def passages(
     return out
 
 
+class _BM25(BM25Okapi):  # type: ignore[misc]
+    """BM25 with Lucene's idf, log(1 + (N - n + 0.5) / (n + 0.5)), which is never negative.
+    ``BM25Okapi``'s own idf is negative for a term in more than half the passages, floored
+    at a share of the average idf; in an input of a few sentences repeated (a bin
+    calendar's reminders, a log's heartbeats) that average is negative too, every score
+    came out below zero, and no passage was re-read at all."""
+
+    def _calc_idf(self, nd: dict[str, int]) -> None:
+        for word, freq in nd.items():
+            self.idf[word] = math.log(1 + (self.corpus_size - freq + 0.5) / (freq + 0.5))
+        self.average_idf = sum(self.idf.values()) / max(1, len(self.idf))
+
+
 class Relevance:
     """BM25 over the passages of a run's documents."""
 
     def __init__(self, parts: list[Passage]):
         self.passages = parts
         docs = [tokens(f"{p.headings}\n{p.text}") or ["\0"] for p in parts]
-        self._bm25 = BM25Okapi(docs) if parts else None
+        self._bm25 = _BM25(docs) if parts else None
 
     def rank(self, query: str) -> list[tuple[Passage, float]]:
         """Every passage with its score, best first (ties in document order)."""
