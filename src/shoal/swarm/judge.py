@@ -79,6 +79,11 @@ class Judgement:
     """No value led the others clearly (by ``CLEAR``) over both orders: the lead's
     favourite changes with the order, a pick by position, not by content, so no pick."""
     statements: dict[str, str] = field(default_factory=dict)
+    agreement: dict[str, int] = field(default_factory=dict)
+    """Who named the pick independently: worker chunks, re-reads of a passage, whole reads,
+    and how many values were judged. Stored, not yet weighed: the next fit of
+    ``confidence.WEIGHTS`` can measure whether agreement separates answers from
+    look-alikes once enough runs carry it."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -89,6 +94,7 @@ class Judgement:
             "exact": self.exact,
             "failed": self.failed,
             "changed": self.changed,
+            "agreement": self.agreement,
         }
 
 
@@ -185,8 +191,18 @@ async def judge(run: Run, model: Model, cands: list[Candidate], key: str) -> Jud
         log.warning("judging %d value(s) failed: %s", len(cands), exc)
         judgement = Judgement(None, {}, failed=f"call failed: {exc}"[:300])
     judgement.statements = sentences
+    if judgement.pick is not None:
+        judgement.agreement = _agreement(judgement.pick, len(cands))
     _store(run, model, key, judgement, time.perf_counter() - t0)
     return judgement
+
+
+def _agreement(c: Candidate, values: int) -> dict[str, int]:
+    # a whole read's key is r1-whole-i or r1-second-i (find.py); a passage's re-read's is not
+    reads = {r.job_key for r in c.reports if r.kind == "read"}
+    whole = {k for k in reads if k.startswith(("r1-whole", "r1-second"))}
+    return {"values": values, "workers": c.workers, "rereads": len(reads - whole),
+            "whole": len(whole)}  # fmt: skip
 
 
 def _store(run: Run, model: Model, key: str, j: Judgement, seconds: float) -> None:
