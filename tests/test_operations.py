@@ -17,7 +17,15 @@ from shoal.models import ScriptedModel, register
 from shoal.store import Store
 from shoal.swarm import Answer, Document, Swarm
 from shoal.swarm.aggregate import NONE_MENTIONED, UNSURE, WEAK, is_abstention
-from shoal.swarm.query import QueryPlan, from_reply, problems, settle
+from shoal.swarm.query import (
+    Condition,
+    Field,
+    QueryPlan,
+    from_reply,
+    problems,
+    question_operation,
+    settle,
+)
 from shoal.swarm.records import check_extraction
 from shoal.swarm.units import Unit, could_match
 
@@ -471,6 +479,23 @@ def test_plan_checks_and_settling() -> None:
     assert top.operation == "top" and top.k == 3 and top.descending is False
     broken = QueryPlan("count", fields=[], where=[])
     assert problems(broken)
+    # fresh9's system requirements: a lead that counts where nobody asked how many
+    ram = QueryPlan("count", "RAM", [Field("ram", "number", "the amount of RAM required")],
+                    [Condition("ram", "gt", "0")])  # fmt: skip
+    assert question_operation("How much RAM do I need at the very least?") is None
+    misread = settle(ram, "How much RAM do I need at the very least?", 1)
+    assert misread.operation == "find"
+    assert any("does not ask how many" in n for n in misread.notes)
+    asked = settle(QueryPlan("count", "RAM", list(ram.fields), list(ram.where)),
+                   "How many machines have more than 8 GB of RAM?", 1)  # fmt: skip
+    assert asked.operation == "count"
+    # fresh9's baggage rules: conditions the lead wrote for one value do not make a list
+    bag = QueryPlan("find", "fact", [Field("class", "text"), Field("weight", "number")],
+                    [Condition("class", "eq", "cheapest")])  # fmt: skip
+    q = "How heavy can my carry-on be if I fly in the cheapest class?"
+    assert settle(bag, q, 1).operation == "find"
+    several = QueryPlan("find", "fact", list(bag.fields), list(bag.where))
+    assert settle(several, "Which fares allow two cabin bags?", 1).operation == "list"
     flag = from_reply(
         {
             "operation": "count",

@@ -444,3 +444,41 @@ def test_a_rate_per_another_unit_and_a_question_that_opens_on_a_condition() -> N
                    answer="Standard excess (all other claims)").kind_ok  # fmt: skip
     assert asked_kind("When the lease ends, who keeps the deposit?") == "person"
     assert asked_kind("When does the lease end?") == "date"
+
+
+def test_what_a_numbered_version_needed_is_not_what_the_current_one_needs() -> None:
+    """Measured (system requirements, fresh9): "Version 3 needed at least 8 GB of RAM" was
+    answered at 0.87 for how much RAM the program needs."""
+    q = "How much RAM do I need at the very least?"
+    old = "Version 3 needed at least 8 GB of RAM."
+    assert "version ... needed (an earlier version)" in fit(old, q, answer="8 GB").qualifiers
+    assert fit("Memory (minimum): 6 GB RAM", q, answer="6 GB").viable
+    assert fit("Version 4 needs at least 6 GB of RAM.", q, answer="6 GB").viable
+    assert fit(old, "How much RAM did version 3 need?", answer="8 GB").viable
+
+
+def test_an_english_hyphened_word_is_no_name_and_may_be_spelled_apart() -> None:
+    """Measured (bank statements and food recalls, fresh9): "balance-wise" and
+    "best-before" were taken for code names, and the closing balance and the recalled
+    date were set aside as not naming what was asked."""
+    q = "What did this statement finish on, balance-wise?"
+    assert fit("Closing balance on 31 March: £2,036.55", q, answer="£2,036.55").viable
+    q = "Which best-before date marks the jars I should take back?"
+    line = "Affected: 340g jars, lot L4080, best before 28 April 2027."
+    assert fit(line, q, answer="28 April 2027").viable
+    # a code name is still named only as itself
+    q = "What does git-doc print?"
+    assert not fit("git-doc-base prints 5 lines", q, answer="5").viable
+    assert fit("git-doc prints 5 lines", q, answer="5").viable
+
+
+def test_a_state_that_ended_on_a_day_without_a_year_is_not_current() -> None:
+    """Measured (bin calendars, fresh9): "Until 5 April, blue bins were emptied on a
+    Monday" was re-read and confirmed for which weekday recycling is collected now."""
+    q = "On which weekday do they pick up the recycling these days?"
+    old = "Until 5 April, blue bins were emptied on a Monday."
+    assert "until (a past state)" in fit(old, q, answer="Monday").qualifiers
+    now = "From 6 April, recycling (blue bin) is collected every other Tuesday."
+    assert fit(now, q, answer="Tuesday").viable
+    assert fit("Until 5 April the depot is closed; bins are emptied on Tuesday.", q,
+               answer="Tuesday").viable  # fmt: skip

@@ -229,13 +229,16 @@ QUALIFIER_PHRASES = (
     "no longer", "used to", "had first planned", "was planned", "until recently", "asked for",
     "asked the court", "called for",
 )  # fmt: skip
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 _ENDED = re.compile(
-    r"(?:^|[.;:\n]\s*)until (?:the )?(?:\d{1,2} )?(?:[a-z]+ )?(?:\d{1,2},? )?(?:19|20)\d\d\b,?"
-    r"(?: [\w'%-]+){0,8}? (?:was|were|had been)\b",
+    r"(?:^|[.;:\n]\s*)until (?:the )?(?:(?:\d{1,2} )?(?:[a-z]+ )?(?:\d{1,2},? )?(?:19|20)\d\d|"
+    rf"\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{_MONTH_NAMES})|(?:{_MONTH_NAMES}) \d{{1,2}}"
+    r"(?:st|nd|rd|th)?)\b,?(?: [\w'%-]+){0,8}? (?:was|were|had been)\b",
     re.I,
 )
 """A state that ended at a date, said first: "Until March 2025 the window for opened kettles
-was 35 days" does not say what the window is now."""
+was 35 days", "Until 5 April, blue bins were emptied on a Monday" do not say what holds
+now."""
 _PAST_FRAME = re.compile(
     r"\b(?:(?:at|on|in|during|for|before|after) (?:your|the|its|our|their|this|that) "
     r"(?:last|previous|prior|earlier) [\w-]+|last (?:year|month|week|time|season|term|"
@@ -260,6 +263,14 @@ _PAST_TIED = re.compile(
 """A value tied to a past period anywhere in its sentence, for a lookup: "Net pay last
 month: £2,771.66", "was £6.85 each on last quarter's price list". Not "up from last
 year" or "higher than last year", which compare the current value with it."""
+_PAST_VERSION = re.compile(
+    r"(?:^|[.;:\n(])\s*(?:in |with |under )?(?:version|release|v)\s?\d[\w.]*,?\s+"
+    r"(?:[\w'-]+\s+){0,2}?(?:needed|required|was|were|had|used|took|cost|ran|supported)\b",
+    re.I,
+)
+"""A value a numbered version had, in the past tense: "Version 3 needed at least 8 GB of
+RAM" tells what an earlier release required, not what the one asked about does."""
+_VERSION_ASKED = re.compile(r"\b(?:version|release|v)\s?\d", re.I)
 _PAST_ASKED = re.compile(r"\b(last|previous|prior|earlier)\b", re.I)
 """A question about a past value: the past-period rules do not set it aside."""
 _SPEAKER = re.compile(
@@ -436,6 +447,26 @@ def speaker_only(sentence: str, answer: str, question: str) -> bool:
 _CAPITALISED = re.compile(r"(?<![\w-])([A-Z][\w]*(?:[-'][\w]+)*)")
 _CODELIKE = re.compile(r"(?<![\w-])(--?[A-Za-z][\w-]*|[A-Za-z]+[-_./][\w./-]*\w|\w*\d\w*)")
 _HYPHENED_WORD = re.compile(r"[a-z]+(?:-[a-z]+)+")
+_COMBINING = frozenset({
+    "wise", "related", "based", "like", "free", "friendly", "style", "sized", "shaped",
+    "only", "specific", "heavy", "worthy",
+})  # fmt: skip
+"""Endings that make an English word out of another ("balance-wise", "tax-free"): such a
+word is no name, and what it is about is an ordinary topic word."""
+
+
+def _english_compound(code: str) -> bool:
+    return bool(_HYPHENED_WORD.fullmatch(code)) and code.rsplit("-", 1)[1] in _COMBINING
+
+
+def _spelled(code: str) -> str:
+    """The pattern that finds ``code`` in a sentence: as written, and a lower-case hyphened
+    word also spelled apart ("best before" for "best-before", "take home")."""
+    if _HYPHENED_WORD.fullmatch(code):
+        return r"[\s-]?".join(re.escape(p) for p in code.split("-"))
+    return re.escape(code)
+
+
 _IDENTIFIER = re.compile(
     r"(?<![\w/.-])(?=[\w/.-]*\d)(?=[\w/.-]*[A-Za-z])[A-Za-z0-9]+(?:[-/.][A-Za-z0-9]+)*"
     r"(?![\w/-])"
@@ -475,7 +506,8 @@ def entity_terms(question: str) -> set[str]:
         if word not in _OPENERS:
             found.update(terms(word))
     for m in _CODELIKE.finditer(question):
-        found.update(t for t in terms(m.group(1)) if not t.isdigit() or len(t) > 1)
+        if not _english_compound(m.group(1)):
+            found.update(t for t in terms(m.group(1)) if not t.isdigit() or len(t) > 1)
     return {t for t in found if t not in STOPWORDS}
 
 
@@ -520,6 +552,14 @@ class Fit:
 
 
 _WORD = re.compile(r"[\w'-]+")
+_QUANTITY = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def _after_number(sentence: str, before: tuple[str, int], pos: int) -> bool:
+    """Whether the word at ``pos`` follows the number ``before`` with only spaces between
+    ("6 GB"): a unit of that number, not a word of a name."""
+    word, start = before
+    return bool(_QUANTITY.fullmatch(word)) and not sentence[start + len(word) : pos].strip(" ")
 
 
 def named(sentence: str, question: str, vocabulary: set[str] | None = None) -> set[str]:
@@ -585,7 +625,9 @@ def _names(sentence: str, question: str, vocabulary: set[str] | None) -> tuple[s
                 adjacent = between.strip(" ").count(" ") == 0 and not any(
                     c in between for c in ",;:|()[]\n."
                 )  # fmt: skip
-                neighbours.append((other, adjacent))
+                # a word after a number is its unit ("6 GB RAM"): part of a value, no name
+                unit = j == i - 1 and j > 0 and _after_number(sentence, words[j - 1], pos)
+                neighbours.append((other, adjacent and not unit))
         # only a name can be extended: a word in lower case is a common noun, and a
         # capitalised word before it a modifier ("the Volta Trail e-bike" is an e-bike)
         extended = word[:1].isupper() and any(
@@ -603,12 +645,13 @@ def _names(sentence: str, question: str, vocabulary: set[str] | None) -> tuple[s
     # A code-like name is named only as itself: `--force` is not named by `--force-all`,
     # nor `git-doc` by `git-doc-base`.
     # A hyphened word in lower case ("take-home", "e-bike") is a word, not a code: it may
-    # open a sentence capitalised ("Take-home pay this period: ...").
+    # open a sentence capitalised ("Take-home pay this period: ..."), or be spelled apart
+    # ("best before 28 April" for "best-before").
     for m in _CODELIKE.finditer(question):
         code = m.group(1)
         flags = re.IGNORECASE if _HYPHENED_WORD.fullmatch(code) else 0
         if not any(c.isdigit() for c in code) and not re.search(
-            rf"(?<![\w-]){re.escape(code)}(?![\w-])", sentence, flags
+            rf"(?<![\w-]){_spelled(code)}(?![\w-])", sentence, flags
         ):
             found -= set(terms(code))
     # An identifier that mixes letters and digits ("26/0282/FUL", "SK575", "INV-2031") is
@@ -761,6 +804,8 @@ def not_current(text: str, question: str, words: frozenset[str] = QUALIFIERS) ->
         qual.append("last ... was (a past occasion)")
     elif _PAST_OPENING.search(text) and not past_asked:
         qual.append("last ... (a past period)")
+    if _PAST_VERSION.search(text) and not past_asked and not _VERSION_ASKED.search(question):
+        qual.append("version ... needed (an earlier version)")
     return list(dict.fromkeys(qual))
 
 

@@ -192,7 +192,7 @@ STRONG = frozenset({"compare", "summarise", "mean", "sum", "top", "list"})
 """Words that settle the operation whatever the lead says ("average" is a mean). The others
 (how many, highest, lowest) only ask for a plan: "How many days after signing must the
 goods arrive?" asks for a number the text states, not a count, and the lead tells which."""
-_SET_PHRASES = re.compile(r"\bat (?:the )?(?:least|most|latest|earliest)\b", re.I)
+_SET_PHRASES = re.compile(r"\bat (?:the )?(?:very )?(?:least|most|latest|earliest)\b", re.I)
 _MEASURE = re.compile(
     r"\bhow (?:many|much) (?:days|weeks|months|years|hours|minutes|seconds|metres|meters|"
     r"kilometres|kilometers|km|miles|feet|percent|per cent|euros|dollars|pounds|bytes|"
@@ -202,6 +202,15 @@ _MEASURE = re.compile(
 """"How many days ..." asks for a quantity the text states, not a count of items."""
 _OWN_TOTAL = re.compile(r"'s (?:[\w-]+ ){0,2}total\b", re.I)
 """A total that belongs to someone ("Felix Silva's vote total") is stated, not summed."""
+
+
+_ONE_VALUE = re.compile(
+    r"^\W*(?:how (?:much|heavy|long|far|big|large|old|tall|wide|high|late|early|soon|often)|"
+    r"when|where)\b",
+    re.I,
+)
+""""How heavy can my carry-on be if I fly in the cheapest class?" asks for one value: the
+lead's conditions (class = cheapest) say where to look, they do not make it a list."""
 
 
 def question_operation(question: str) -> str | None:
@@ -313,6 +322,11 @@ def settle(plan: QueryPlan, question: str, documents: int) -> QueryPlan:
                           "count")  # fmt: skip
         plan.operation = "find"
         return plan
+    why = ""
+    if op == "count" and cue != "count" and not plan.group_by:
+        # "How much RAM do I need?" counted as "26 RAM(s) match": a count answers only a
+        # question that asks how many; otherwise the lead's count is a misreading
+        op, why = cue or "find", ": the question does not ask how many"
     if plan.group_by and (op in ("count", "list") or cue == "count"):
         op = "group"
     elif cue == "count" and op == "find" and plan.fields and plan.where:
@@ -328,12 +342,13 @@ def settle(plan: QueryPlan, question: str, documents: int) -> QueryPlan:
         plan.notes.append(f"the number to compute on: {numbers[0]}")
     if op == "find" and plan.where and documents >= 3:
         op = "judge"  # conditions over a folder of documents: one verdict per document
-    elif op == "find" and plan.where and said is None and len(plan.fields) >= 2:
+    elif (op == "find" and plan.where and said is None and len(plan.fields) >= 2
+          and not _ONE_VALUE.search(question)):  # fmt: skip
         op = "list"
     if op == "list" and documents >= 3 and plan.where:
         op = "judge"
     if op != lead_said:
-        plan.notes.append(f"operation {op} (the lead wrote {lead_said})")
+        plan.notes.append(f"operation {op} (the lead wrote {lead_said}){why}")
     plan.operation = op
     return plan
 
