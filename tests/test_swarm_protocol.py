@@ -185,6 +185,10 @@ def test_a_value_the_lead_says_is_not_the_answer_when_asked_apart_is_withheld() 
     assert judged["confidence"] < 0.5
     payload = judged["payload"]
     assert payload["support"] == [0.0, 0.0] and payload["exact"] is False
+    # who named the pick is stored for the next fit of the confidence model
+    agreement = payload["agreement"]
+    assert agreement["values"] == 1 and agreement["workers"] >= 1
+    assert agreement["rereads"] + agreement["whole"] >= 1
 
 
 def test_a_document_without_the_fact_gets_not_found_not_a_near_miss() -> None:
@@ -258,6 +262,35 @@ def test_a_whole_read_whose_value_was_set_aside_looks_again_told_why() -> None:
     assert answer.escalation["passages"] == 2 and answer.escalation["second_look"]
     again = s.resume(answer.run_id)
     assert again.answer == "48213" and lead_calls(the_lead, prompts.SECOND_LOOK_SYSTEM) == 1
+
+
+def test_a_whole_read_whose_value_was_judged_unsure_looks_again_once() -> None:
+    """Measured (bank statements, fresh9): read whole, the lead quoted the available
+    balance for the closing one; the rules let it through and the judgement withheld it.
+    A second whole read, told it was judged unsure, finds the closing balance, and the
+    judgement weighs both; a second look that repeats the same value changes nothing."""
+    both = r"(?:north|south) vault of the Halvard archive is (\d{5})"
+    worker = ScriptedModel(finder(CODE), name="worker")
+    the_lead = lead(choose="north", finds=both, whole="south", second="north", doubts="south")
+    s = swarm(the_lead, worker)
+    answer = s.ask(doc(2000), QUESTION)
+    assert answer.answer == "48213" and answer.jobs == 0 and worker.calls == []
+    told = next(m for m in the_lead.calls if m[0]["content"] == prompts.SECOND_LOOK_SYSTEM)
+    assert '"66120"' in told[-1]["content"] and "judged unlikely" in told[-1]["content"]
+    assert any("'66120' was judged unsure" in n for n in answer.notes)
+    judged = [j["key"] for j in s.store.get_jobs(answer.run_id) if j["kind"] == "judge"]
+    assert sorted(judged) == ["r1-judge", "r1-judge-second"]
+    again = s.resume(answer.run_id)
+    assert again.answer == "48213" and lead_calls(the_lead, prompts.SECOND_LOOK_SYSTEM) == 1
+    # told, the lead gives the same value again: the first judgement stands
+    stubborn = lead(choose="north", finds=both, whole="south", second="south", doubts="south")
+    s = swarm(stubborn, ScriptedModel(finder(CODE), name="w"))
+    answer = s.ask(doc(2000), QUESTION)
+    assert "66120" not in answer.answer and not answer.citations
+    assert lead_calls(stubborn, prompts.SECOND_LOOK_SYSTEM) == 1
+    assert [j["key"] for j in s.store.get_jobs(answer.run_id) if j["kind"] == "judge"] == [
+        "r1-judge"
+    ]
 
 
 def test_an_escalation_budget_below_the_input_means_no_whole_read() -> None:

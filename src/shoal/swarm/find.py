@@ -302,11 +302,13 @@ async def _whole_outcome(
     cands = candidates(whole)
     confirmed = [c for c in cands if c.confirmed]
     fits = [fit_of(run, c) for c in confirmed]
+    looked_again = False
     if fits and not any(f.viable for f in fits):
         # Its value(s) were look-alikes by the word rules (a past price, a quantity for a
         # price): one more read, told which and why, before the workers are sent.
         aside = [(c.answer, set_aside_why(run, f)) for c, f in zip(confirmed, fits, strict=True)]
         second = await _read_whole(run, reads, aside)
+        looked_again = second is not None
         if second:
             run.notes.append(
                 f"{name} read the input whole again, told that "
@@ -318,7 +320,12 @@ async def _whole_outcome(
     if any(fit_of(run, c).viable for c in confirmed):
         run.notes.append(f"the input is small ({run.input_tokens:,} tokens): {name} read it "
                          "whole; no worker was needed")  # fmt: skip
-        return await _settle(run, 1, rd, confirmed, cands)
+        resumed = rd.decision is not None
+        outcome = await _settle(run, 1, rd, confirmed, cands)
+        final = resumed and not (rd.decision and rd.decision.evidence)  # a stored abstention
+        if outcome.chosen is not None or looked_again or final:
+            return outcome
+        return await _judged_again(run, rd, whole, reads, confirmed, outcome, resumed)
     if whole and all(x.empty for x in whole):
         run.notes.append(f"the input is small ({run.input_tokens:,} tokens): {name} read it "
                          "whole and found it does not state the answer")  # fmt: skip
@@ -332,6 +339,36 @@ async def _whole_outcome(
     run.notes.append(f"the input is small: {name} read it whole ({why[:200]}); the workers "
                      "read it too")  # fmt: skip
     return None
+
+
+JUDGED_UNSURE = "read in its sentence, it was judged unlikely to answer the question"
+
+
+async def _judged_again(
+    run: Run, rd: Round, whole: list[Report], reads: dict[str, Report],
+    confirmed: list[Candidate], first: Outcome, resumed: bool,
+) -> Outcome:  # fmt: skip
+    """After the judgement withheld every value of a whole read: one more whole read, told
+    which values were judged unsure (a model that first quoted the available balance often
+    finds the closing one once told), and, if it confirms a new value that fits, one more
+    judgement over the old and new values together. A repeat of the same values changes
+    nothing: the first outcome stands."""
+    told = [(c.answer, JUDGED_UNSURE) for c in confirmed if fit_of(run, c).viable]
+    second = await _read_whole(run, reads, told)
+    if not second:
+        return first
+    cands = candidates(whole + second)
+    again = [c for c in cands if c.confirmed]
+    before = {c.key for c in confirmed}
+    if not any(c.key not in before and fit_of(run, c).viable for c in again):
+        return first
+    run.notes.append(f"{run.escalation.name} read the input whole again, told that "
+                     + "; ".join(f"{v!r} was judged unsure" for v, _ in told))  # fmt: skip
+    if not resumed:
+        rd.decision = None
+    later = await _settle(run, 1, rd, again, cands, judge_key="r1-judge-second")
+    return Outcome(later.answer, later.chosen, later.confidence, later.basis,
+                   first.notes + later.notes)  # fmt: skip
 
 
 # --- escalation ------------------------------------------------------------------------------
@@ -640,8 +677,9 @@ def _viable(run: Run, confirmed: list[Candidate], notes: list[str]) -> list[Cand
 
 
 async def _settle(
-    run: Run, r: int, rd: Round, confirmed: list[Candidate], cands: list[Candidate]
-) -> Outcome:
+    run: Run, r: int, rd: Round, confirmed: list[Candidate], cands: list[Candidate],
+    judge_key: str | None = None,
+) -> Outcome:  # fmt: skip
     """The answer from the confirmed values: the word rules set look-alikes aside, the
     judgement (``judge.py``) picks among the rest and says how sure it is."""
     stored = rd.decision
@@ -660,7 +698,7 @@ async def _settle(
             notes.append(f"workers also reported {c.answer!r}, set aside: marked "
                          f"{', '.join(f.qualifiers)}")  # fmt: skip
     if viable:
-        j = await judge(run, run.escalation, viable, f"r{r}-judge")
+        j = await judge(run, run.escalation, viable, judge_key or f"r{r}-judge")
         run.event("judge", round=r, pick=j.pick.answer if j.pick else None,
                   confidence=j.confidence, failed=j.failed,
                   shares={(by_key[k].answer if k in by_key else k): round(v, 3)
