@@ -482,3 +482,26 @@ def test_a_state_that_ended_on_a_day_without_a_year_is_not_current() -> None:
     assert fit(now, q, answer="Tuesday").viable
     assert fit("Until 5 April the depot is closed; bins are emptied on Tuesday.", q,
                answer="Tuesday").viable  # fmt: skip
+
+
+def test_a_value_said_not_to_be_affected_is_not_the_one_asked_for() -> None:
+    """Measured (food recalls, fresh9): "Jars with the best before date 21 May 2027 are not
+    affected" was answered at 0.74 for which jars to take back."""
+    q = "Which best-before date marks the jars I should take back?"
+    safe = "Jars with the best before date 21 May 2027 are not affected and are safe to eat."
+    assert "not affected" in fit(safe, q, answer="21 May 2027").qualifiers
+    assert fit(safe, "Which jars are not affected?", answer="21 May 2027").viable
+    closed = "A recall in January covered jars best before 14 May 2027; that recall is closed."
+    assert not fit(closed, q, answer="14 May 2027").viable
+
+
+def test_a_recommended_value_is_not_the_least_that_will_do() -> None:
+    """Measured (system requirements, fresh9): "Memory (recommended, for large projects):
+    12 GB RAM" was answered at 0.93 for how much RAM is needed at the very least."""
+    q = "How much RAM do I need at the very least?"
+    rec = "Memory (recommended, for large projects): 12 GB RAM"
+    assert fit(rec, q, answer="12 GB").qualifiers
+    assert fit("Memory (minimum): 4 GB RAM", q, answer="4 GB").viable
+    asked = "How much memory is recommended?"
+    assert fit(rec, asked, answer="12 GB").viable
+    assert not fit("Memory (minimum): 4 GB RAM", asked, answer="4 GB").viable

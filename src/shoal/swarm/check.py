@@ -227,8 +227,13 @@ revoked), for the records of a list: the others are as often words of the item (
 the old minutes", "draft the handbook", "replace the former supplier's parts")."""
 QUALIFIER_PHRASES = (
     "no longer", "used to", "had first planned", "was planned", "until recently", "asked for",
-    "asked the court", "called for",
+    "asked the court", "called for", "not affected", "unaffected", "not included",
+    "not covered", "does not apply", "do not apply",
 )  # fmt: skip
+_OVER = re.compile(r"\b(?:that|this) [\w-]+ (?:is|was|has been|is now) "
+                   r"(?:closed|over|finished)\b", re.I)  # fmt: skip
+"""A matter that is over: "A recall in January covered jars best before 21 May 2027; that
+recall is closed" tells what an ended recall covered."""
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 _ENDED = re.compile(
     r"(?:^|[.;:\n]\s*)until (?:the )?(?:(?:\d{1,2} )?(?:[a-z]+ )?(?:\d{1,2},? )?(?:19|20)\d\d|"
@@ -324,6 +329,24 @@ _BEFORE_ASKED = re.compile(
     r"\b(?:from|before|originally|initially|first|previous|previously|old|original|earlier)\b",
     re.I,
 )
+
+
+_LEAST_ASKED = re.compile(r"\b(?:minimum|at (?:the )?(?:very )?least|smallest|lowest|"
+                          r"bare minimum|need at least)\b", re.I)  # fmt: skip
+_RECOMMENDED = re.compile(r"\b(?:recommended|suggested|ideal|optimal|preferred)\b", re.I)
+_MINIMUM = re.compile(r"\b(?:minimum|min\.|at least|required|less than)\b", re.I)
+
+
+def other_level(text: str, question: str) -> str | None:
+    """A recommended value where the question asks the least that will do ("How much RAM
+    do I need at the very least?" and "Memory (recommended, for large projects): 12 GB"),
+    or the minimum where it asks what is recommended: another level of the requirement."""
+    if _LEAST_ASKED.search(question) and not _RECOMMENDED.search(question):
+        if _RECOMMENDED.search(text) and not _MINIMUM.search(text):
+            return "recommended (the question asks the least that will do)"
+    elif _RECOMMENDED.search(question) and _MINIMUM.search(text) and not _RECOMMENDED.search(text):
+        return "the minimum (the question asks what is recommended)"
+    return None
 
 
 def changed_from(sentence: str, value: str, question: str) -> str | None:
@@ -797,6 +820,8 @@ def not_current(text: str, question: str, words: frozenset[str] = QUALIFIERS) ->
     asked = set(terms(question))
     qual = [w for w in terms(text) if w in words and w not in asked]
     qual += [p for p in QUALIFIER_PHRASES if p in low and p not in question.casefold()]
+    if (m := _OVER.search(text)) and m.group(0).split()[-1] not in question.casefold():
+        qual.append("closed (a matter that is over)")
     if _ENDED.search(text) and "until" not in question.casefold():
         qual.append("until (a past state)")
     past_asked = _PAST_ASKED.search(question)
@@ -841,6 +866,9 @@ def fit(
     before = changed_from(sentence, answer, question) if answer is not None else None
     if before is not None:
         qual.append(f"the value it changed from ({before} ...)")
+    level = other_level(marked, question)
+    if level is not None:
+        qual.append(level)
     if answer is not None and speaker_only(sentence, answer, question):
         qual.append("the speaker of a chat line, not what the line says")
     whole = f"{marked}\n{section}" if section else marked
