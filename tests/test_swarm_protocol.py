@@ -288,6 +288,7 @@ def test_a_whole_read_whose_value_was_judged_unsure_looks_again_once() -> None:
     answer = s.ask(doc(2000), QUESTION)
     assert "66120" not in answer.answer and not answer.citations
     assert lead_calls(stubborn, prompts.SECOND_LOOK_SYSTEM) == 1
+    assert any("the first judgement stands" in n for n in answer.notes)
     assert [j["key"] for j in s.store.get_jobs(answer.run_id) if j["kind"] == "judge"] == [
         "r1-judge"
     ]

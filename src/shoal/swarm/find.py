@@ -360,10 +360,12 @@ async def _judged_again(
     cands = candidates(whole + second)
     again = [c for c in cands if c.confirmed]
     before = {c.key for c in confirmed}
-    if not any(c.key not in before and fit_of(run, c).viable for c in again):
-        return first
     run.notes.append(f"{run.escalation.name} read the input whole again, told that "
                      + "; ".join(f"{v!r} was judged unsure" for v, _ in told))  # fmt: skip
+    if not any(c.key not in before and fit_of(run, c).viable for c in again):
+        run.notes.append("the second whole read gave no new value that fits: the first "
+                         "judgement stands")  # fmt: skip
+        return first
     if not resumed:
         rd.decision = None
     later = await _settle(run, 1, rd, again, cands, judge_key="r1-judge-second")
