@@ -331,8 +331,7 @@ _BEFORE_ASKED = re.compile(
 )
 
 
-_LEAST_ASKED = re.compile(r"\b(?:minimum|at (?:the )?(?:very )?least|smallest|lowest|"
-                          r"bare minimum|need at least)\b", re.I)  # fmt: skip
+_LEAST_ASKED = re.compile(r"\b(?:minimum|at (?:the )?(?:very )?least|smallest|lowest)\b", re.I)
 _RECOMMENDED = re.compile(r"\b(?:recommended|suggested|ideal|optimal|preferred)\b", re.I)
 _MINIMUM = re.compile(r"\b(?:minimum|min\.|at least|required|less than)\b", re.I)
 

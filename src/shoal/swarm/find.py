@@ -56,7 +56,7 @@ from shoal.swarm.escalate import (
     Window,
     window_around,
 )
-from shoal.swarm.jobs import finished, report_row, result_row
+from shoal.swarm.jobs import SECOND_KEY, WHOLE_KEY, finished, report_row, result_row
 from shoal.swarm.judge import NONE, Judgement, judge
 from shoal.swarm.plan import Plan, Task, make_plan
 from shoal.swarm.result import Answer, Citation
@@ -227,10 +227,6 @@ def _save_job(run: Run, res: JobResult[Report]) -> None:
 
 
 # --- a small input, read whole -----------------------------------------------------------------
-WHOLE_KEY = "r1-whole"
-
-
-SECOND_KEY = "r1-second"
 
 
 async def _read_whole(

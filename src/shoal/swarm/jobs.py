@@ -15,6 +15,12 @@ from shoal.swarm.check import Report, SourceIndex, context_around
 from shoal.swarm.chunk import Chunk
 from shoal.swarm.dispatch import JobResult
 
+WHOLE_KEY = "r1-whole"
+"""The key of a small input's whole read by the stronger model (``find.py``), then ``-i``
+per window."""
+SECOND_KEY = "r1-second"
+"""The key of its second whole read, told which values were set aside or judged unsure."""
+
 
 def report_row(
     run_id: str, report: Report, *, seconds: float, status: str = "done", attempts: int = 1,

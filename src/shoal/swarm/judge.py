@@ -43,6 +43,7 @@ from shoal.models.base import Model
 from shoal.swarm import confidence, prompts
 from shoal.swarm.aggregate import Candidate
 from shoal.swarm.check import sentence_around
+from shoal.swarm.jobs import SECOND_KEY, WHOLE_KEY
 from shoal.swarm.run import Run
 
 log = logging.getLogger(__name__)
@@ -198,9 +199,8 @@ async def judge(run: Run, model: Model, cands: list[Candidate], key: str) -> Jud
 
 
 def _agreement(c: Candidate, values: int) -> dict[str, int]:
-    # a whole read's key is r1-whole-i or r1-second-i (find.py); a passage's re-read's is not
     reads = {r.job_key for r in c.reports if r.kind == "read"}
-    whole = {k for k in reads if k.startswith(("r1-whole", "r1-second"))}
+    whole = {k for k in reads if k.startswith((WHOLE_KEY, SECOND_KEY))}
     return {"values": values, "workers": c.workers, "rereads": len(reads - whole),
             "whole": len(whole)}  # fmt: skip
 
