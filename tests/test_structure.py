@@ -472,6 +472,33 @@ def test_an_english_hyphened_word_is_no_name_and_may_be_spelled_apart() -> None:
     assert fit("git-doc prints 5 lines", q, answer="5").viable
 
 
+def test_a_hyphened_word_the_input_never_writes_is_the_askers_wording() -> None:
+    """Measured (school term dates, fresh10): asked about "the mid-term holiday in the
+    autumn", "October half term: school reopens for pupils on Thursday 5 November" was set
+    aside for not naming "mid-term", a word the letter never uses."""
+    q = "What is the first day back for pupils after the mid-term holiday in the autumn?"
+    line = "October half term: school reopens for pupils on Thursday 5 November."
+    letter = line + " Holidays during term time will not be authorised."
+    assert fit(line, q, answer="Thursday 5 November", vocabulary=set(terms(letter))).viable
+    # where the input does write it, it is named only as itself
+    q = "What does git-doc print?"
+    text = "git-doc prints 3 lines. git-doc-base prints 5 lines."
+    assert not fit("git-doc-base prints 5 lines", q, answer="5",
+                   vocabulary=set(terms(text))).viable  # fmt: skip
+
+
+def test_what_rate_or_interest_asks_for_a_number() -> None:
+    """Measured (mortgage offers, fresh10): "What interest will I be paying while the deal
+    is fixed?" was answered "capital and interest" (the repayment method) by a whole read."""
+    from shoal.swarm.check import asked_kind
+
+    assert asked_kind("What interest will I be paying while the deal is fixed?") == "number"
+    assert asked_kind("What rate applies during the early years of this loan?") == "number"
+    q = "What interest will I be paying while the deal is fixed?"
+    assert not fit("Repayment method: capital and interest.", q,
+                   answer="capital and interest").viable  # fmt: skip
+
+
 def test_a_state_that_ended_on_a_day_without_a_year_is_not_current() -> None:
     """Measured (bin calendars, fresh9): "Until 5 April, blue bins were emptied on a
     Monday" was re-read and confirmed for which weekday recycling is collected now."""

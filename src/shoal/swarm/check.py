@@ -669,9 +669,14 @@ def _names(sentence: str, question: str, vocabulary: set[str] | None) -> tuple[s
     # A hyphened word in lower case ("take-home", "e-bike") is a word, not a code: it may
     # open a sentence capitalised ("Take-home pay this period: ..."), or be spelled apart
     # ("best before 28 April" for "best-before").
+    # A hyphened word whose parts the input never all uses is the asker's own wording
+    # ("the mid-term holiday" for a letter that says "half term"), not a name in it.
     for m in _CODELIKE.finditer(question):
         code = m.group(1)
-        flags = re.IGNORECASE if _HYPHENED_WORD.fullmatch(code) else 0
+        hyphened = bool(_HYPHENED_WORD.fullmatch(code))
+        if hyphened and vocabulary is not None and not set(terms(code)) <= vocabulary:
+            continue
+        flags = re.IGNORECASE if hyphened else 0
         if not any(c.isdigit() for c in code) and not re.search(
             rf"(?<![\w-]){_spelled(code)}(?![\w-])", sentence, flags
         ):
@@ -740,7 +745,8 @@ _OPENING_CONDITION = re.compile(
 )
 _ASKS_NUMBER = re.compile(
     r"^\s*(how (many|much|long|far|high|old|big|large|heavy|deep|wide|tall)|what (number|"
-    r"percentage|share|amount|temperature|price|fee)|at how many)\b",
+    r"percentage|share|amount|temperature|price|fee|(?:interest )?rate|interest)|"
+    r"at how many)\b",
     re.I,
 )
 _NUMBER_WORDS = frozenset(WORD_NUMBERS) | {"thousand", "million", "billion", "half", "dozen"}
