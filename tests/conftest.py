@@ -87,6 +87,7 @@ def postgres_url() -> Iterator[str]:
 def workers_read(monkeypatch: pytest.MonkeyPatch) -> None:
     """Workers read every unit, however small the input (for tests about their reads; a
     small input is otherwise read whole by the stronger model)."""
-    from shoal.swarm import run
+    from shoal.swarm import extract, run
 
     monkeypatch.setattr(run, "SMALL_INPUT_TOKENS", 0)
+    monkeypatch.setattr(extract, "block_limit", lambda _run: 0)

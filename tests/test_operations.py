@@ -240,7 +240,7 @@ def test_a_small_input_is_read_whole_by_the_stronger_model_every_item_cited() ->
     )
     got = {i["fields"]["due"] for i in answer.items if "due" in i["fields"]}
     assert case.answer <= got and not worker.calls
-    assert any("the input is small" in n for n in answer.notes)
+    assert any("what could match is small" in n for n in answer.notes)
     reads = [c for c in lead.calls if "copy facts" in c[0]["content"]]
     assert answer.escalation["reads"] == len(reads) >= 2
     for c in reads:
@@ -272,7 +272,7 @@ def test_a_small_log_read_whole_still_counts_each_whole_line() -> None:
     answer = Swarm(lead=planner(count_plan(depot, sev), strong=clipped),
                    workers=ScriptedModel(lambda m: "{}", name="worker"), store=Store()).ask(
         Document("log.txt", case.text), case.question)  # fmt: skip
-    assert any("the input is small" in n for n in answer.notes)
+    assert any("what could match is small" in n for n in answer.notes)
     assert answer.result
     retracted = [ln for ln in case.text.splitlines()
                  if f"{depot} depot | severity {sev} |" in ln and "RETRACTED" in ln]  # fmt: skip
@@ -282,6 +282,61 @@ def test_a_small_log_read_whole_still_counts_each_whole_line() -> None:
     for item in answer.items:
         (cite,) = item["citations"]
         assert cite["text"] in lines  # the whole line
+
+
+def test_what_could_match_in_a_long_log_is_read_in_blocks_when_the_budget_covers_it() -> None:
+    """A 16k-token log, most lines ruled out by their words: reading the rest in blocks
+    costs more than the small-input limit but less than the escalation budget, so the
+    stronger model reads it in blocks instead of checking the workers line by line (which
+    ran out of budget and undercounted: 22 for 28, 38 for 51)."""
+    from shoal.swarm import run as run_mod
+    from shoal.swarm.extract import ESCALATION_SHARE
+
+    case = count_case(16000, 2, count)
+    depot, sev = _parse(case.question)
+    worker = ScriptedModel(lambda m: "{}", name="worker")
+    lead = planner(count_plan(depot, sev), strong=extractor({"depot": DEPOT,
+                                                            "severity": SEVERITY}))  # fmt: skip
+    answer = Swarm(lead=lead, workers=worker, store=Store()).ask(
+        Document("log.txt", case.text), case.question
+    )
+    assert answer.result and answer.result["value"] == case.answer
+    assert not worker.calls
+    (note,) = [n for n in answer.notes if "what could match is small" in n]
+    spent = int(re.search(r"for ([\d,]+) of the", note).group(1).replace(",", ""))  # type: ignore[union-attr]
+    assert run_mod.SMALL_INPUT_TOKENS < spent <= ESCALATION_SHARE * count(case.text) * 1.05
+    lines = case.text.splitlines()
+    for item in answer.items:  # lines gathered from all over the log: each cited as itself
+        (cite,) = item["citations"]
+        assert cite["text"] in lines and case.text[cite["start"] : cite["end"]] == cite["text"]
+    # a budget the user set below that keeps the workers' route
+    small = Swarm(lead=planner(count_plan(depot, sev), strong=extractor({"depot": DEPOT,
+                  "severity": SEVERITY})), workers=worker, store=Store(),
+                  escalation_tokens=run_mod.SMALL_INPUT_TOKENS)  # fmt: skip
+    small.ask(Document("log.txt", case.text), case.question)
+    assert worker.calls
+
+
+def test_a_record_read_in_gathered_lines_is_placed_on_its_own_line() -> None:
+    """Lines gathered from far apart are read as one block; each record is checked as its
+    own line read alone, and a quote from no gathered line is rejected, not placed."""
+    text = ("[1] site=Zinc sev=4: forklift fault\n[2] site=Cobalt sev=1: noise\n"
+            "[3] site=Zinc sev=4: spill | RETRACTED\n")  # fmt: skip
+    a, _, c = (Unit(i, "d", "log.txt", text.index(f"[{i + 1}]"),
+                    text.index("\n", text.index(f"[{i + 1}]")),
+                    text.splitlines()[i], "line") for i in range(3))  # fmt: skip
+    block = Unit(0, "d", "log.txt", a.start, c.end, a.text + "\n" + c.text, "lines", (a, c))
+    plan = QueryPlan.from_dict(count_plan("Zinc", 4))
+    raw = {"records": [
+        {"quote": "forklift fault", "depot": "Zinc", "severity": "4"},
+        {"quote": "site=Zinc sev=4: spill\nnothing", "depot": "Zinc", "severity": "4"},
+        {"quote": "site=Cobalt sev=1: noise", "depot": "Cobalt", "severity": "1"}]}  # fmt: skip
+    ex = check_extraction(raw, block, plan, "lead")
+    first, second, third = ex.records
+    assert (first.start, first.end, first.unit) == (a.start, a.end, a.index)
+    assert (second.start, second.unit) == (c.start, c.index)
+    assert second.values["retracted"] is True  # the flag read from the whole line
+    assert third.rejected.get("quote")  # a line the block never showed
 
 
 def test_a_screening_of_a_folder_gives_one_verdict_per_document(tmp_path: Path) -> None:

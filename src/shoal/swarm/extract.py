@@ -43,8 +43,9 @@ left after the words rule most out)."""
 ESCALATION_MIN, ESCALATION_MAX = 2000, 24000
 REPLY_TOKENS = {"line": 80, "prose": 320, "document": 320, "block": 900, "lines": 900}
 BLOCK_TOKENS = 150
-"""On a small input the stronger model reads consecutive candidate units joined into blocks
-of about this many tokens: it can list a block's records where a tiny worker loses count.
+"""On a small input the stronger model reads candidate units joined into blocks of about
+this many tokens (paragraphs that are neighbours; lines gathered wherever they are): it can
+list a block's records where a tiny worker loses count.
 Measured (2026-12-04, default pair): 150 against 360 gave open-action-item lists F1 0.83,
 0.80, 0.60 against 0.57, 0.79, 0.38 and deadline lists 0.80, 0.92 against 0.74, 0.92, for
 about 1.35x the lead's tokens; the 1.5B lead lists at most about six records a block."""
@@ -143,7 +144,8 @@ async def extract(run: Run, dispatcher: Dispatcher, plan: QueryPlan) -> Answer:
         loose = unwritten([u.text for u in units], QueryPlan.from_dict(plan.to_dict()),
                           run.question)  # fmt: skip
         more = [u for u in units if not loose.where or could_match(u.text, loose)]
-        blocks, cost = _small_input(run, loose, more) if loose.unchecked else ([], 0)
+        blocks, cost = (_small_input(run, loose, more, run.config.small_input_limit())
+                        if loose.unchecked else ([], 0))  # fmt: skip
         if blocks:
             plan, candidates = loose, more
     ruled_out = len(units) - len(candidates)
@@ -249,14 +251,27 @@ def _notes(plan: QueryPlan, ruled_out: int, units: int) -> list[str]:
     return notes
 
 
-def _small_input(run: Run, plan: QueryPlan, candidates: list[Unit]) -> tuple[list[Unit], int]:
+def block_limit(run: Run) -> int:
+    """What the stronger model may spend reading every candidate unit itself, in blocks:
+    the small-input limit, or the run's escalation budget where that is larger (the
+    unit-by-unit checks of the workers' reads may spend the budget anyway, and each check
+    pays the prompt again for one line). Measured (2026-12-05, counts over incident logs,
+    default pair): at 8k and 16k tokens about 35 and 70 lines survived the words; the lead
+    checked them line by line for 5.5k and 8.7k tokens, ran out of budget, and the counts
+    came out 22 for 28 and 38 for 51."""
+    return max(run.config.small_input_limit(), budget(run))
+
+
+def _small_input(
+    run: Run, plan: QueryPlan, candidates: list[Unit], limit: int | None = None
+) -> tuple[list[Unit], int]:
     """The candidate units joined into blocks, and what reading them costs, when the
-    stronger model can read every one of them itself for at most
-    ``RunConfig.small_input_limit()`` tokens (else none).
-    On an input that small, the workers' reads would only be checked by that model again,
-    unit by unit, at more cost than reading the whole once (measured: lists of 10-20
-    deadlines in under 1k tokens, F1 0.0-0.67 through the workers against 0.43-0.95 for
-    the lead alone)."""
+    stronger model can read every one of them itself for at most ``limit`` tokens
+    (``block_limit``; else none).
+    Then the workers' reads would only be checked by that model again, unit by unit, at
+    more cost than reading the candidates once (measured: lists of 10-20 deadlines in
+    under 1k tokens, F1 0.0-0.67 through the workers against 0.43-0.95 for the lead
+    alone)."""
     if not candidates:
         return [], 0
     out: list[Unit] = []
@@ -265,39 +280,50 @@ def _small_input(run: Run, plan: QueryPlan, candidates: list[Unit]) -> tuple[lis
     def flush() -> None:
         if run_:
             a, b = run_[0], run_[-1]
-            text = run.source[a.doc_id][a.start : b.end]
-            # a line alone is read with the line's prompt
-            kind = "line" if a is b and a.kind == "line" else "lines" if a.kind == "line" \
-                else "block"  # fmt: skip
-            out.append(Unit(len(out), a.doc_id, a.doc_name, a.start, b.end, text, kind))
+            if a is b and a.kind == "line":  # a line alone is read with the line's prompt
+                out.append(Unit(len(out), a.doc_id, a.doc_name, a.start, a.end, a.text, "line"))
+            elif a.kind == "line":
+                text = "\n".join(u.text.rstrip("\n") for u in run_)
+                out.append(Unit(len(out), a.doc_id, a.doc_name, a.start, b.end, text, "lines",
+                                tuple(run_)))  # fmt: skip
+            else:
+                text = run.source[a.doc_id][a.start : b.end]
+                out.append(Unit(len(out), a.doc_id, a.doc_name, a.start, b.end, text, "block"))
             run_.clear()
+
+    def joined(u: Unit) -> str:
+        if u.kind == "line":  # lines are gathered: the ones ruled out between are not read
+            return "\n".join(x.text for x in (*run_, u))
+        return run.source[u.doc_id][run_[0].start : u.end]
 
     for u in candidates:
         if run_ and (
             u.doc_id != run_[-1].doc_id
-            or u.index != run_[-1].index + 1
-            or run.count(run.source[u.doc_id][run_[0].start : u.end]) > BLOCK_TOKENS
+            or (u.kind != "line" and u.index != run_[-1].index + 1)
+            or run.count(joined(u)) > BLOCK_TOKENS
         ):
             flush()
         run_.append(u)
     flush()
     cost = sum(run.escalation.count_message_tokens(rec.messages(plan, b)) for b in out)
-    return (out, cost) if cost <= run.config.small_input_limit() else ([], 0)
+    limit = block_limit(run) if limit is None else limit
+    return (out, cost) if cost <= limit else ([], 0)
 
 
 async def _read_whole(
     run: Run, plan: QueryPlan, units: list[Unit], blocks: list[Unit], cost: int,
     ruled_out: int,
 ) -> Answer:  # fmt: skip
-    """A small input: the stronger model reads every candidate block itself, no workers."""
+    """What could match is small: the stronger model reads every candidate block itself, no
+    workers."""
     run.event("round", round=1, jobs=0, done=0, pending=0)
-    final = await _escalate(run, plan, False, blocks, {}, allowance=cost,
-                            why="a small input: the stronger model reads it all")  # fmt: skip
+    why = "what could match is small: the stronger model reads it all"
+    final = await _escalate(run, plan, False, blocks, {}, allowance=cost, why=why)
     notes = _notes(plan, ruled_out, len(units))
     notes.append(
-        f"the input is small ({run.input_tokens:,} tokens): {run.escalation.name} read all "
-        f"of it that could match, in {len(blocks)} block(s), instead of checking workers' "
-        "reads unit by unit"
+        f"what could match is small: {run.escalation.name} read all of it, {len(blocks)} "
+        f"block(s) for {cost:,} of the {run.input_tokens:,} input tokens, instead of checking "
+        "workers' reads unit by unit"
     )
     if len(final) < len(blocks):
         notes.append(f"{len(blocks) - len(final)} block(s) could not be read")

@@ -340,6 +340,19 @@ def _place(quote: str | None, unit: Unit) -> tuple[int, int] | None:
     return unit.start + found[0], unit.start + found[1]
 
 
+def _member(quote: Any, unit: Unit) -> Unit | None:
+    """The line of a gathered block (``Unit.members``) that ``quote`` comes from: a record
+    read there is checked as that line read alone (the line is its quote and its place).
+    A quote over several lines is placed by its longest line."""
+    if not unit.members or not isinstance(quote, str):
+        return None
+    pieces = [p.strip() for p in quote.replace("<<<", " ").replace(">>>", " ").splitlines()]
+    piece = max(pieces, key=len, default="")
+    if not piece:
+        return None
+    return next((m for m in unit.members if locate(piece, m.text) is not None), None)
+
+
 def _whole_lines(span: tuple[int, int], unit: Unit) -> tuple[int, int]:
     """``span`` widened to the whole lines of ``unit`` it touches."""
     lo, hi = span[0] - unit.start, span[1] - unit.start
@@ -357,8 +370,9 @@ def check_extraction(raw: dict[str, Any], unit: Unit, plan: QueryPlan, model: st
     for item in items if isinstance(items, list) else []:
         if not isinstance(item, dict):
             continue
-        rec = _record(item, unit, plan, model)
-        if rec is not None and unit.kind != "line" and _misplaced(rec, plan):
+        line = _member(item.get("quote"), unit)
+        rec = _record(item, line or unit, plan, model)
+        if rec is not None and line is None and unit.kind != "line" and _misplaced(rec, plan):
             moved = _reanchor(item, unit, plan, model)
             if moved is not None and _better(moved, rec, _key(plan)):
                 rec = moved
@@ -375,7 +389,9 @@ def check_extraction(raw: dict[str, Any], unit: Unit, plan: QueryPlan, model: st
 def _record(item: dict[str, Any], unit: Unit, plan: QueryPlan, model: str) -> Record | None:
     """The checked record of one item of a reply (None: it gives no field at all)."""
     line = unit.kind == "line"
-    span = (unit.start, unit.end) if line else _place(item.get("quote"), unit)
+    # a gathered block is no source slice: a quote is placed on one of its lines, or not at all
+    span = (unit.start, unit.end) if line else \
+        None if unit.members else _place(item.get("quote"), unit)  # fmt: skip
     if span is not None and unit.kind == "lines":
         span = _whole_lines(span, unit)  # a log's line is its record, as when read alone
     if span is None:

@@ -42,8 +42,11 @@ class Unit:
     text: str
     kind: str = "prose"
     """``line`` (a line of a log, table or list), ``prose``, ``document``, or ``block`` /
-    ``lines`` (consecutive prose units / lines joined, for the stronger model to read:
-    ``extract._small_input``; a record of ``lines`` is its whole line)."""
+    ``lines`` (consecutive prose units / candidate lines gathered, for the stronger model
+    to read: ``extract._small_input``; a record of ``lines`` is its whole line)."""
+    members: tuple[Unit, ...] = ()
+    """The lines a ``lines`` block gathers (its text is theirs, one per line, though they
+    need not be neighbours in the source): each record is placed on its own line."""
 
 
 def _line_shaped(text: str) -> bool:
