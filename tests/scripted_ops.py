@@ -37,6 +37,15 @@ def extractor(
     def respond(messages: list[Message]) -> str:
         text = unit_text(messages)
         names = fields_asked(messages)
+        numbered = re.search(r"\nLines:\n(.*)", messages[-1]["content"], re.DOTALL)
+        if numbered:  # gathered lines: one record per line, in order, nulls where none
+            lines = [re.sub(r"^\d+\. ", "", ln) for ln in numbered.group(1).splitlines()]
+            rows = [{n: (rules[n](ln) if n in rules else None) for n in names} for ln in lines]
+            if invent:
+                for row in rows:
+                    row.update({k: v for k, v in invent.items() if k in names})
+            return json.dumps({"records": [{k: None if v is None else str(v)
+                                            for k, v in row.items()} for row in rows]})  # fmt: skip
         if messages[0]["content"].startswith("You read one document"):
             out: dict[str, Any] = {}
             for name in names:

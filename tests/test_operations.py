@@ -15,7 +15,7 @@ from benchmarks.corpus.aggregate import count_case, list_case, screen_case
 from shoal.cli import cli
 from shoal.models import ScriptedModel, register
 from shoal.store import Store
-from shoal.swarm import Answer, Document, Swarm
+from shoal.swarm import Answer, Document, Swarm, records
 from shoal.swarm.aggregate import NONE_MENTIONED, UNSURE, WEAK, is_abstention
 from shoal.swarm.query import (
     Condition,
@@ -257,19 +257,12 @@ def test_a_small_input_is_read_whole_by_the_stronger_model_every_item_cited() ->
 
 
 def test_a_small_log_read_whole_still_counts_each_whole_line() -> None:
-    """Read in blocks of lines, a record is still its whole line: a reader that quotes
-    only the start of a line does not hide the "| RETRACTED" at its end."""
+    """Read in blocks of gathered lines, a record is still its whole line: the reader
+    gives the values, and shoal reads "| RETRACTED" at the line's end itself."""
     case = count_case(1200, 9, count)  # the "| RETRACTED" format, two retracted matches
     depot, sev = _parse(case.question)
-    base = extractor({"depot": DEPOT, "severity": SEVERITY})
-
-    def clipped(messages):  # type: ignore[no-untyped-def]
-        reply = json.loads(base(messages))
-        for r in reply.get("records", []):
-            r["quote"] = r["quote"].split(" | RETRACTED")[0]
-        return json.dumps(reply)
-
-    answer = Swarm(lead=planner(count_plan(depot, sev), strong=clipped),
+    reader = extractor({"depot": DEPOT, "severity": SEVERITY})
+    answer = Swarm(lead=planner(count_plan(depot, sev), strong=reader),
                    workers=ScriptedModel(lambda m: "{}", name="worker"), store=Store()).ask(
         Document("log.txt", case.text), case.question)  # fmt: skip
     assert any("what could match is small" in n for n in answer.notes)
@@ -317,9 +310,10 @@ def test_what_could_match_in_a_long_log_is_read_in_blocks_when_the_budget_covers
     assert worker.calls
 
 
-def test_a_record_read_in_gathered_lines_is_placed_on_its_own_line() -> None:
-    """Lines gathered from far apart are read as one block; each record is checked as its
-    own line read alone, and a quote from no gathered line is rejected, not placed."""
+def test_gathered_lines_are_read_one_record_per_line_each_checked_as_that_line() -> None:
+    """Lines gathered from far apart are read as one block: the reader must give one record
+    per line, in order (the schema says how many), and each is checked as its own line read
+    alone; a value a line does not hold is rejected there."""
     text = ("[1] site=Zinc sev=4: forklift fault\n[2] site=Cobalt sev=1: noise\n"
             "[3] site=Zinc sev=4: spill | RETRACTED\n")  # fmt: skip
     a, _, c = (Unit(i, "d", "log.txt", text.index(f"[{i + 1}]"),
@@ -327,16 +321,16 @@ def test_a_record_read_in_gathered_lines_is_placed_on_its_own_line() -> None:
                     text.splitlines()[i], "line") for i in range(3))  # fmt: skip
     block = Unit(0, "d", "log.txt", a.start, c.end, a.text + "\n" + c.text, "lines", (a, c))
     plan = QueryPlan.from_dict(count_plan("Zinc", 4))
-    raw = {"records": [
-        {"quote": "forklift fault", "depot": "Zinc", "severity": "4"},
-        {"quote": "site=Zinc sev=4: spill\nnothing", "depot": "Zinc", "severity": "4"},
-        {"quote": "site=Cobalt sev=1: noise", "depot": "Cobalt", "severity": "1"}]}  # fmt: skip
-    ex = check_extraction(raw, block, plan, "lead")
-    first, second, third = ex.records
-    assert (first.start, first.end, first.unit) == (a.start, a.end, a.index)
+    msgs = records.messages(plan, block)
+    assert "1. [1] site=Zinc" in msgs[-1]["content"] and "Cobalt" not in msgs[-1]["content"]
+    shape = records.schema(plan, block)["properties"]["records"]
+    assert shape["minItems"] == shape["maxItems"] == 2
+    raw = {"records": [{"depot": "Zinc", "severity": "4"}, {"depot": "Zinc", "severity": "5"}]}
+    first, second = check_extraction(raw, block, plan, "lead").records
+    assert (first.start, first.end, first.unit, first.verified) == (a.start, a.end, a.index, True)
     assert (second.start, second.unit) == (c.start, c.index)
     assert second.values["retracted"] is True  # the flag read from the whole line
-    assert third.rejected.get("quote")  # a line the block never showed
+    assert second.rejected.get("severity")  # "5" is not on that line
 
 
 def test_a_screening_of_a_folder_gives_one_verdict_per_document(tmp_path: Path) -> None:

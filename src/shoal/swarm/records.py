@@ -158,22 +158,26 @@ def asked(plan: QueryPlan) -> list[Field]:
 
 def schema(plan: QueryPlan, unit: Unit) -> dict[str, Any]:
     """What a reply about ``unit`` must look like: per field a value and its quote (a
-    document), one record with no quote (a line: the line is the quote), or records with
-    quotes (prose, or a block of units the stronger model reads whole)."""
+    document), one record with no quote (a line: the line is the quote; gathered lines: one
+    such record per line), or records with quotes (prose, or a block of paragraphs the
+    stronger model reads whole)."""
     value: dict[str, Any] = {"anyOf": [{"type": "string", "maxLength": 80}, {"type": "null"}]}
     number: dict[str, Any] = {
         "anyOf": [{"type": "number"}, {"type": "string", "maxLength": 40}, {"type": "null"}]
     }
     yes_no: dict[str, Any] = {"anyOf": [{"type": "boolean"}, {"type": "null"}]}
     kinds = {"number": number, JUDGED: yes_no}
-    if unit.kind == "line":
+    if unit.kind == "line" or unit.members:
         props: dict[str, Any] = {f.name: kinds.get(f.type, value) for f in asked(plan)}
+        # gathered lines: one record per line, in order (its place is its line)
+        n = len(unit.members)
+        count = {"minItems": n, "maxItems": n} if n else {"maxItems": 1}
         return {
             "type": "object",
             "properties": {
                 "records": {
                     "type": "array",
-                    "maxItems": 1,
+                    **count,
                     "items": {"type": "object", "properties": props, "required": list(props)},
                 }
             },
@@ -199,7 +203,7 @@ def schema(plan: QueryPlan, unit: Unit) -> dict[str, Any]:
         "properties": {
             "records": {
                 "type": "array",
-                "maxItems": 16 if unit.kind in ("block", "lines") else 6,
+                "maxItems": 16 if unit.kind == "block" else 6,
                 "items": {"type": "object", "properties": props, "required": list(props)},
             }
         },
@@ -215,7 +219,17 @@ def _field_lines(plan: QueryPlan) -> str:
 
 def messages(plan: QueryPlan, unit: Unit) -> list[Message]:
     """Fields first, the text last: every unit's prompt shares the same long prefix."""
-    if unit.kind == "line":
+    if unit.members:
+        system = (
+            "You copy facts from numbered lines of a log, a table or a list. Reply with "
+            "JSON: records, exactly one for each line, in the order of the lines. For a line "
+            f"about a {plan.unit}, give the fields below, each copied from that line (a "
+            "number as its digits), or null if the line does not give it. For a line that "
+            f"is not about a {plan.unit}, give null for every field."
+        )
+        numbered = "\n".join(f"{i}. {m.text.strip()}" for i, m in enumerate(unit.members, 1))
+        user = f"Fields:\n{_field_lines(plan)}\n\nLines:\n{numbered}"
+    elif unit.kind == "line":
         system = (
             "You copy facts from one line of a log, a table or a list. Reply with JSON. If the "
             f"line is about a {plan.unit}, give one record with the fields below, each copied "
@@ -340,39 +354,24 @@ def _place(quote: str | None, unit: Unit) -> tuple[int, int] | None:
     return unit.start + found[0], unit.start + found[1]
 
 
-def _member(quote: Any, unit: Unit) -> Unit | None:
-    """The line of a gathered block (``Unit.members``) that ``quote`` comes from: a record
-    read there is checked as that line read alone (the line is its quote and its place).
-    A quote over several lines is placed by its longest line."""
-    if not unit.members or not isinstance(quote, str):
-        return None
-    pieces = [p.strip() for p in quote.replace("<<<", " ").replace(">>>", " ").splitlines()]
-    piece = max(pieces, key=len, default="")
-    if not piece:
-        return None
-    return next((m for m in unit.members if locate(piece, m.text) is not None), None)
-
-
-def _whole_lines(span: tuple[int, int], unit: Unit) -> tuple[int, int]:
-    """``span`` widened to the whole lines of ``unit`` it touches."""
-    lo, hi = span[0] - unit.start, span[1] - unit.start
-    a = unit.text.rfind("\n", 0, lo) + 1
-    b = unit.text.find("\n", hi)
-    return unit.start + a, unit.start + (len(unit.text) if b < 0 else b)
-
-
 def check_extraction(raw: dict[str, Any], unit: Unit, plan: QueryPlan, model: str) -> Extraction:
     if unit.kind == "document":
         return Extraction(unit, [_check_judgement(raw, unit, plan, model)], None, model)
     out = Extraction(unit, [], None, model)
     seen: set[int] = set()
     items = raw.get("records") if isinstance(raw, dict) else None
-    for item in items if isinstance(items, list) else []:
+    items = items if isinstance(items, list) else []
+    if unit.members:  # gathered lines: the i-th record is the i-th line's, read alone
+        for line, item in zip(unit.members, items, strict=False):
+            rec = _record(item, line, plan, model) if isinstance(item, dict) else None
+            if rec is not None:
+                out.records.append(rec)
+        return out
+    for item in items:
         if not isinstance(item, dict):
             continue
-        line = _member(item.get("quote"), unit)
-        rec = _record(item, line or unit, plan, model)
-        if rec is not None and line is None and unit.kind != "line" and _misplaced(rec, plan):
+        rec = _record(item, unit, plan, model)
+        if rec is not None and unit.kind != "line" and _misplaced(rec, plan):
             moved = _reanchor(item, unit, plan, model)
             if moved is not None and _better(moved, rec, _key(plan)):
                 rec = moved
@@ -389,11 +388,7 @@ def check_extraction(raw: dict[str, Any], unit: Unit, plan: QueryPlan, model: st
 def _record(item: dict[str, Any], unit: Unit, plan: QueryPlan, model: str) -> Record | None:
     """The checked record of one item of a reply (None: it gives no field at all)."""
     line = unit.kind == "line"
-    # a gathered block is no source slice: a quote is placed on one of its lines, or not at all
-    span = (unit.start, unit.end) if line else \
-        None if unit.members else _place(item.get("quote"), unit)  # fmt: skip
-    if span is not None and unit.kind == "lines":
-        span = _whole_lines(span, unit)  # a log's line is its record, as when read alone
+    span = (unit.start, unit.end) if line else _place(item.get("quote"), unit)
     if span is None:
         rec = Record(unit.index, unit.doc_id, unit.doc_name, unit.start, unit.end,
                      str(item.get("quote") or "")[:300], raw=item, model=model)  # fmt: skip

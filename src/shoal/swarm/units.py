@@ -42,11 +42,12 @@ class Unit:
     text: str
     kind: str = "prose"
     """``line`` (a line of a log, table or list), ``prose``, ``document``, or ``block`` /
-    ``lines`` (consecutive prose units / candidate lines gathered, for the stronger model
-    to read: ``extract._small_input``; a record of ``lines`` is its whole line)."""
+    ``lines`` (neighbouring prose units / candidate lines gathered, for the stronger model
+    to read: ``extract._small_input``)."""
     members: tuple[Unit, ...] = ()
     """The lines a ``lines`` block gathers (its text is theirs, one per line, though they
-    need not be neighbours in the source): each record is placed on its own line."""
+    need not be neighbours in the source): the reader gives one record per line, in order,
+    and each is checked as that line read alone."""
 
 
 def _line_shaped(text: str) -> bool:
