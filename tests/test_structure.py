@@ -487,6 +487,24 @@ def test_a_hyphened_word_the_input_never_writes_is_the_askers_wording() -> None:
                    vocabulary=set(terms(text))).viable  # fmt: skip
 
 
+def test_months_of_another_season_are_not_the_time_of_year_asked() -> None:
+    """Measured (school term dates, fresh10): asked about "the mid-term holiday in the
+    autumn", the February half term's return date was answered at 0.76 and 0.85."""
+    q = "What is the first day back for pupils after the mid-term holiday in the autumn?"
+    feb = "After the February half term, pupils return on Monday 22 February."
+    assert "in February (the question asks about the autumn)" in fit(feb, q).qualifiers
+    now = "October half term: school reopens for pupils on Thursday 5 November."
+    assert fit(now, q, answer="Thursday 5 November", vocabulary=set(terms(now + feb))).viable
+    # a season that names a term or timetable is no time of year; edges are fuzzy
+    assert fit("The spring term starts on 6 January.", "When does the spring term start?",
+               answer="6 January").viable  # fmt: skip
+    assert fit("The winter timetable starts on 27 October.", "When does the winter timetable "
+               "begin?", answer="27 October").viable  # fmt: skip
+    assert fit("The February half-term break begins on Monday 23 February.",
+               "On what date does the half-term week in spring begin?",
+               answer="Monday 23 February").viable  # fmt: skip
+
+
 def test_what_rate_or_interest_asks_for_a_number() -> None:
     """Measured (mortgage offers, fresh10): "What interest will I be paying while the deal
     is fixed?" was answered "capital and interest" (the repayment method) by a whole read."""

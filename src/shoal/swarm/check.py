@@ -348,6 +348,40 @@ def other_level(text: str, question: str) -> str | None:
     return None
 
 
+_SEASONS = {"spring": {2, 3, 4, 5, 6}, "summer": {5, 6, 7, 8, 9}, "autumn": {8, 9, 10, 11, 12},
+            "fall": {8, 9, 10, 11, 12}, "winter": {11, 12, 1, 2, 3}}  # fmt: skip
+"""Each season with a month either side: their edges are fuzzy (schools call the February
+half term spring's)."""
+_SEASON_ASKED = re.compile(
+    r"\b(?:in|during|this|last|next|the|over)\s+(spring|summer|autumn|fall|winter)\b"
+    r"(?!\s+(?:term|semester|trimester|timetable|time|schedule|session|season|sale|"
+    r"collection|opening|hours|programme|program|edition|release|issue)s?\b)",
+    re.I,
+)
+_FULL_MONTH = re.compile(
+    r"\b(january|february|march|april|june|july|august|september|october|november|"
+    r"december)\b",
+    re.I,
+)  # fmt: skip  ("may" is a verb too often to count)
+
+
+def other_season(sentence: str, question: str) -> str | None:
+    """Months of another season: asked what happens "after the mid-term holiday in the
+    autumn", "After the February half term, pupils return on Monday 22 February" names only
+    a winter month (measured: fresh10's term dates, answered at 0.76 and 0.85 by the
+    judgement). Only where the question uses the season as a time of year, not as the
+    name of a term or timetable ("the spring term" starts in January; "the winter
+    timetable" in October); seasons as in the northern hemisphere."""
+    m = _SEASON_ASKED.search(question)
+    if m is None or re.search(rf"\b{m.group(1)}\b", sentence, re.I):
+        return None
+    months = {MONTHS[x.casefold()] for x in _FULL_MONTH.findall(sentence)}
+    if months and not months & _SEASONS[m.group(1).casefold()]:
+        names = ", ".join(dict.fromkeys(x.capitalize() for x in _FULL_MONTH.findall(sentence)))
+        return f"in {names} (the question asks about the {m.group(1).casefold()})"
+    return None
+
+
 def changed_from(sentence: str, value: str, question: str) -> str | None:
     """The change that ``value`` is the starting point of ("reduced from £21,500 to
     £7,500", "moved from Room B to Room A"): the value before, not the one that holds,
@@ -874,6 +908,9 @@ def fit(
     level = other_level(marked, question)
     if level is not None:
         qual.append(level)
+    season = other_season(sentence, question)
+    if season is not None:
+        qual.append(season)
     if answer is not None and speaker_only(sentence, answer, question):
         qual.append("the speaker of a chat line, not what the line says")
     whole = f"{marked}\n{section}" if section else marked
