@@ -139,7 +139,7 @@ async def extract(run: Run, dispatcher: Dispatcher, plan: QueryPlan) -> Answer:
     units = await asyncio.to_thread(split, run.docs, run.count, per_document)
     by_index = {u.index: u for u in units}
     candidates = [u for u in units if not plan.where or could_match(u.text, plan)]
-    blocks, cost = ([], 0) if per_document else _small_input(run, plan, candidates)
+    blocks, cost = ([], 0) if per_document else _blocks_to_read(run, plan, candidates)
     if not candidates and not per_document:
         # every unit ruled out by words: a condition may name an idea the text words
         # otherwise ("open" action items); on a small input the stronger model reads it
@@ -147,7 +147,7 @@ async def extract(run: Run, dispatcher: Dispatcher, plan: QueryPlan) -> Answer:
         loose = unwritten([u.text for u in units], QueryPlan.from_dict(plan.to_dict()),
                           run.question)  # fmt: skip
         more = [u for u in units if not loose.where or could_match(u.text, loose)]
-        blocks, cost = (_small_input(run, loose, more, run.config.small_input_limit())
+        blocks, cost = (_blocks_to_read(run, loose, more, run.config.small_input_limit())
                         if loose.unchecked else ([], 0))  # fmt: skip
         if blocks:
             plan, candidates = loose, more
@@ -265,7 +265,7 @@ def block_limit(run: Run) -> int:
     return max(run.config.small_input_limit(), budget(run))
 
 
-def _small_input(
+def _blocks_to_read(
     run: Run, plan: QueryPlan, candidates: list[Unit], limit: int | None = None
 ) -> tuple[list[Unit], int]:
     """The candidate units joined into blocks, and what reading them costs, when the

@@ -43,7 +43,7 @@ class Unit:
     kind: str = "prose"
     """``line`` (a line of a log, table or list), ``prose``, ``document``, or ``block`` /
     ``lines`` (neighbouring prose units / candidate lines gathered, for the stronger model
-    to read: ``extract._small_input``)."""
+    to read: ``extract._blocks_to_read``)."""
     members: tuple[Unit, ...] = ()
     """The lines a ``lines`` block gathers (its text is theirs, one per line, though they
     need not be neighbours in the source): the reader gives one record per line, in order,
