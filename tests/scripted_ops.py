@@ -34,18 +34,19 @@ def extractor(
     that gives any value), or per document (value and the line it is on). ``invent``: values
     it claims whatever the text says (to test the check)."""
 
+    def values_in(piece: str, names: list[str]) -> dict[str, Any]:
+        values = {n: (rules[n](piece) if n in rules else None) for n in names}
+        if invent:
+            values.update({k: v for k, v in invent.items() if k in names})
+        return {k: None if v is None else str(v) for k, v in values.items()}
+
     def respond(messages: list[Message]) -> str:
         text = unit_text(messages)
         names = fields_asked(messages)
         numbered = re.search(r"\nLines:\n(.*)", messages[-1]["content"], re.DOTALL)
         if numbered:  # gathered lines: one record per line, in order, nulls where none
             lines = [re.sub(r"^\d+\. ", "", ln) for ln in numbered.group(1).splitlines()]
-            rows = [{n: (rules[n](ln) if n in rules else None) for n in names} for ln in lines]
-            if invent:
-                for row in rows:
-                    row.update({k: v for k, v in invent.items() if k in names})
-            return json.dumps({"records": [{k: None if v is None else str(v)
-                                            for k, v in row.items()} for row in rows]})  # fmt: skip
+            return json.dumps({"records": [values_in(ln, names) for ln in lines]})
         if messages[0]["content"].startswith("You read one document"):
             out: dict[str, Any] = {}
             for name in names:
@@ -61,14 +62,9 @@ def extractor(
             return json.dumps(out)
         records = []
         for ln in (piece for line in text.splitlines() for piece in re.split(r"(?<=\.) ", line)):
-            values = {n: (rules[n](ln) if n in rules else None) for n in names}
-            if invent:
-                values.update({k: v for k, v in invent.items() if k in names})
-            if all(v is None for v in values.values()):
-                continue
-            records.append(
-                {**{k: None if v is None else str(v) for k, v in values.items()}, "quote": ln}
-            )
+            values = values_in(ln, names)
+            if any(v is not None for v in values.values()):
+                records.append({**values, "quote": ln})
         return json.dumps({"records": records})
 
     return respond

@@ -375,9 +375,9 @@ def other_season(sentence: str, question: str) -> str | None:
     m = _SEASON_ASKED.search(question)
     if m is None or re.search(rf"\b{m.group(1)}\b", sentence, re.I):
         return None
-    months = {MONTHS[x.casefold()] for x in _FULL_MONTH.findall(sentence)}
-    if months and not months & _SEASONS[m.group(1).casefold()]:
-        names = ", ".join(dict.fromkeys(x.capitalize() for x in _FULL_MONTH.findall(sentence)))
+    named = _FULL_MONTH.findall(sentence)
+    if named and not {MONTHS[x.casefold()] for x in named} & _SEASONS[m.group(1).casefold()]:
+        names = ", ".join(dict.fromkeys(x.capitalize() for x in named))
         return f"in {names} (the question asks about the {m.group(1).casefold()})"
     return None
 

@@ -265,6 +265,11 @@ def block_limit(run: Run) -> int:
     return max(run.config.small_input_limit(), budget(run))
 
 
+def _gathered(lines: list[Unit]) -> str:
+    """The text of a block of gathered lines: theirs, one per line."""
+    return "\n".join(u.text.rstrip("\n") for u in lines)
+
+
 def _blocks_to_read(
     run: Run, plan: QueryPlan, candidates: list[Unit], limit: int | None = None
 ) -> tuple[list[Unit], int]:
@@ -286,7 +291,7 @@ def _blocks_to_read(
             if a is b and a.kind == "line":  # a line alone is read with the line's prompt
                 out.append(Unit(len(out), a.doc_id, a.doc_name, a.start, a.end, a.text, "line"))
             elif a.kind == "line":
-                text = "\n".join(u.text.rstrip("\n") for u in run_)
+                text = _gathered(run_)
                 out.append(Unit(len(out), a.doc_id, a.doc_name, a.start, b.end, text, "lines",
                                 tuple(run_)))  # fmt: skip
             else:
@@ -296,7 +301,7 @@ def _blocks_to_read(
 
     def joined(u: Unit) -> str:
         if u.kind == "line":  # lines are gathered: the ones ruled out between are not read
-            return "\n".join(x.text for x in (*run_, u))
+            return _gathered([*run_, u])
         return run.source[u.doc_id][run_[0].start : u.end]
 
     for u in candidates:
