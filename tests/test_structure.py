@@ -529,6 +529,45 @@ def test_a_state_that_ended_on_a_day_without_a_year_is_not_current() -> None:
                answer="Tuesday").viable  # fmt: skip
 
 
+def test_a_price_that_held_until_a_date_is_not_todays() -> None:
+    """Measured (parking permits, fresh10 sealed): "Until 31 March the first-vehicle annual
+    permit cost £126" was answered at 0.71 for what a permit costs now."""
+    q = "How much is an annual permit for a first car?"
+    old = "Until 31 March the first-vehicle annual permit cost £126."
+    assert "until (a past state)" in fit(old, q, answer="£126").qualifiers
+    # a price that holds until a coming date, or a plural "cost", may be today's
+    for now in (
+        "Until 31 March, annual permits cost £126.",
+        "Until 31 March the annual permit costs £126.",
+        "Until 31 March the permit office is closed; a permit costs £126.",
+    ):
+        assert fit(now, q, answer="£126").viable, now
+    assert (
+        "until (a past state)"
+        in fit("Until 2024 the ferry took 90 minutes.", "How long does the ferry take?").qualifiers
+    )
+
+
+def test_a_value_said_first_and_then_changed_is_not_the_one_that_holds() -> None:
+    """Measured (calls for papers, fresh10 sealed): "The original deadline for full papers
+    was 8 March 2027; it has been extended" stayed viable for when papers are due."""
+    q = "By what date must full papers be in?"
+    old = "The original deadline for full papers was 8 March 2027; it has been extended."
+    assert not fit(old, q, answer="8 March 2027").viable
+    moved = "The booster had originally been due on 4 June but was brought forward."
+    assert not fit(moved, "When is the booster due?", answer="4 June").viable
+    # the value after the change holds; a first value never changed is the value
+    new = "The original deadline was 8 March 2027 but has been extended to 22 March 2027."
+    assert fit(new, q, answer="22 March 2027").viable
+    assert fit("Initial interest rate: 4.29% fixed until 31 May 2029.",
+               "What interest rate do I pay at first?", answer="4.29%").viable  # fmt: skip
+    assert fit("The first train leaves at 06:10; times were changed in May.",
+               "When does the first train leave?", answer="06:10").viable  # fmt: skip
+    # asked about the value before the change
+    assert fit(old, "What was the original deadline for full papers?",
+               answer="8 March 2027").viable  # fmt: skip
+
+
 def test_a_value_said_not_to_be_affected_is_not_the_one_asked_for() -> None:
     """Measured (food recalls, fresh9): "Jars with the best before date 21 May 2027 are not
     affected" was answered at 0.74 for which jars to take back."""

@@ -238,12 +238,16 @@ _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 _ENDED = re.compile(
     r"(?:^|[.;:\n]\s*)until (?:the )?(?:(?:\d{1,2} )?(?:[a-z]+ )?(?:\d{1,2},? )?(?:19|20)\d\d|"
     rf"\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{_MONTH_NAMES})|(?:{_MONTH_NAMES}) \d{{1,2}}"
-    r"(?:st|nd|rd|th)?)\b,?(?: [\w'%-]+){0,8}? (?:was|were|had been)\b",
+    r"(?:st|nd|rd|th)?)\b,?(?: (?!(?:is|are|will|be|remains?|stays?)\b)[\w'%-]+){0,8}? "
+    r"(?:was|were|had been|(?<=[^s] )cost|stood|ran|charged|paid|took|began|lasted|needed"
+    r"|required)\b",
     re.I,
 )
 """A state that ended at a date, said first: "Until March 2025 the window for opened kettles
-was 35 days", "Until 5 April, blue bins were emptied on a Monday" do not say what holds
-now."""
+was 35 days", "Until 5 April, blue bins were emptied on a Monday", "Until 31 March the
+permit cost £126" do not say what holds now. Only verbs whose past tense is plain count
+("cost" after a singular noun: "Until June tickets cost £20" may be today's price), and
+none after "is", "will" or "remains" ("Until May the pool is closed")."""
 _PAST_FRAME = re.compile(
     r"\b(?:(?:at|on|in|during|for|before|after) (?:your|the|its|our|their|this|that) "
     r"(?:last|previous|prior|earlier) [\w-]+|last (?:year|month|week|time|season|term|"
@@ -396,6 +400,41 @@ def changed_from(sentence: str, value: str, question: str) -> str | None:
         if want in normalise(phrase).casefold() or (numbers and numbers <= set(terms(phrase))):
             return m.group(0)
     return None
+
+
+_FIRST_SAID = re.compile(
+    r"\b(?:original|originally|initial|initially|first|earlier|provisional|provisionally)\b(?!-)",
+    re.I,
+)
+_WAS = re.compile(r"\b(?:was|were|been)\b", re.I)
+_SINCE_CHANGED = re.compile(
+    r"\b(?:(?:has|have|had)\s+(?:since\s+|now\s+|then\s+|just\s+)?been|(?:was|were)\s+"
+    r"(?:since\s+|later\s+|then\s+|subsequently\s+)?|(?:is|are)\s+now)\s*(?:extend|mov|chang"
+    r"|revis|push|brought|postpon|reschedul|replac|updat|increas|reduc|rais|lower|cut|amend"
+    r"|delay|correct|withdr|cancel)\w*",
+    re.I,
+)
+
+
+def superseded(sentence: str, value: str, question: str) -> str | None:
+    """A value said first and then changed in the same sentence: "The original deadline was
+    3 March; it has been extended", "had originally been due on 4 June but was brought
+    forward". The value comes after a first-said word and a past "was" or "been" (not "the
+    first train leaves at 06:10"), and before the change: a value after the change
+    ("... extended to 17 March") is the one that holds. A question about the value before
+    keeps it. A first value with no change said ("Initial interest rate: 4.29% fixed until
+    2029") is not superseded."""
+    if not value.strip() or _BEFORE_ASKED.search(question):
+        return None
+    at = sentence.casefold().find(value.casefold())
+    if at < 0:
+        return None
+    firsts = list(_FIRST_SAID.finditer(sentence, 0, at))
+    first = firsts[-1] if firsts else None
+    change = _SINCE_CHANGED.search(sentence, at + len(value))
+    if first is None or change is None or not _WAS.search(sentence, first.end(), at):
+        return None
+    return f"{first.group(0)} ... {change.group(0)}"
 
 
 def other_of_kind(sentence: str, question: str) -> str | None:
@@ -905,6 +944,9 @@ def fit(
     before = changed_from(sentence, answer, question) if answer is not None else None
     if before is not None:
         qual.append(f"the value it changed from ({before} ...)")
+    first = superseded(sentence, answer, question) if answer is not None else None
+    if first is not None:
+        qual.append(f"said first, then changed ({first})")
     level = other_level(marked, question)
     if level is not None:
         qual.append(level)
