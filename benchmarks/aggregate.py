@@ -60,14 +60,17 @@ CONFIGS = {
 }
 
 
-def _usage(answer: Any, role: str) -> int:
+def _usage(answer: Any, role: str, cached: bool = False) -> int:
     u = answer.usage.get(role)
-    return u.prompt_tokens if u else 0
+    return (u.cached_tokens if cached else u.prompt_tokens) if u else 0
 
 
 def _common(answer: Any, wall: float) -> dict[str, Any]:
     return {
         "lead_prompt_tokens": _usage(answer, "lead") + _usage(answer, "escalation"),
+        # the part of those the backend reused from a cached prefix (the shared instructions
+        # of one block after another) rather than computed: reported beside, never instead
+        "lead_cached_tokens": _usage(answer, "lead", True) + _usage(answer, "escalation", True),
         "worker_prompt_tokens": _usage(answer, "worker"),
         "lead_alone_tokens": answer.lead_alone_tokens,
         "escalation_reads": answer.escalation.get("reads", 0),
@@ -278,6 +281,7 @@ def summary(rows: list[dict[str, Any]]) -> list[list[str]]:
         f1 = [r["f1"] for r in g if "f1" in r]
         lead = sum(r["lead_prompt_tokens"] for r in g)
         alone = sum(r["lead_alone_tokens"] for r in g)
+        computed = lead - sum(r.get("lead_cached_tokens", 0) for r in g)
         lines.append(
             [
                 config,
@@ -290,6 +294,7 @@ def summary(rows: list[dict[str, Any]]) -> list[list[str]]:
                 f"{sum(r.get('recall', math.nan) for r in g) / len(g):.2f}" if f1 else "-",
                 f"{lead / len(g):,.0f} / {alone / len(g):,.0f}",
                 f"{alone / lead:.1f}x" if lead else "-",
+                f"{alone / computed:.1f}x" if computed else "-",
                 f"{sum(r['escalation_reads'] for r in g) / len(g):.1f}",
                 f"{sum(r['wall_s'] for r in g) / len(g):.0f}",
             ]
@@ -308,6 +313,7 @@ HEADERS = [
     "recall",
     "lead tok / alone",
     "x fewer",
+    "x fewer computed",
     "re-reads",
     "wall s",
 ]

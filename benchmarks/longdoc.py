@@ -97,6 +97,9 @@ def run_case(config: str, case: Case, store: Store, size: int) -> dict[str, Any]
         "worker_supported_reports": answer.reports.get("supported", 0),
         "lead_prompt_tokens": (u_lead.prompt_tokens if u_lead else 0)
         + (u_esc.prompt_tokens if u_esc else 0),
+        # the part of the lead's tokens reused from a cached prefix, not computed
+        "lead_cached_tokens": (u_lead.cached_tokens if u_lead else 0)
+        + (u_esc.cached_tokens if u_esc else 0),
         "worker_prompt_tokens": u_worker.prompt_tokens if u_worker else 0,
         "lead_alone_tokens": answer.lead_alone_tokens,
         "escalation_reads": answer.escalation.get("reads", 0),
@@ -165,6 +168,7 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     sure_right = sum(r["verdict"] == "right" for r in sure)
     lead = sum(r["lead_prompt_tokens"] for r in rows)
     alone = sum(r["lead_alone_tokens"] for r in rows)
+    computed = lead - sum(r.get("lead_cached_tokens", 0) for r in rows)
     return {
         "n": len(rows),
         "answerable": len(answerable),
@@ -185,6 +189,7 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "lead_tokens_mean": lead / max(1, len(rows)),
         "lead_alone_tokens_mean": alone / max(1, len(rows)),
         "lead_reads_x_fewer": alone / lead if lead else None,
+        "lead_computes_x_fewer": alone / computed if computed else None,
         "wall_s_mean": sum(r["wall_s"] for r in rows) / max(1, len(rows)),
         "cost_usd_mean": sum(r["cost_usd"] for r in rows) / max(1, len(rows)),
         "lead_alone_cost_usd_mean": sum(r["lead_alone_cost_usd"] for r in rows) / max(1, len(rows)),
@@ -239,6 +244,7 @@ def report(rows: list[dict[str, Any]]) -> dict[str, Any]:
                 f"{s['escalation_reads_mean']:.1f} / {s['escalation_tokens_mean']:,.0f}",
                 f"{s['lead_tokens_mean']:,.0f} / {s['lead_alone_tokens_mean']:,.0f}",
                 f"{s['lead_reads_x_fewer']:.1f}x" if s["lead_reads_x_fewer"] else "-",
+                f"{s['lead_computes_x_fewer']:.1f}x" if s["lead_computes_x_fewer"] else "-",
                 f"{s['wall_s_mean']:.0f}",
             ]
         )
@@ -255,6 +261,7 @@ def report(rows: list[dict[str, Any]]) -> dict[str, Any]:
                 "esc reads/tok",
                 "lead tok / alone",
                 "x fewer",
+                "x fewer computed",
                 "wall s",
             ],
             lines,
