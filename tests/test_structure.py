@@ -568,6 +568,23 @@ def test_a_value_said_first_and_then_changed_is_not_the_one_that_holds() -> None
                answer="8 March 2027").viable  # fmt: skip
 
 
+def test_another_of_a_series_is_not_the_one_asked_for() -> None:
+    """Measured (parking permits, fresh10 sealed): the second vehicle's permit price was
+    left viable for "the first car at the address"."""
+    q = "What does the annual resident permit cost now if it is the first car at the address?"
+    assert not fit("Resident permit, second vehicle, 12 months: £95", q, answer="£95").viable
+    assert fit("Resident permit, 1st vehicle, 12 months: £78", q, answer="£78").viable
+    assert fit("A permit for the first car costs £78; the second car's costs £95.", q,
+               answer="£78").viable  # fmt: skip
+    # an adverb, a date or a name is not one of a series
+    adverb = "Which version first gave `export` its --force flag?"
+    assert fit("Version 2.4 (the second release this year) added --force to export.", adverb,
+               answer="2.4").viable  # fmt: skip
+    assert fit("The bridge opened to vehicles on the second of May.",
+               "On what date did the first vehicles cross the bridge?",
+               answer="second of May").viable  # fmt: skip
+
+
 def test_a_value_said_not_to_be_affected_is_not_the_one_asked_for() -> None:
     """Measured (food recalls, fresh9): "Jars with the best before date 21 May 2027 are not
     affected" was answered at 0.74 for which jars to take back."""

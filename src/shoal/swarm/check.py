@@ -386,6 +386,33 @@ def other_season(sentence: str, question: str) -> str | None:
     return None
 
 
+_ORDINALS = {
+    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+    "fifth": 5, "5th": 5, "sixth": 6, "6th": 6,
+}  # fmt: skip
+_ORDINAL = re.compile(
+    r"(?:\b(?:the|a|its|my|our|your|their|his|her|this|that|each)\s+|^\s*|[,:;(]\s*)("
+    + "|".join(_ORDINALS)
+    + r")\b(?!-)(?= (?!(?:of|and|or|to|in|on|at|the|a|an|is|are|was|were|be|will|aid|time|"
+    r"come|class|name|names|person|place)\b)[a-z])",
+    re.I | re.M,
+)
+"""An ordinal that picks one of a series, after a determiner or at the start of a line or
+clause ("the second vehicle", "Resident permit, 2nd vehicle"), not an adverb ("which
+version first gave", "at first"), "first aid", "first-class" or "the first of May"."""
+
+
+def other_ordinal(sentence: str, question: str) -> str | None:
+    """One of a series other than the one asked: asked about "the first car at the
+    address", "Resident permit, second vehicle, 12 months: £95" is about the second. Only
+    when the sentence names none of the question's ordinals."""
+    asked = {_ORDINALS[m.casefold()] for m in _ORDINAL.findall(question)}
+    said = {_ORDINALS[m.casefold()]: m for m in _ORDINAL.findall(sentence)}
+    if asked and said and not asked & set(said):
+        return f"the {', '.join(said.values())} one (the question asks about another)"
+    return None
+
+
 def changed_from(sentence: str, value: str, question: str) -> str | None:
     """The change that ``value`` is the starting point of ("reduced from £21,500 to
     £7,500", "moved from Room B to Room A"): the value before, not the one that holds,
@@ -950,6 +977,9 @@ def fit(
     level = other_level(marked, question)
     if level is not None:
         qual.append(level)
+    ordinal = other_ordinal(sentence, question)
+    if ordinal is not None:
+        qual.append(ordinal)
     season = other_season(sentence, question)
     if season is not None:
         qual.append(season)
