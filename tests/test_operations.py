@@ -779,7 +779,7 @@ def _ask_stated(
             seen = sorted((content.index(x), x) for x in stated if x in content)
             for _, sentence in seen[:1]:
                 found = re.search(value, sentence).group(0)  # type: ignore[union-attr]
-                return json.dumps({"answer": found, "quote": sentence})
+                return json.dumps({"answer": found, "quote": sentence}, ensure_ascii=False)
             return json.dumps({"answer": None, "quote": None})
         if system in (prompts.SUPPORT_SYSTEM, prompts.SUPPORT_STRICT_SYSTEM):
             return "no" if doubt else "yes"
@@ -831,6 +831,32 @@ def test_a_degenerate_count_is_no_way_out_of_a_stated_number_judged_too_unsure()
     answer = _kestrel_torque(rival=False, doubt=True)
     assert answer.answer == WEAK and not answer.citations
     assert any("could not be confirmed" in n for n in answer.notes)
+
+
+_SUM_PLAN = {"operation": "sum", "unit": "amount", "fields": [
+    {"name": "amount", "type": "number", "description": "an amount in pounds"}],
+    "where": [], "target": "amount", "group_by": "", "k": 0}  # fmt: skip
+
+
+def test_a_total_the_text_states_is_looked_up_before_anything_is_added_up() -> None:
+    """fresh11's builder's quotes: "After the changes, how much is the work altogether with
+    VAT?" was planned as a sum under no condition and answered "sum of vat: 29,672 over 37
+    amounts", adding up every pound in the quote, when the quote states the total."""
+    q = "After the changes, how much is the work altogether with VAT?"
+    stated = ["Revised total for the loft insulation, including VAT: £9,120."]
+    answer = _ask_stated(stated, q, _SUM_PLAN, r"£[\d,]+")
+    assert answer.answer == "£9,120" and answer.operation == "find"
+    assert "£9,120" in answer.citations[0].text
+    assert any("looked up first as a sum" in n and "not computed" in n for n in answer.notes)
+    # no total stated: it is computed (here over no records), and the notes say why
+    answer = _ask_stated([], q, _SUM_PLAN, r"£[\d,]+")
+    assert answer.operation == "sum"
+    assert any("none was confirmed, so it was computed" in n for n in answer.notes)
+    # a sum under a condition picks records to add up: it is not looked up first
+    picked = {**_SUM_PLAN, "where": [{"field": "amount", "op": "gt", "value": "100"}]}
+    answer = _ask_stated(stated, "What do the items over £100 come to in total?", picked,
+                         r"£[\d,]+")  # fmt: skip
+    assert not any("looked up first" in n for n in answer.notes)
 
 
 def test_a_value_not_of_the_kind_asked_is_never_the_answer() -> None:

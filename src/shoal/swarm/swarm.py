@@ -124,6 +124,28 @@ def _maybe_a_lookup(plan: QueryPlan, answer: Answer, question: str) -> bool:
     )
 
 
+def _settled(lookup: Answer) -> str | None:
+    """What a lookup beside a computation settled: the value the text states (the answer),
+    several values or an unsure one (an abstention: a computation is no way out of a
+    conflict), or nothing (None: the computed answer stands)."""
+    if lookup.answer == UNSURE:
+        return "the text states several values for it and none could be chosen"
+    if lookup.answer == WEAK:
+        return "the text states a value for it that could not be confirmed"
+    if lookup.answer != NOT_FOUND and lookup.citations:
+        return "the text states the value asked for, and that is the answer"
+    return None
+
+
+def _stated_first(plan: QueryPlan, docs: Sequence[Document]) -> bool:
+    """Whether a total, over one document and under no condition, is looked up before it is
+    computed: a quote or an invoice states its total ("Revised total, including VAT:
+    £9,120"), and adding up every amount in it is no answer (measured, fresh11's builder's
+    quotes: "sum of vat: 29,672 over 37 amounts matching no condition", at 0.65). Under a
+    condition, or over a folder, the question picks records to add up."""
+    return plan.operation in ("sum", "mean") and not plan.where and len(docs) == 1
+
+
 def new_run_id() -> str:
     return uuid.uuid4().hex[:12]
 
@@ -501,7 +523,9 @@ class Swarm:
         plan = await self._query(run)
         self._emit("query", **plan.to_dict())
         dispatcher = self._dispatcher()
-        if plan.operation in RECORD_OPERATIONS:
+        if _stated_first(plan, run.docs):
+            answer = await self._stated_or_computed(run, dispatcher, plan)
+        elif plan.operation in RECORD_OPERATIONS:
             answer = await extract(run, dispatcher, plan)
             if _maybe_a_lookup(plan, answer, run.question):
                 answer = await self._or_lookup(run, dispatcher, plan, answer)
@@ -529,17 +553,28 @@ class Swarm:
         answer stand."""
         lookup = await find(run, dispatcher)
         n = (computed.result or {}).get("matching")
-        if lookup.answer in (UNSURE, WEAK) or (lookup.answer != NOT_FOUND and lookup.citations):
-            settled = {
-                UNSURE: "the text states several values for it and none could be chosen",
-                WEAK: "the text states a value for it that could not be confirmed",
-            }.get(lookup.answer, "the text states the value asked for, and that is the answer")
-            lookup.notes[:0] = [
-                *plan.notes,
-                f"as a {plan.operation} of {plan.unit}s, {n} matched; {settled}",
-            ]
+        settled = _settled(lookup)
+        if settled is not None:
+            lookup.notes[:0] = [*plan.notes, f"as a {plan.operation} of {plan.unit}s, {n} "
+                                f"matched; {settled}"]  # fmt: skip
             return lookup
         computed.notes.append("looked up as one stated value too: none was confirmed")
+        return computed
+
+    async def _stated_or_computed(
+        self, run: Run, dispatcher: Dispatcher, plan: QueryPlan
+    ) -> Answer:
+        """A total the text states, confirmed, answers "how much is the work altogether with
+        VAT?"; only when the lookup confirms none is it computed (``_stated_first``)."""
+        lookup = await find(run, dispatcher)
+        settled = _settled(lookup)
+        if settled is not None:
+            lookup.notes[:0] = [*plan.notes, f"looked up first as a {plan.operation} the text "
+                                f"states: {settled}; not computed"]  # fmt: skip
+            return lookup
+        computed = await extract(run, dispatcher, plan)
+        computed.notes.append(f"looked up first as a {plan.operation} the text states: none "
+                              "was confirmed, so it was computed")  # fmt: skip
         return computed
 
     async def _query(self, run: Run) -> QueryPlan:
