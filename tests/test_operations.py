@@ -852,7 +852,15 @@ def test_a_total_the_text_states_is_looked_up_before_anything_is_added_up() -> N
     answer = _ask_stated([], q, _SUM_PLAN, r"£[\d,]+")
     assert answer.operation == "sum"
     assert any("none was confirmed, so it was computed" in n for n in answer.notes)
-    # a sum under a condition picks records to add up: it is not looked up first
+    # a condition the lead made of "with VAT" does not make it a sum of records
+    vat = {**_SUM_PLAN, "fields": [*_SUM_PLAN["fields"], {"name": "vat", "type": "flag",
+           "description": "the vat"}], "where": [{"field": "vat", "op": "is_true"}]}  # fmt: skip
+    assert _ask_stated(stated, q, vat, r"£[\d,]+").answer == "£9,120"
+    # a value confirmed in a sentence that does not call it a total is one entry: computed
+    entry = ["Loft insulation, labour: £4,200."]
+    answer = _ask_stated(entry, q, _SUM_PLAN, r"£[\d,]+")
+    assert answer.operation == "sum" and answer.answer != "£4,200"
+    # a comparison of numbers picks records to add up: it is not looked up first
     picked = {**_SUM_PLAN, "where": [{"field": "amount", "op": "gt", "value": "100"}]}
     answer = _ask_stated(stated, "What do the items over £100 come to in total?", picked,
                          r"£[\d,]+")  # fmt: skip

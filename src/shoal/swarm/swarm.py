@@ -137,13 +137,23 @@ def _settled(lookup: Answer) -> str | None:
     return None
 
 
+_TOTAL_WORDS = {
+    "sum": re.compile(r"\b(?:total|totals|altogether|in all|overall|combined|grand|sum|"
+                      r"including|inclusive|inc\.?)\b", re.I),
+    "mean": re.compile(r"\b(?:average|mean|typical|typically|per)\b", re.I),
+}  # fmt: skip
+"""The words that make a stated value a total (or an average), for ``_stated_first``."""
+
+
 def _stated_first(plan: QueryPlan, docs: Sequence[Document]) -> bool:
-    """Whether a total, over one document and under no condition, is looked up before it is
-    computed: a quote or an invoice states its total ("Revised total, including VAT:
-    £9,120"), and adding up every amount in it is no answer (measured, fresh11's builder's
-    quotes: "sum of vat: 29,672 over 37 amounts matching no condition", at 0.65). Under a
-    condition, or over a folder, the question picks records to add up."""
-    return plan.operation in ("sum", "mean") and not plan.where and len(docs) == 1
+    """Whether a sum or mean over one document is looked up first: a quote or an invoice
+    states its total ("Revised total, including VAT: £9,120"), and adding up every amount
+    in it is no answer (measured, fresh11's builder's quotes: "sum of vat: 29,672 over 37
+    amounts" at 0.65, and sums of one or three amounts under conditions the lead made of
+    "with VAT"). Not under a comparison of numbers or dates ("items over £100"): that
+    picks records to add up, and a stated total would be of all of them."""
+    picks = any(c.op in ("gt", "ge", "lt", "le") for c in plan.where)
+    return plan.operation in _TOTAL_WORDS and len(docs) == 1 and not picks
 
 
 def new_run_id() -> str:
@@ -565,12 +575,14 @@ class Swarm:
         self, run: Run, dispatcher: Dispatcher, plan: QueryPlan
     ) -> Answer:
         """A total the text states, confirmed, answers "how much is the work altogether with
-        VAT?"; only when the lookup confirms none is it computed (``_stated_first``)."""
+        VAT?"; otherwise it is computed (``_stated_first``). A value confirmed in a
+        sentence that does not call it a total (one entry of a ledger) is not one."""
         lookup = await find(run, dispatcher)
-        settled = _settled(lookup)
-        if settled is not None:
+        said = " ".join(f"{c.context} {c.text}" for c in lookup.citations)
+        confirmed = lookup.answer not in (NOT_FOUND, UNSURE, WEAK) and lookup.citations
+        if confirmed and _TOTAL_WORDS[plan.operation].search(said):
             lookup.notes[:0] = [*plan.notes, f"looked up first as a {plan.operation} the text "
-                                f"states: {settled}; not computed"]  # fmt: skip
+                                "states: confirmed, so not computed"]  # fmt: skip
             return lookup
         computed = await extract(run, dispatcher, plan)
         computed.notes.append(f"looked up first as a {plan.operation} the text states: none "
