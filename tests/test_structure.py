@@ -566,6 +566,13 @@ def test_a_value_said_first_and_then_changed_is_not_the_one_that_holds() -> None
     # asked about the value before the change
     assert fit(old, "What was the original deadline for full papers?",
                answer="8 March 2027").viable  # fmt: skip
+    # a first quote, asked what holds after the changes; a first car is no first value
+    after = "After the changes, how much is the work altogether with VAT?"
+    first = "Our first quote for the loft insulation came to £15,600 including VAT."
+    assert not fit(first, after, answer="£15,600").viable
+    assert fit(first, "How much was the first quote?", answer="£15,600").viable
+    assert fit("A permit for a household's first car costs £78 from 1 April.",
+               "What does a permit cost now for the first car?", answer="£78").viable  # fmt: skip
 
 
 def test_another_of_a_series_is_not_the_one_asked_for() -> None:

@@ -434,6 +434,20 @@ _FIRST_SAID = re.compile(
     re.I,
 )
 _WAS = re.compile(r"\b(?:was|were|been)\b", re.I)
+_NOW_ASKED = re.compile(
+    r"\b(?:after the (?:changes?|revisions?|updates?)|now|currently|latest|revised|updated|"
+    r"final|these days)\b",
+    re.I,
+)
+"""A question about the value that holds after a change."""
+_FIRST_VALUE = re.compile(
+    r"\b(?:original|initial|first|earlier|provisional)\s+(?:[\w-]+\s+){0,3}?(?:quote|quotation|"
+    r"estimate|price|figure|offer|bid|deadline|date|plan|schedule|timetable|forecast|"
+    r"valuation|draft|version)s?\b",
+    re.I,
+)
+"""A first value named as such ("Our first quote for the loft came to £15,600"): superseded
+when the question asks what holds now ("after the changes")."""
 _SINCE_CHANGED = re.compile(
     r"\b(?:(?:has|have|had)\s+(?:since\s+|now\s+|then\s+|just\s+)?been|(?:was|were)\s+"
     r"(?:since\s+|later\s+|then\s+|subsequently\s+)?|(?:is|are)\s+now)\s*(?:extend|mov|chang"
@@ -450,7 +464,8 @@ def superseded(sentence: str, value: str, question: str) -> str | None:
     first train leaves at 06:10"), and before the change: a value after the change
     ("... extended to 17 March") is the one that holds. A question about the value before
     keeps it. A first value with no change said ("Initial interest rate: 4.29% fixed until
-    2029") is not superseded."""
+    2029") is not superseded, unless it is a first quote, estimate, deadline... and the
+    question asks what holds now ("after the changes, how much is the work?")."""
     if not value.strip() or _BEFORE_ASKED.search(question):
         return None
     at = sentence.casefold().find(value.casefold())
@@ -458,10 +473,15 @@ def superseded(sentence: str, value: str, question: str) -> str | None:
         return None
     firsts = list(_FIRST_SAID.finditer(sentence, 0, at))
     first = firsts[-1] if firsts else None
-    change = _SINCE_CHANGED.search(sentence, at + len(value))
-    if first is None or change is None or not _WAS.search(sentence, first.end(), at):
+    if first is None:
         return None
-    return f"{first.group(0)} ... {change.group(0)}"
+    change = _SINCE_CHANGED.search(sentence, at + len(value))
+    if change is not None and _WAS.search(sentence, first.end(), at):
+        return f"{first.group(0)} ... {change.group(0)}"
+    now = _NOW_ASKED.search(question)
+    if now is not None and _FIRST_VALUE.search(sentence, 0, at):
+        return f"{first.group(0)} ..., asked {now.group(0)!r}"
+    return None
 
 
 def other_of_kind(sentence: str, question: str) -> str | None:
