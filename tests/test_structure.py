@@ -592,6 +592,21 @@ def test_another_of_a_series_is_not_the_one_asked_for() -> None:
                answer="second of May").viable  # fmt: skip
 
 
+def test_the_other_end_of_a_range_is_not_the_one_asked_for() -> None:
+    """Measured (tide tables, fresh11 sealed): asked when the water is "at its highest",
+    the Low row of the same place and day was the judgement's pick at 0.78-0.85."""
+    q = "When is the water at its highest at Barry on Thursday?"
+    assert not fit("Barry | Thu | Low | 15:50 | 1.9 m", q, answer="15:50").viable
+    assert fit("Barry | Thu | High | 09:31 | 10.0 m", q, answer="09:31").viable
+    cold = "What is the lowest temperature the pump may run at?"
+    assert not fit("Maximum operating temperature: 60 °C", cold, answer="60 °C").viable
+    assert fit("Minimum operating temperature: -10 °C", cold, answer="-10 °C").viable
+    # a high street, a low-cost model or ten minutes are no end of a range
+    for text in ("Our high street branch tested it at -10 °C.", "Low-cost model: -10 °C.",
+                 "It was run for 10 min at -10 °C."):  # fmt: skip
+        assert fit(text, cold, answer="-10 °C").viable, text
+
+
 def test_a_value_said_not_to_be_affected_is_not_the_one_asked_for() -> None:
     """Measured (food recalls, fresh9): "Jars with the best before date 21 May 2027 are not
     affected" was answered at 0.74 for which jars to take back."""

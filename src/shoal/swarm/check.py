@@ -352,6 +352,28 @@ def other_level(text: str, question: str) -> str | None:
     return None
 
 
+_HIGH_ASKED = re.compile(r"\b(?:highest|maximum|max|high (?:tide|water))\b", re.I)
+_LOW_ASKED = re.compile(r"\b(?:lowest|minimum|low (?:tide|water))\b", re.I)
+_HIGH_SAID = re.compile(r"\b(?:highest|maximum)\b|(?:^|\|)\s*high\s*(?:\||:|$)", re.I | re.M)
+_LOW_SAID = re.compile(r"\b(?:lowest|minimum)\b|(?:^|\|)\s*low\s*(?:\||:|$)", re.I | re.M)
+
+
+def other_end(text: str, question: str) -> str | None:
+    """The other end of a range: asked when the water is "at its highest", a tide table's
+    "Barry | Thu | Low | 15:50" row; asked the lowest temperature a pump may run at,
+    "Maximum operating temperature: 60 °C". Only a superlative, maximum or minimum, or a table cell that says High
+    or Low alone: "high street", "low-cost", "10 min" are no end of a range."""
+    high, low = _HIGH_ASKED.search(question), _LOW_ASKED.search(question)
+    if bool(high) == bool(low):
+        return None
+    said_high, said_low = _HIGH_SAID.search(text), _LOW_SAID.search(text)
+    if high and said_low and not said_high:
+        return f"{said_low.group(0).strip(' |:')} (the question asks the highest)"
+    if low and said_high and not said_low:
+        return f"{said_high.group(0).strip(' |:')} (the question asks the lowest)"
+    return None
+
+
 _SEASONS = {"spring": {2, 3, 4, 5, 6}, "summer": {5, 6, 7, 8, 9}, "autumn": {8, 9, 10, 11, 12},
             "fall": {8, 9, 10, 11, 12}, "winter": {11, 12, 1, 2, 3}}  # fmt: skip
 """Each season with a month either side: their edges are fuzzy (schools call the February
@@ -997,6 +1019,9 @@ def fit(
     level = other_level(marked, question)
     if level is not None:
         qual.append(level)
+    end = other_end(marked, question)
+    if end is not None:
+        qual.append(f"the other end: {end}")
     ordinal = other_ordinal(sentence, question)
     if ordinal is not None:
         qual.append(ordinal)
