@@ -361,8 +361,9 @@ _LOW_SAID = re.compile(r"\b(?:lowest|minimum)\b|(?:^|\|)\s*low\s*(?:\||:|$)", re
 def other_end(text: str, question: str) -> str | None:
     """The other end of a range: asked when the water is "at its highest", a tide table's
     "Barry | Thu | Low | 15:50" row; asked the lowest temperature a pump may run at,
-    "Maximum operating temperature: 60 °C". Only a superlative, maximum or minimum, or a table cell that says High
-    or Low alone: "high street", "low-cost", "10 min" are no end of a range."""
+    "Maximum operating temperature: 60 °C". Only a superlative, maximum or minimum, or a
+    table cell that says High or Low alone: "high street", "low-cost", "10 min" are no end
+    of a range."""
     high, low = _HIGH_ASKED.search(question), _LOW_ASKED.search(question)
     if bool(high) == bool(low):
         return None
