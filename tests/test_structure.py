@@ -594,7 +594,9 @@ def test_another_of_a_series_is_not_the_one_asked_for() -> None:
 
 def test_the_other_end_of_a_range_is_not_the_one_asked_for() -> None:
     """Measured (tide tables, fresh11 sealed): asked when the water is "at its highest",
-    the Low row of the same place and day was the judgement's pick at 0.78-0.85."""
+    the whole read and the re-reads quoted the Low row of the same place and day (judged
+    unsure, 0.04-0.05: nothing else was read, so no answer). Asked when the tide "comes fully
+    in", the same row was picked at 0.78-0.85; no word rule reads that phrase."""
     q = "When is the water at its highest at Barry on Thursday?"
     assert not fit("Barry | Thu | Low | 15:50 | 1.9 m", q, answer="15:50").viable
     assert fit("Barry | Thu | High | 09:31 | 10.0 m", q, answer="09:31").viable
