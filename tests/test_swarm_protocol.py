@@ -828,3 +828,64 @@ def test_a_pick_that_changes_with_the_order_of_the_sentences_is_no_choice() -> N
     answer = swarm(gullible, worker).ask(doc(4000), QUESTION)
     assert answer.answer == UNSURE and not answer.citations
     assert any("changed with the order" in n for n in answer.notes)
+
+
+# --- a lone pick read beside its neighbours ----------------------------------------------------
+TIDES = (
+    "Tide times for the Severn coast, week of 4 May.\n\n"
+    + "Heights are in metres above chart datum. " * 20
+    + "\n\nPlace | Day | Tide | Time | Height\n"
+    "Barry | Wed | High | 05:20 | 10.1 m\n"
+    "Barry | Thu | Low | 15:50 | 1.9 m\n"
+    "Barry | Thu | High | 18:14 | 10.9 m\n\n"
+    + "Times are local and may vary with the weather. "
+    * 20
+)
+TIDE_Q = "What time does the tide come fully in at Barry on Thursday?"
+
+
+def _tide_lead(beside: str) -> ScriptedModel:
+    """Reads the input whole and quotes the Low row; reading the sentences of values
+    together, it picks the Low row alone, and the row holding ``beside`` when it sees that
+    row too."""
+    low = "Barry | Thu | Low | 15:50 | 1.9 m"
+
+    def respond(messages: list) -> str:  # type: ignore[type-arg]
+        system = messages[0]["content"]
+        if system == prompts.WHOLE_SYSTEM:
+            return json.dumps({"answer": "15:50", "quote": low})
+        if system == prompts.SECOND_LOOK_SYSTEM:
+            return json.dumps({"answer": None, "quote": None})
+        if system == prompts.READ_SYSTEM and joint_read(messages):
+            rows = re.findall(r"Barry \| \w+ \| \w+ \| (\d\d:\d\d)", passage(messages))
+            time_ = next((t for t in rows if t == beside), "15:50")
+            return json.dumps({"answer": time_, "quote": ""})
+        if system in (prompts.SUPPORT_SYSTEM, prompts.SUPPORT_STRICT_SYSTEM):
+            return "yes"
+        return json.dumps({"answer": None, "quote": None})
+
+    return ScriptedModel(respond, name="lead")
+
+
+def test_a_lone_pick_that_a_neighbouring_row_beats_is_no_answer() -> None:
+    """fresh11's tide tables: alone, the Low row was the time the tide "comes fully in"
+    (0.78-0.85); the High row two lines down was never weighed. Read beside it, the High
+    row leads: no answer, and the notes say which row was likelier."""
+    worker = ScriptedModel(lambda m: json.dumps({"answer": None, "quote": None,
+                                                 "confidence": 0}), name="worker")  # fmt: skip
+    answer = swarm(_tide_lead(beside="18:14"), worker).ask(TIDES, TIDE_Q)
+    assert answer.answer == UNSURE and not answer.citations
+    assert any("18:14" in n and "likelier" in n for n in answer.notes)
+    # a pick that still leads beside its neighbours keeps its answer
+    answer = swarm(_tide_lead(beside="none"), worker).ask(TIDES, TIDE_Q)
+    assert answer.answer == "15:50" and answer.citations
+
+
+def test_rivals_are_values_of_the_same_shape_nearby_that_the_rules_leave() -> None:
+    from shoal.swarm.check import value_shape
+
+    shape = value_shape("15:50")
+    assert shape is not None and shape.findall(TIDES) == ["05:20", "15:50", "18:14"]
+    assert value_shape("Monday 22 February").search("back on Tuesday 3 November.")  # type: ignore[union-attr]
+    assert value_shape("£9,120").findall("VAT: £1,440; deposit £1,000.") == ["£1,440", "£1,000"]  # type: ignore[union-attr]
+    assert value_shape("Salt & Iron") is None  # a name has no shape

@@ -109,6 +109,31 @@ def normalise(text: str) -> str:
     return " ".join(_WORDS.findall(text.translate(_TRANSLATE)))
 
 
+_SHAPE_PART = re.compile(r"\d[\d,.]*|[A-Z][a-z]+|\s+|.", re.S)
+
+
+def value_shape(value: str) -> re.Pattern[str] | None:
+    """A pattern for values written like ``value``: its digit runs any digits, its
+    capitalised words any capitalised word, the rest as written ("15:50" finds "18:14",
+    "425 °C" finds "12 °C", "Monday 22 February" finds "Tuesday 3 November"). None for a
+    value without a digit: a name or a phrase has no shape to find its rivals by."""
+    value = value.strip()
+    if not re.search(r"\d", value):
+        return None
+    parts = []
+    for m in _SHAPE_PART.finditer(value):
+        t = m.group(0)
+        if t[0].isdigit():
+            parts.append(r"\d[\d,.]*(?<![,.])")
+        elif t[0].isupper() and len(t) > 1:
+            parts.append(r"[A-Z][a-z]+")
+        elif t.isspace():
+            parts.append(r"\s?")
+        else:
+            parts.append(re.escape(t))
+    return re.compile(r"(?<![\w.,])" + "".join(parts) + r"(?![\w])")
+
+
 def clean(value: Any) -> str | None:
     """A model's string field, or None when it is missing or says "nothing"."""
     if not isinstance(value, str):

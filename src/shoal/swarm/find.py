@@ -712,6 +712,11 @@ async def _settle(
             notes.append("read together, in both orders, no value led clearly (the stronger "
                          "model's pick changed with the order): no choice between "
                          + ", ".join(repr(c.answer) for c in viable))  # fmt: skip
+        elif j.rival is not None:
+            conflict = True
+            notes.append(f"{viable[0].answer!r} was the only verified value, but read beside "
+                         f"its neighbours the stronger model found {j.rival!r} likelier (that "
+                         "sentence was never read as an answer): no choice")  # fmt: skip
         elif j.pick is None:
             notes.append("read together, none of the verified values ("
                          + ", ".join(repr(c.answer) for c in viable)

@@ -26,6 +26,14 @@ lead is good at the first and poor at the second:
   the answer's confidence (``confidence.judged``), a logistic fit on the development
   genres that is measured, not assumed, on genres nobody tuned on.
 
+- **A lone pick is read beside its neighbours.** With one verified value there is nothing
+  to choose between, and the lead's probability says little: alone, it took a tide
+  table's Low row for when the tide "comes fully in" (0.78-0.85). So the lone pick's
+  sentence is read again beside the nearby sentences that hold a value of the same shape
+  and pass the word rules (``rivals``: the other rows of its table, the other lines of its
+  list); if one of those leads clearly, there is no pick. A veto only: a rival was never
+  read as an answer, so it is named in the notes, not given.
+
 Every judgement is stored as a job of the run (kind ``judge``), with the shares and the
 support, so ``shoal show`` and the page can say why an answer was given or withheld.
 """
@@ -42,7 +50,7 @@ from shoal.errors import ShoalError
 from shoal.models.base import Model
 from shoal.swarm import confidence, prompts
 from shoal.swarm.aggregate import Candidate
-from shoal.swarm.check import sentence_around
+from shoal.swarm.check import fit, normalise, sentence_around, value_shape
 from shoal.swarm.jobs import SECOND_KEY, WHOLE_KEY
 from shoal.swarm.run import Run
 
@@ -80,6 +88,9 @@ class Judgement:
     """No value led the others clearly (by ``CLEAR``) over both orders: the lead's
     favourite changes with the order, a pick by position, not by content, so no pick."""
     statements: dict[str, str] = field(default_factory=dict)
+    rival: str | None = None
+    """A neighbouring sentence no read named, holding a value of the same shape, that the
+    lead found likelier than the lone pick (``rivals``): no pick."""
     agreement: dict[str, int] = field(default_factory=dict)
     """Who named the pick independently: worker chunks, re-reads of a passage, whole reads,
     and how many values were judged. Stored, not yet weighed: the next fit of
@@ -95,6 +106,7 @@ class Judgement:
             "exact": self.exact,
             "failed": self.failed,
             "changed": self.changed,
+            "rival": self.rival,
             "agreement": self.agreement,
         }
 
@@ -132,7 +144,7 @@ class Weighing:
 
 async def weigh(
     model: Model, question: str, statements: list[tuple[str, str]], *, role: str | None = None,
-    timeout: float | None = None,
+    timeout: float | None = None, support: bool = True,
 ) -> Weighing:  # fmt: skip
     """Read the statements (sentence, value) together, in the order given and reversed
     (a single statement has only one order), scoring each value and "null" as the start
@@ -158,7 +170,9 @@ async def weigh(
         return Weighing(shares, None, exact=exact)
     if n > 1 and shares[best] - shares[ranked[1]] < CLEAR:
         return Weighing(shares, None, changed=True, exact=exact)
-    support = []
+    if not support:
+        return Weighing(shares, best, exact=exact)
+    yes = []
     for system in (prompts.SUPPORT_SYSTEM, prompts.SUPPORT_STRICT_SYSTEM):
         sentence, value = statements[best]
         scores = await model.score(
@@ -166,8 +180,8 @@ async def weigh(
             role=role, timeout=timeout,
         )  # fmt: skip
         exact = exact and scores.exact
-        support.append(scores.shares()[0])
-    return Weighing(shares, best, support=(support[0], support[1]), exact=exact)
+        yes.append(scores.shares()[0])
+    return Weighing(shares, best, support=(yes[0], yes[1]), exact=exact)
 
 
 async def judge(run: Run, model: Model, cands: list[Candidate], key: str) -> Judgement:
@@ -188,6 +202,10 @@ async def judge(run: Run, model: Model, cands: list[Candidate], key: str) -> Jud
             else 0.0
         )
         judgement = Judgement(pick, shares, w.support, conf, w.exact, changed=w.changed)
+        if pick is not None and len(cands) == 1:
+            judgement.rival = await _contrast(run, model, pick, sentences[pick.key], role)
+            if judgement.rival is not None:
+                judgement.pick, judgement.confidence = None, 0.0
     except ShoalError as exc:
         log.warning("judging %d value(s) failed: %s", len(cands), exc)
         judgement = Judgement(None, {}, failed=f"call failed: {exc}"[:300])
@@ -196,6 +214,63 @@ async def judge(run: Run, model: Model, cands: list[Candidate], key: str) -> Jud
         judgement.agreement = _agreement(judgement.pick, len(cands))
     _store(run, model, key, judgement, time.perf_counter() - t0)
     return judgement
+
+
+RIVALS_AT_MOST = 3
+RIVAL_REACH = 700
+"""Characters either side of the lone pick's sentence searched for rivals: its table, its
+list of properties, its paragraph."""
+
+
+def rivals(run: Run, c: Candidate) -> list[tuple[str, str]]:
+    """Statements (sentence under its headings, value) near a lone pick that no read named:
+    the other rows of its table and lines of its list holding a value of the same shape
+    ("Barry | Thu | High | 18:14" beside "Barry | Thu | Low | 15:50"; "Flash point: 12 °C"
+    beside "Auto-ignition temperature: 425 °C"), that the word rules leave viable."""
+    shape = value_shape(c.answer)
+    x = c.quotes()[0]
+    if shape is None or x.start is None or x.end is None:
+        return []
+    text = run.source[x.doc_id]
+    s, e = sentence_around(text, x.start, x.end)
+    outline = run.outlines[x.doc_id]
+    found: list[tuple[int, str, str]] = []
+    seen = {normalise(c.answer).casefold()}
+    lo, hi = max(0, s - RIVAL_REACH), min(len(text), e + RIVAL_REACH)
+    for m in shape.finditer(text, lo, hi):
+        value = m.group(0)
+        if s <= m.start() < e or normalise(value).casefold() in seen:
+            continue
+        a, b = sentence_around(text, m.start(), m.end())
+        heads = "\n".join(text[h.start : h.end] for h in outline.local(a) if h.end <= a)
+        f = fit(text[a:b], run.question, heads, "", value, run.vocabulary, run.bare_names,
+                outline.subject(a))  # fmt: skip
+        if not f.viable:
+            continue
+        seen.add(normalise(value).casefold())
+        sentence = " / ".join([*heads.splitlines(), " ".join(text[a:b].split())])
+        found.append((abs(m.start() - x.start), sentence, value))
+    return [(t, v) for _, t, v in sorted(found)[:RIVALS_AT_MOST]]
+
+
+async def _contrast(
+    run: Run, model: Model, pick: Candidate, sentence: str, role: str
+) -> str | None:
+    """A lone pick read beside its rivals (``rivals``): the rival the lead finds likelier,
+    clearly, or None. Alone, a 1.5B lead calls a tide table's Low row the time the tide
+    "comes fully in" (0.78-0.85, fresh11) and an auto-ignition temperature the one at which
+    a liquid "gives off enough vapour to catch fire from a flame" (0.80); the High row and
+    the flash point two lines away were never weighed. A veto only: a pick that still leads
+    keeps the confidence it had alone."""
+    near = rivals(run, pick)
+    if not near:
+        return None
+    statements = [(sentence, pick.answer), *near]
+    w = await weigh(model, run.question, statements, role=role, timeout=run.lead_timeout,
+                    support=False)  # fmt: skip
+    if w.best is not None and w.best > 0:
+        return near[w.best - 1][0]
+    return None
 
 
 def _agreement(c: Candidate, values: int) -> dict[str, int]:
