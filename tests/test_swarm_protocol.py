@@ -96,16 +96,17 @@ def test_a_fact_is_found_confirmed_by_the_lead_and_the_near_miss_refuted() -> No
     assert answer.usage["worker"].calls == answer.jobs
     # the question is the workers' task (no planning call); the lead's other calls are the
     # re-reads, one wording of the answer for the search (this scripted lead gives none)
-    # and the judgement: the value's sentence read once (one value has one order) and the
-    # two questions asked apart about it
-    assert answer.usage["lead"].calls == reads + 1 + 3
+    # and the judgement: the value's sentence read once (one value has one order), the
+    # two questions asked apart about it, and the lone value read beside its neighbours
+    # (the other codes nearby, in both orders)
+    assert answer.usage["lead"].calls == reads + 1 + 3 + 2
     assert lead_calls(the_lead, prompts.WORDING_SYSTEM) == 1
     assert lead_calls(the_lead, prompts.SUPPORT_SYSTEM) == 1
     assert lead_calls(the_lead, prompts.SUPPORT_STRICT_SYSTEM) == 1
     assert lead_calls(the_lead, prompts.PLAN_SYSTEM) == 0
     assert answer.plan[0]["tasks"][0]["instruction"] == QUESTION
-    # the excerpt is the one re-read; the judgement's joint read is the other read call
-    assert lead_calls(the_lead, prompts.READ_SYSTEM) == reads - 1 + 1
+    # the excerpt is the one re-read; the judgement's joint reads are the other read calls
+    assert lead_calls(the_lead, prompts.READ_SYSTEM) == reads - 1 + 1 + 2
     assert answer.lead_alone_tokens > 4000
     assert answer.usage["lead"].prompt_tokens < answer.lead_alone_tokens / 2
 
