@@ -837,11 +837,11 @@ TIDES = (
     + "Heights are in metres above chart datum. " * 20
     + "\n\nPlace | Day | Tide | Time | Height\n"
     "Barry | Wed | High | 05:20 | 10.1 m\n"
-    "Barry | Thu | Low | 15:50 | 1.9 m\n"
-    "Barry | Thu | High | 18:14 | 10.9 m\n\n"
-    + "Times are local and may vary with the weather. "
-    * 20
+    "Barry | Thu | Low | 15:50 | 1.9 m\n\n"
+    + "Times are local and may vary with the weather. " * 30
+    + "\n\nBarry | Thu | High | 18:14 | 10.9 m\n"
 )
+"""The rows of one place and day a page apart, as a generated table scatters them."""
 TIDE_Q = "What time does the tide come fully in at Barry on Thursday?"
 
 

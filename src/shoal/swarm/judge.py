@@ -217,16 +217,17 @@ async def judge(run: Run, model: Model, cands: list[Candidate], key: str) -> Jud
 
 
 RIVALS_AT_MOST = 3
-RIVAL_REACH = 700
-"""Characters either side of the lone pick's sentence searched for rivals: its table, its
-list of properties, its paragraph."""
+RIVALS_SCANNED = 400
+"""Values of the pick's shape looked at, nearest first: a long log has a time on every line."""
 
 
 def rivals(run: Run, c: Candidate) -> list[tuple[str, str]]:
-    """Statements (sentence under its headings, value) near a lone pick that no read named:
-    the other rows of its table and lines of its list holding a value of the same shape
-    ("Barry | Thu | High | 18:14" beside "Barry | Thu | Low | 15:50"; "Flash point: 12 °C"
-    beside "Auto-ignition temperature: 425 °C"), that the word rules leave viable."""
+    """Statements (sentence under its headings, value) that no read named, holding a value
+    of the lone pick's shape, that the word rules leave viable: the other rows of its
+    table, the other lines of its list ("Barry | Thu | High | 18:14" beside "Barry | Thu |
+    Low | 15:50"; "Flash point: 12 °C" beside "Auto-ignition temperature: 425 °C"). Those
+    that name more of what the question names come first, then the nearest: a table's rows
+    can be pages apart."""
     shape = value_shape(c.answer)
     x = c.quotes()[0]
     if shape is None or x.start is None or x.end is None:
@@ -234,10 +235,10 @@ def rivals(run: Run, c: Candidate) -> list[tuple[str, str]]:
     text = run.source[x.doc_id]
     s, e = sentence_around(text, x.start, x.end)
     outline = run.outlines[x.doc_id]
-    found: list[tuple[int, str, str]] = []
+    matches = sorted(shape.finditer(text), key=lambda m: abs(m.start() - x.start))
+    found: list[tuple[float, int, str, str]] = []
     seen = {normalise(c.answer).casefold()}
-    lo, hi = max(0, s - RIVAL_REACH), min(len(text), e + RIVAL_REACH)
-    for m in shape.finditer(text, lo, hi):
+    for m in matches[:RIVALS_SCANNED]:
         value = m.group(0)
         if s <= m.start() < e or normalise(value).casefold() in seen:
             continue
@@ -249,8 +250,8 @@ def rivals(run: Run, c: Candidate) -> list[tuple[str, str]]:
             continue
         seen.add(normalise(value).casefold())
         sentence = " / ".join([*heads.splitlines(), " ".join(text[a:b].split())])
-        found.append((abs(m.start() - x.start), sentence, value))
-    return [(t, v) for _, t, v in sorted(found)[:RIVALS_AT_MOST]]
+        found.append((-(f.entities or 0.0), abs(m.start() - x.start), sentence, value))
+    return [(t, v) for _, _, t, v in sorted(found)[:RIVALS_AT_MOST]]
 
 
 async def _contrast(
