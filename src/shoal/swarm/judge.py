@@ -232,10 +232,10 @@ def rivals(run: Run, c: Candidate) -> list[tuple[str, str]]:
     x = c.quotes()[0]
     if shape is None or x.start is None or x.end is None:
         return []
-    text = run.source[x.doc_id]
+    text, at = run.source[x.doc_id], x.start
     s, e = sentence_around(text, x.start, x.end)
     outline = run.outlines[x.doc_id]
-    matches = sorted(shape.finditer(text), key=lambda m: abs(m.start() - x.start))
+    matches = sorted(shape.finditer(text), key=lambda m: abs(m.start() - at))
     found: list[tuple[float, int, str, str]] = []
     seen = {normalise(c.answer).casefold()}
     for m in matches[:RIVALS_SCANNED]:
@@ -250,7 +250,7 @@ def rivals(run: Run, c: Candidate) -> list[tuple[str, str]]:
             continue
         seen.add(normalise(value).casefold())
         sentence = " / ".join([*heads.splitlines(), " ".join(text[a:b].split())])
-        found.append((-(f.entities or 0.0), abs(m.start() - x.start), sentence, value))
+        found.append((-(f.entities or 0.0), abs(m.start() - at), sentence, value))
     return [(t, v) for _, _, t, v in sorted(found)[:RIVALS_AT_MOST]]
 
 
