@@ -852,6 +852,9 @@ def test_a_total_the_text_states_is_looked_up_before_anything_is_added_up() -> N
     answer = _ask_stated([], q, _SUM_PLAN, r"£[\d,]+")
     assert answer.operation == "sum"
     assert any("none was confirmed, so it was computed" in n for n in answer.notes)
+    # a stated total judged too unsure: no way out by adding up
+    answer = _ask_stated(stated, q, _SUM_PLAN, r"£[\d,]+", doubt=True)
+    assert answer.answer == WEAK and any("not computed" in n for n in answer.notes)
     # a condition the lead made of "with VAT" does not make it a sum of records
     vat = {**_SUM_PLAN, "fields": [*_SUM_PLAN["fields"], {"name": "vat", "type": "flag",
            "description": "the vat"}], "where": [{"field": "vat", "op": "is_true"}]}  # fmt: skip

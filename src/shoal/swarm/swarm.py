@@ -575,14 +575,20 @@ class Swarm:
         self, run: Run, dispatcher: Dispatcher, plan: QueryPlan
     ) -> Answer:
         """A total the text states, confirmed, answers "how much is the work altogether with
-        VAT?"; otherwise it is computed (``_stated_first``). A value confirmed in a
-        sentence that does not call it a total (one entry of a ledger) is not one."""
+        VAT?"; stated values the lookup could not choose between, or one it judged too
+        unsure, make it an abstention; only when the text states no such value is it
+        computed (``_stated_first``). A value confirmed in a sentence that does not call it
+        a total (one entry of a ledger) is not one."""
         lookup = await find(run, dispatcher)
         said = " ".join(f"{c.context} {c.text}" for c in lookup.citations)
         confirmed = lookup.answer not in (NOT_FOUND, UNSURE, WEAK) and lookup.citations
-        if confirmed and _TOTAL_WORDS[plan.operation].search(said):
+        total = confirmed and bool(_TOTAL_WORDS[plan.operation].search(said))
+        # several stated values, or one judged unsure: adding up is no way out of that
+        # (fresh11: a quote's revised total read beside its VAT line, then "sum of amount:
+        # 21,940 over 3 amounts")
+        if total or lookup.answer in (UNSURE, WEAK):
             lookup.notes[:0] = [*plan.notes, f"looked up first as a {plan.operation} the text "
-                                "states: confirmed, so not computed"]  # fmt: skip
+                                f"states: {_settled(lookup)}; not computed"]  # fmt: skip
             return lookup
         computed = await extract(run, dispatcher, plan)
         computed.notes.append(f"looked up first as a {plan.operation} the text states: none "
