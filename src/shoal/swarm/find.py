@@ -57,7 +57,7 @@ from shoal.swarm.escalate import (
     window_around,
 )
 from shoal.swarm.jobs import SECOND_KEY, WHOLE_KEY, finished, report_row, result_row
-from shoal.swarm.judge import NONE, Judgement, judge
+from shoal.swarm.judge import NONE, Judgement, governing, judge
 from shoal.swarm.plan import Plan, Task, make_plan
 from shoal.swarm.result import Answer, Citation
 from shoal.swarm.run import Run
@@ -628,7 +628,7 @@ def _report_fit(run: Run, x: Report) -> Fit:
     s, e = sentence_around(text, x.start, x.end)
     outline = run.outlines[x.doc_id]
     # local headings only: a document's title names its subject for every sentence in it
-    headings = "\n".join(text[h.start : h.end] for h in outline.local(s) if h.end <= s)
+    headings = "\n".join(governing(run, x.doc_id, s))
     section = ""
     heading = outline.heading_at(x.start)
     if heading is not None:

@@ -111,6 +111,18 @@ class Judgement:
         }
 
 
+def governing(run: Run, doc_id: str, at: int) -> list[str]:
+    """The local headings that govern a sentence starting at ``at`` (a table's header row,
+    an INI key's section): not the document's title, which would tell every sentence the
+    same."""
+    text = run.source[doc_id]
+    return [text[h.start : h.end] for h in run.outlines[doc_id].local(at) if h.end <= at]
+
+
+def _statement(text: str, s: int, e: int, heads: list[str]) -> str:
+    return " / ".join([*heads, " ".join(text[s:e].split())])
+
+
 def evidence_sentence(run: Run, c: Candidate) -> str:
     """The sentence holding the candidate's best quote, under the local headings that
     govern it (a table row with its header row, an INI key with its section)."""
@@ -118,8 +130,7 @@ def evidence_sentence(run: Run, c: Candidate) -> str:
     assert x.start is not None and x.end is not None
     text = run.source[x.doc_id]
     s, e = sentence_around(text, x.start, x.end)
-    heads = [text[h.start : h.end] for h in run.outlines[x.doc_id].local(s) if h.end <= s]
-    return " / ".join([*heads, " ".join(text[s:e].split())])
+    return _statement(text, s, e, governing(run, x.doc_id, s))
 
 
 def _place(c: Candidate) -> tuple[str, int]:
@@ -243,14 +254,14 @@ def rivals(run: Run, c: Candidate) -> list[tuple[str, str]]:
         if s <= m.start() < e or normalise(value).casefold() in seen:
             continue
         a, b = sentence_around(text, m.start(), m.end())
-        heads = "\n".join(text[h.start : h.end] for h in outline.local(a) if h.end <= a)
-        f = fit(text[a:b], run.question, heads, "", value, run.vocabulary, run.bare_names,
-                outline.subject(a))  # fmt: skip
+        heads = governing(run, x.doc_id, a)
+        f = fit(text[a:b], run.question, "\n".join(heads), "", value, run.vocabulary,
+                run.bare_names, outline.subject(a))  # fmt: skip
         if not f.viable:
             continue
         seen.add(normalise(value).casefold())
-        sentence = " / ".join([*heads.splitlines(), " ".join(text[a:b].split())])
-        found.append((-(f.entities or 0.0), abs(m.start() - at), sentence, value))
+        found.append((-(f.entities or 0.0), abs(m.start() - at), _statement(text, a, b, heads),
+                      value))  # fmt: skip
     return [(t, v) for _, _, t, v in sorted(found)[:RIVALS_AT_MOST]]
 
 

@@ -580,15 +580,16 @@ class Swarm:
         computed (``_stated_first``). A value confirmed in a sentence that does not call it
         a total (one entry of a ledger) is not one."""
         lookup = await find(run, dispatcher)
+        settled = _settled(lookup)
         said = " ".join(f"{c.context} {c.text}" for c in lookup.citations)
-        confirmed = lookup.answer not in (NOT_FOUND, UNSURE, WEAK) and lookup.citations
-        total = confirmed and bool(_TOTAL_WORDS[plan.operation].search(said))
         # several stated values, or one judged unsure: adding up is no way out of that
         # (fresh11: a quote's revised total read beside its VAT line, then "sum of amount:
-        # 21,940 over 3 amounts")
-        if total or lookup.answer in (UNSURE, WEAK):
+        # 21,940 over 3 amounts"); a confirmed value counts only if it is called a total
+        if settled is not None and (
+            lookup.answer in (UNSURE, WEAK) or _TOTAL_WORDS[plan.operation].search(said)
+        ):
             lookup.notes[:0] = [*plan.notes, f"looked up first as a {plan.operation} the text "
-                                f"states: {_settled(lookup)}; not computed"]  # fmt: skip
+                                f"states: {settled}; not computed"]  # fmt: skip
             return lookup
         computed = await extract(run, dispatcher, plan)
         computed.notes.append(f"looked up first as a {plan.operation} the text states: none "
