@@ -9,6 +9,8 @@ a session's final measurement) at each size, a share of them without an answer, 
 
 - ``default``: Qwen2.5-Coder-1.5B leads, SmolLM2-135M reads (the swarm);
 - ``same``: SmolLM2-135M as both lead and workers;
+- ``skim``: the default pair with no worker reads (``--strategy skim``): the lead re-reads
+  the passages BM25 ranks highest; an ablation of what the workers add;
 - ``lead``: Qwen2.5-Coder-1.5B alone reads the whole document (``--strategy lead``), only
   where the document fits ``--lead-max`` tokens.
 
@@ -44,6 +46,9 @@ RESULTS = Path(__file__).parent / "results"
 CONFIGS = {
     "default": ("qwen2.5-coder-1.5b", "smollm2-135m", "swarm"),
     "same": ("smollm2-135m", "smollm2-135m", "swarm"),
+    # the default pair with no worker reads: the lead re-reads what BM25 ranks highest
+    # (an ablation of the workers, and a strategy of its own)
+    "skim": ("qwen2.5-coder-1.5b", "smollm2-135m", "skim"),
     "lead": ("qwen2.5-coder-1.5b", "smollm2-135m", "lead"),
 }
 

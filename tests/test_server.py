@@ -90,6 +90,24 @@ def test_chat_completion_runs_the_swarm_and_cites(server: tuple[Running, str, st
     assert len([j for j in run["jobs"] if j["kind"] == "worker"]) == run["result"]["jobs"] > 1
 
 
+def test_a_skimmed_chat_completion_sends_no_worker_job(server: tuple[Running, str, str]) -> None:
+    """``strategy: skim`` through the openai client's extra body: the lead re-reads what BM25
+    ranks highest, no worker reads, and the run says so."""
+    srv, key, _ = server
+    resp = client(srv, key).chat.completions.create(
+        model="shoal",
+        messages=[{"role": "user", "content": document()}, {"role": "user", "content": QUESTION}],
+        extra_body={"strategy": "skim"},
+    )
+    assert resp.choices[0].message.content == CODE
+    extra = resp.model_extra["shoal"]
+    assert extra["strategy"] == "skim" and extra["citations"]
+    status, run = http("GET", f"{srv.v1}/runs/{extra['run_id']}", key)
+    assert status == 200 and run["strategy"] == "skim" and run["result"]["jobs"] == 0
+    assert not [j for j in run["jobs"] if j["kind"] == "worker"]
+    assert run["result"]["coverage"] < 0.5
+
+
 def test_streaming_chunks_in_openai_format(server: tuple[Running, str, str]) -> None:
     srv, key, _ = server
     stream = client(srv, key).chat.completions.create(

@@ -332,6 +332,28 @@ def test_a_long_input_opens_its_re_reading_with_one_excerpt_of_the_likeliest_pla
     assert lead_calls(the_lead, prompts.EXCERPT_SYSTEM) == 1
 
 
+def test_skimming_sends_no_worker_job_and_says_how_much_was_read() -> None:
+    """``strategy="skim"``: no worker reads a chunk; the lead re-reads the passages BM25
+    ranks highest, confirms the value there, and the answer says it skimmed: its coverage
+    is the share of the input the lead read, not all of it. Resuming asks nothing again."""
+    d = doc(6000)
+    worker = ScriptedModel(finder(CODE), name="worker")
+    the_lead = lead(choose="archive is")
+    s = swarm(the_lead, worker)
+    answer = s.ask(d, QUESTION, "skim")
+    assert answer.answer == "48213" and answer.strategy == "skim"
+    assert worker.calls == [] and answer.jobs == 0
+    assert 0.0 < answer.coverage < 0.5
+    assert any(n.startswith("skimmed: no worker read") for n in answer.notes)
+    calls = len(the_lead.calls)
+    again = s.resume(answer.run_id)
+    assert again.answer == "48213" and again.strategy == "skim"
+    assert len(the_lead.calls) == calls and worker.calls == []
+    # the same input with the swarm: the workers read every chunk
+    full = swarm(lead(choose="archive is"), worker).ask(d, QUESTION)
+    assert full.strategy == "swarm" and full.jobs > 0 and full.coverage == 1.0
+
+
 def test_the_search_for_places_to_re_read_uses_the_lead_s_wording_of_an_answer() -> None:
     """A question in other words than the text's ("What number opens the north vault?"
     for "Entry PIN, north strongroom: 48213"): BM25 on the question ranks the sentences

@@ -44,6 +44,28 @@ def test_swarm_finds_a_planted_fact_beyond_the_workers_window_with_a_verified_ci
     assert answer.lead_tokens * 8 <= answer.lead_alone_tokens
 
 
+def test_cli_skim_on_real_models_reads_a_share_with_no_worker_call(tmp_path: Path) -> None:
+    """``shoal ask --strategy skim``: Qwen2.5-Coder-1.5B re-reads the passages BM25 ranks
+    highest in a document too long to read whole; no worker is called, the citation is
+    verbatim, and the answer's coverage says how much was read."""
+    need_model("smollm2-135m")
+    need_model("qwen2.5-coder-1.5b")
+    worker = get_model("smollm2-135m")
+    fact = FACTS[0]
+    path = tmp_path / "report.md"
+    path.write_text(build(8_000, [fact], seed=5, count=worker.count_tokens).text)
+    result = CliRunner().invoke(cli, ["ask", str(path), fact.question, "--strategy", "skim",
+                                      "--json"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["strategy"] == "skim" and out["jobs"] == 0
+    assert "worker" not in out["usage"]
+    assert 0.0 < out["coverage"] < 0.5
+    assert is_correct(out["answer"], fact), out["answer"]
+    for c in out["citations"]:
+        assert path.read_text()[c["start"] : c["end"]] == c["text"]
+
+
 def test_cli_ask_json_and_replay_on_real_models(tmp_path: Path) -> None:
     need_model("smollm2-135m")
     fact = FACTS[2]

@@ -100,7 +100,7 @@ def print_items(answer: Answer, limit: int = 200) -> None:
 
 def print_answer(answer: Answer) -> None:
     out.print(f"\n[bold]{answer.answer}[/]")
-    if answer.strategy == "swarm" and (answer.citations or answer.items):
+    if answer.strategy in ("swarm", "skim") and (answer.citations or answer.items):
         out.print(f"[dim]{answer.operation} · confidence {answer.confidence:.2f}[/]")
     out.print("")
     if answer.items:
@@ -179,7 +179,13 @@ def read_input(source: str) -> list[Document] | Path:
 @click.argument("source")
 @click.argument("question")
 @click.option(
-    "--strategy", type=click.Choice(["swarm", "lead", "worker"]), default="swarm", show_default=True
+    "--strategy",
+    type=click.Choice(["swarm", "skim", "lead", "worker"]),
+    default="swarm",
+    show_default=True,
+    help="swarm: workers read every chunk, the lead checks and decides; skim: a lookup's "
+    "passages BM25 ranks highest are read by the lead only (cheaper, not every token read); "
+    "lead / worker: one model reads it all alone.",
 )
 @click.option("--lead", default=None, help="Lead model spec (default qwen2.5-coder-1.5b).")
 @click.option(

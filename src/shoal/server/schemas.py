@@ -69,7 +69,7 @@ class ChatRequest(BaseModel):
         default_factory=list, max_length=100
     )
     """shoal: ids from POST /v1/documents to read as the document."""
-    strategy: Literal["swarm", "lead", "worker"] = "swarm"
+    strategy: Literal["swarm", "skim", "lead", "worker"] = "swarm"
     """shoal: for ``shoal`` models, how to answer (the swarm, or one model alone)."""
     memory: bool = False
     """shoal: with ``user`` and a plain model, the server keeps the conversation: only the
@@ -105,4 +105,4 @@ class RunIn(BaseModel):
     question: Text = Field(min_length=1, max_length=20_000)
     documents: list[Annotated[Text, Field(max_length=100)]] = Field(min_length=1, max_length=100)
     model: Text = Field(default="shoal", min_length=1, max_length=500)
-    strategy: Literal["swarm", "lead", "worker"] = "swarm"
+    strategy: Literal["swarm", "skim", "lead", "worker"] = "swarm"

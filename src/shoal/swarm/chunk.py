@@ -10,8 +10,9 @@ complete by construction; ``coverage`` measures it anyway.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from shoal.swarm.documents import Document
 
@@ -119,8 +120,19 @@ def chunk_document(
     return chunks
 
 
-def coverage(docs: list[Document], chunks: list[Chunk]) -> float:
-    """Fraction of all document characters that lie in at least one chunk."""
+class Span(Protocol):
+    """A stretch of one document: a chunk, or a window the lead re-read."""
+
+    @property
+    def doc_id(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+def coverage(docs: list[Document], chunks: Sequence[Span]) -> float:
+    """Fraction of all document characters that lie in at least one chunk (or window)."""
     total = sum(len(d.text) for d in docs)
     if total == 0:
         return 1.0

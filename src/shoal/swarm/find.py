@@ -30,7 +30,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from shoal.errors import ShoalError
 from shoal.swarm import confidence, prompts
@@ -47,6 +47,7 @@ from shoal.swarm.check import (
     malformed,
     sentence_around,
 )
+from shoal.swarm.chunk import coverage
 from shoal.swarm.dispatch import Dispatcher, Job, JobResult
 from shoal.swarm.escalate import (
     READ_REPLY_TOKENS,
@@ -118,12 +119,13 @@ async def find(run: Run, dispatcher: Dispatcher) -> Answer:
                 if outcome is not None:
                     break
 
-        # dispatch what is not done yet (chunk-major, so jobs of a chunk share a prefix)
+        # dispatch what is not done yet (chunk-major, so jobs of a chunk share a prefix);
+        # skimming, no worker reads: the re-reads below go by BM25's ranking alone
         jobs = [
             Job(f"r{r}-t{ti}-c{c.index}", r, ti, t.instruction, t.advice, c)
             for c in run.chunks
             for ti, t in enumerate(rd.plan.tasks)
-        ]
+        ] if run.config.worker_reads else []  # fmt: skip
         n_jobs += len(jobs)
         done = finished(run.store, run.id, r, run.chunks, run.index)
         pending = [j for j in jobs if j.key not in done]
@@ -179,6 +181,9 @@ async def find(run: Run, dispatcher: Dispatcher) -> Answer:
             f"{len(failed_chunks)} chunk(s) had failed jobs: {sorted(failed_chunks)[:20]}"
         )
     run.notes.extend(outcome.notes)
+    if not run.config.worker_reads and "whole_read" not in run.state.extra:
+        run.notes.append("skimmed: no worker read the chunks; the lead re-read only the "
+                         "passages BM25 ranked highest, so not every token was read")  # fmt: skip
     return _answer(run, outcome, worker_reports, list(reads.values()), n_jobs)
 
 
@@ -497,6 +502,10 @@ async def _escalate(
         _refute(refuted, place, report)
     run.store.drain()
     esc.spent_tokens = reader.spent
+    # what was read, for a skimmed run's coverage (no worker read the rest)
+    run.state.extra.setdefault("read_spans", []).extend(
+        [w.doc_id, w.start, w.end] for w in read_windows
+    )
     return esc
 
 
@@ -802,6 +811,21 @@ async def _retry(run: Run, rd: Round, r: int) -> Decision | None:
 RETRYING = "No verified evidence yet: searching again with reworded tasks."
 
 
+class _Read(NamedTuple):
+    doc_id: str
+    start: int
+    end: int
+
+
+def _coverage(run: Run) -> float:
+    """The share of the input read: all of it when the workers read every chunk or the
+    lead read it whole; when skimming, the windows the lead re-read."""
+    if run.config.worker_reads or "whole_read" in run.state.extra:
+        return run.coverage
+    spans = [_Read(str(d), int(s), int(e)) for d, s, e in run.state.extra.get("read_spans", [])]
+    return coverage(run.docs, spans)
+
+
 def _answer(
     run: Run, outcome: Outcome, worker_reports: list[Report], reads: list[Report], n_jobs: int
 ) -> Answer:
@@ -835,10 +859,10 @@ def _answer(
     return Answer(
         answer=outcome.answer,
         citations=citations,
-        strategy="swarm",
+        strategy="swarm" if run.config.worker_reads else "skim",
         run_id=run.id,
         rounds=len(run.state.rounds),
-        coverage=run.coverage,
+        coverage=_coverage(run),
         reports=counts,
         chunks=len(run.chunks),
         jobs=n_jobs,

@@ -59,6 +59,12 @@ class RunConfig:
     lead's split of it into extraction tasks (True). Measured on the development genres,
     the question read best: the 1.5B lead's tasks often asked for the look-alikes ("the
     former chief archivist") and cost a lead call."""
+    worker_reads: bool = True
+    """A lookup's rounds: the workers read every chunk before the stronger model re-reads
+    the likeliest passages (True, strategy ``swarm``), or the stronger model re-reads the
+    passages BM25 ranks highest and no worker reads (False, strategy ``skim``): cheaper,
+    and not every token is read. Counts, lists and the other record operations read every
+    chunk either way."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

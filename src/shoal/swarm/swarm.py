@@ -57,7 +57,11 @@ from shoal.swarm.summarise import summarise
 
 log = logging.getLogger(__name__)
 
-STRATEGIES = ("swarm", "lead", "worker")
+STRATEGIES = ("swarm", "skim", "lead", "worker")
+"""``swarm``: the workers read every chunk, the lead re-reads and decides; ``skim``: the
+same, but a lookup's chunks are not read by the workers, only the passages BM25 ranks
+highest by the lead (``RunConfig.worker_reads``); ``lead`` / ``worker``: one model reads
+the whole input alone, for comparison."""
 WORKER_REPLY_TOKENS = 160
 WORKER_PROMPT_ROOM = 400
 _PREPARE = ThreadPoolExecutor(max_workers=2, thread_name_prefix="shoal-prepare")
@@ -328,6 +332,7 @@ class Swarm:
             min_confidence=self.min_confidence,
             operation=self.operation,
             plan_tasks=self.plan_tasks,
+            worker_reads=strategy != "skim",
         )
         for d in docs:
             await asyncio.to_thread(self.store.put_document, d.id, d.name, d.text, tenant)
@@ -493,7 +498,7 @@ class Swarm:
         try:
             with ledger.scope(book, run_id=run.id):
                 await asyncio.get_running_loop().run_in_executor(_PREPARE, run.prepare)
-                if strategy == "swarm":
+                if strategy in ("swarm", "skim"):
                     self._emit("chunks", chunks=len(run.chunks), coverage=run.coverage,
                                tokens=run.input_tokens)  # fmt: skip
                     answer = await self._operate(run)
