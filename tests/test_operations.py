@@ -545,6 +545,16 @@ def test_plan_checks_and_settling() -> None:
     assert settle(bag, q, 1).operation == "find"
     several = QueryPlan("find", "fact", list(bag.fields), list(bag.where))
     assert settle(several, "Which fares allow two cabin bags?", 1).operation == "list"
+    # fresh12's knitting pattern: "the number of stitches" is a number the text states, as
+    # "how many stitches" was (counted, it answered "2 fact(s) match (size = 'XL')" at 0.95)
+    knit = QueryPlan("find", "fact", [Field("size", "text"), Field("stitches", "number")],
+                     [Condition("size", "eq", "XL")])  # fmt: skip
+    q = "In size XL, what's the number of stitches to cast on for the back piece?"
+    assert settle(knit, q, 1).operation == "find"
+    incidents = QueryPlan("find", "incident", [Field("depot", "text"), Field("severity", "number")],
+                          [Condition("depot", "eq", "Cobalt")])  # fmt: skip
+    q = "What is the number of Cobalt depot incidents at severity 3?"
+    assert settle(incidents, q, 1).operation == "count"
     flag = from_reply(
         {
             "operation": "count",
@@ -980,8 +990,12 @@ def test_a_plural_thing_asked_for_needs_a_plan_a_verb_in_s_does_not() -> None:
     assert not asks_for_several("Which of the two is cheaper?")
     for lookup in ("What windscreen excess applies to the policy?", "Who owns the task?",
                    "What happens when the lease ends?", "What is the access code?",
-                   "What was the status of Vault Meridian?"):  # fmt: skip
+                   "What was the status of Vault Meridian?",
+                   # fresh12's feeding guide: planned as a list whose conditions matched nothing
+                   "What daily portion suits a fully grown 16 kg dog?",
+                   "What size fits my ten-year-old?"):  # fmt: skip
         assert not asks_for_several(lookup), lookup
+    assert asks_for_several("Which releases add a new command?")
 
 
 def test_a_quote_stitched_from_two_sentences_or_given_for_another_item_is_re_anchored() -> None:

@@ -3,7 +3,7 @@ a value reads them (no model)."""
 
 from __future__ import annotations
 
-from shoal.swarm.check import fit, terms
+from shoal.swarm.check import fit, named, terms
 from shoal.swarm.escalate import window_around
 from shoal.swarm.structure import HEADER_LEVEL, SECTION_LEVEL, Outline
 
@@ -607,6 +607,38 @@ def test_the_other_end_of_a_range_is_not_the_one_asked_for() -> None:
     for text in ("Our high street branch tested it at -10 °C.", "Low-cost model: -10 °C.",
                  "It was run for 10 min at -10 °C."):  # fmt: skip
         assert fit(text, cold, answer="-10 °C").viable, text
+
+
+def test_another_band_of_a_scale_is_not_the_one_asked_for() -> None:
+    """Measured (a dog food's feeding guide, fresh12 sealed): asked about a 24 kg dog, the
+    whole read and the second read both quoted the 25-30 kg row (judged unsure, 0.63:
+    nothing else was read, so no answer). A band in the question's unit that does not hold
+    its amount is another band; one that holds it, or a band in another unit, is not."""
+    rows = ["Adult dog 25-30 kg: 355g per day",
+            "For an adult dog weighing between 20 and 25 kg, feed 230g a day.",
+            "Puppy (4-6 months), adult weight 20-25 kg: 300g per day",
+            "Stays of 1-2 nights: £80 a night", "Open 9-17 daily: entry £6"]  # fmt: skip
+    vocab = set(terms(" ".join(rows)))  # names the input never uses are not asked for
+
+    def viable(row: str, q: str, value: str) -> bool:
+        return fit(row, q, answer=value, vocabulary=vocab).viable
+
+    q = "My grown-up dog is 24 kilos. How much of this should she eat daily?"
+    assert "another band (25-30 kg)" in fit(rows[0], q, answer="355g").qualifiers
+    assert not viable(rows[0], q, "355g")
+    assert viable(rows[1], q, "230g")
+    assert viable(rows[2], q, "300g")  # a puppy's age band is in months, not kilos
+    assert not viable(rows[3], "What does a 3-night stay cost?", "£80")
+    assert viable(rows[4], "What does entry cost for a 12 year old?", "£6")  # hours, no ages
+
+
+def test_a_title_or_degree_before_a_name_is_no_part_of_it() -> None:
+    """fresh12's offers: "BSc History" names the History course ("Brookfield East" is not
+    Brookfield, but "Dr Okafor" is Okafor)."""
+    q = "What A-level results do I need to get onto History, on the standard offer?"
+    assert fit("Conditions of your offer for BSc History: ABB at A level.", q,
+               answer="ABB").viable  # fmt: skip
+    assert named("The report was signed by Dr Okafor on 3 May.", "When did Okafor sign?")
 
 
 def test_a_value_said_not_to_be_affected_is_not_the_one_asked_for() -> None:

@@ -867,11 +867,13 @@ TIDES = (
 TIDE_Q = "What time does the tide come fully in at Barry on Thursday?"
 
 
-def _tide_lead(beside: str) -> ScriptedModel:
+def _tide_lead(beside: str, reads_high: bool = False) -> ScriptedModel:
     """Reads the input whole and quotes the Low row; reading the sentences of values
     together, it picks the Low row alone, and the row holding ``beside`` when it sees that
-    row too."""
+    row too. With ``reads_high``, a passage read on its own that holds the Thursday High
+    row confirms it (else it confirms nothing)."""
     low = "Barry | Thu | Low | 15:50 | 1.9 m"
+    high = "Barry | Thu | High | 18:14 | 10.9 m"
 
     def respond(messages: list) -> str:  # type: ignore[type-arg]
         system = messages[0]["content"]
@@ -879,10 +881,12 @@ def _tide_lead(beside: str) -> ScriptedModel:
             return json.dumps({"answer": "15:50", "quote": low})
         if system == prompts.SECOND_LOOK_SYSTEM:
             return json.dumps({"answer": None, "quote": None})
-        if system == prompts.READ_SYSTEM and joint_read(messages):
+        if system == prompts.READ_SYSTEM and joint_read(messages) and low in passage(messages):
             rows = re.findall(r"Barry \| \w+ \| \w+ \| (\d\d:\d\d)", passage(messages))
             time_ = next((t for t in rows if t == beside), "15:50")
             return json.dumps({"answer": time_, "quote": ""})
+        if system == prompts.READ_SYSTEM and reads_high and high in passage(messages):
+            return json.dumps({"answer": "18:14", "quote": high})  # the High row on its own
         if system in (prompts.SUPPORT_SYSTEM, prompts.SUPPORT_STRICT_SYSTEM):
             return "yes"
         return json.dumps({"answer": None, "quote": None})
@@ -902,6 +906,26 @@ def test_a_lone_pick_that_a_neighbouring_row_beats_is_no_answer() -> None:
     # a pick that still leads beside its neighbours keeps its answer
     answer = swarm(_tide_lead(beside="none"), worker).ask(TIDES, TIDE_Q)
     assert answer.answer == "15:50" and answer.citations
+
+
+def test_a_rival_that_vetoes_a_lone_pick_is_read_as_an_answer_and_can_win() -> None:
+    """fresh12's knitting pattern: the sleeves' cast-on was the lone pick, the back's row
+    vetoed it and was never read, so shoal could only abstain. Now the rival's passage is
+    read on its own; it confirms 18:14, the two values are judged together, 18:14 wins
+    and is the answer, cited verbatim; a resumed run asks nothing again."""
+    worker = ScriptedModel(lambda m: json.dumps({"answer": None, "quote": None,
+                                                 "confidence": 0}), name="worker")  # fmt: skip
+    the_lead = _tide_lead(beside="18:14", reads_high=True)
+    s = swarm(the_lead, worker)
+    answer = s.ask(TIDES, TIDE_Q)
+    assert answer.answer == "18:14", answer.notes
+    assert [c.text for c in answer.citations] == ["Barry | Thu | High | 18:14 | 10.9 m"]
+    assert any("read in its own passage" in n and "was chosen" in n for n in answer.notes)
+    assert answer.confidence_basis and answer.confidence_basis["rivals"] == 1
+    calls = len(the_lead.calls)
+    again = s.resume(answer.run_id)
+    assert again.answer == "18:14" and again.citations == answer.citations
+    assert len(the_lead.calls) == calls
 
 
 def test_rivals_are_values_of_the_same_shape_nearby_that_the_rules_leave() -> None:

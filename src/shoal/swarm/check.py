@@ -625,6 +625,43 @@ def other_count(sentence: str, question: str) -> str | None:
     return None
 
 
+_UNIT_CLASSES = {
+    "kg": ("kg", "kgs", "kilo", "kilos", "kilogram", "kilograms"),
+    "g": ("g", "gram", "grams"),
+    "year": ("year", "years", "yr", "yrs"),
+    "month": ("month", "months"),
+    "week": ("week", "weeks"),
+    "night": ("night", "nights"),
+    "hour": ("hour", "hours", "hr", "hrs"),
+    "km": ("km", "kilometre", "kilometres", "kilometer", "kilometers"),
+    "mile": ("mile", "miles"),
+    "person": ("person", "persons", "people", "guests", "players", "adults"),
+}  # fmt: skip
+_UNIT_OF = {w: k for k, words in _UNIT_CLASSES.items() for w in words}
+_UNIT = "|".join(sorted(_UNIT_OF, key=len, reverse=True))
+_NUM = r"\d+(?:\.\d+)?"
+_AMOUNT_ASKED = re.compile(rf"(?<![\d.,-])({_NUM})[ -]?({_UNIT})\b", re.I)
+_BAND = re.compile(
+    rf"(?<![\d.,])(?:between\s+)?({_NUM})\s*(?:-|–|to|and)\s*({_NUM})\s*({_UNIT})\b", re.I
+)
+
+
+def other_band(sentence: str, question: str) -> str | None:
+    """Another band of a scale: asked about a 24 kg dog, the sentence gives the amount for
+    "25-30 kg" (a weight band, an age range, a length of stay). Only when the question
+    gives the amount in the same unit as the band, and no band of the sentence holds it."""
+    asked = [(float(n), _UNIT_OF[u.casefold()]) for n, u in _AMOUNT_ASKED.findall(question)]
+    if not asked:
+        return None
+    bands = [(float(a), float(b), _UNIT_OF[u.casefold()], m.group(0))
+             for m in _BAND.finditer(sentence) for a, b, u in [m.groups()]]  # fmt: skip
+    for n, unit in asked:
+        same = [(lo, hi, text) for lo, hi, u, text in bands if u == unit and lo < hi]
+        if same and not any(lo <= n <= hi for lo, hi, _ in same):
+            return same[0][2]
+    return None
+
+
 def speaker_only(sentence: str, answer: str, question: str) -> bool:
     """Whether ``answer`` is only the speaker label of a chat line and the question does
     not ask who said something: the one who writes "X owns the demo" is not X."""
@@ -679,6 +716,12 @@ _LEGAL_FORMS = frozenset({
     "SA", "SE", "NV", "BV", "Pty", "Co", "Corp", "Corporation", "SpA", "SARL", "Srl", "KG",
     "AB", "ASA", "Oy", "Oyj", "KK",
 })  # fmt: skip
+_TITLES = frozenset({
+    "Dr", "Mr", "Mrs", "Ms", "Mx", "Prof", "Sir", "Dame", "Rev", "BA", "BSc", "MA", "MSc",
+    "MEng", "BEng", "MBA", "PhD", "LLB", "LLM", "MPhil", "MRes", "BEd", "PGCE", "HND",
+})  # fmt: skip
+"""Titles and degrees before a name are no part of it: "Dr Okafor" is Okafor, "BSc
+History" is the History course ("North Brookfield" is not Brookfield)."""
 
 
 _QUOTED = re.compile(r"`([^`\n]{1,60})`|\"([^\"\n]{1,60})\"")
@@ -825,6 +868,7 @@ def _names(sentence: str, question: str, vocabulary: set[str] | None) -> tuple[s
             and other[:1].isupper()
             and other not in _OPENERS
             and other not in _LEGAL_FORMS
+            and other not in _TITLES
             and not set(terms(other)) <= asked
             for other, adjacent in neighbours
         )  # fmt: skip  (a label before a number, "MRN 130145", extends nothing)
@@ -1054,6 +1098,9 @@ def fit(
     season = other_season(sentence, question)
     if season is not None:
         qual.append(season)
+    band = other_band(sentence, question)
+    if band is not None:
+        qual.append(f"another band ({band})")
     if answer is not None and speaker_only(sentence, answer, question):
         qual.append("the speaker of a chat line, not what the line says")
     whole = f"{marked}\n{section}" if section else marked

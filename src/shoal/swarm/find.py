@@ -691,8 +691,14 @@ async def _settle(
     judgement (``judge.py``) picks among the rest and says how sure it is."""
     stored = rd.decision
     by_key = {c.key: c for c in cands}
+    judge_key = judge_key or f"r{r}-judge"
     if stored is not None:  # resumed after the decision: never ask again
         kept = by_key.get(stored.evidence[0]) if stored.evidence else None
+        if kept is None and stored.evidence:  # a rival read as an answer (``_promote``)
+            done = finished(run.store, run.id, r, run.chunks, run.index, kinds=("read",))
+            read = done.get(f"{judge_key}-rival")
+            kept = next((c for c in candidates([read]) if c.key == stored.evidence[0]),
+                        None) if read else None  # fmt: skip
         return Outcome(stored.answer, kept, stored.confidence)
     notes: list[str] = []
     chosen: Candidate | None = None
@@ -705,7 +711,7 @@ async def _settle(
             notes.append(f"workers also reported {c.answer!r}, set aside: marked "
                          f"{', '.join(f.qualifiers)}")  # fmt: skip
     if viable:
-        j = await judge(run, run.escalation, viable, judge_key or f"r{r}-judge")
+        j = await judge(run, run.escalation, viable, judge_key)
         run.event("judge", round=r, pick=j.pick.answer if j.pick else None,
                   confidence=j.confidence, failed=j.failed,
                   shares={(by_key[k].answer if k in by_key else k): round(v, 3)
@@ -722,10 +728,26 @@ async def _settle(
                          "model's pick changed with the order): no choice between "
                          + ", ".join(repr(c.answer) for c in viable))  # fmt: skip
         elif j.rival is not None:
-            conflict = True
-            notes.append(f"{viable[0].answer!r} was the only verified value, but read beside "
-                         f"its neighbours the stronger model found {j.rival!r} likelier (that "
-                         "sentence was never read as an answer): no choice")  # fmt: skip
+            lone = viable[0]
+            promoted = await _promote(run, r, rd, lone, j, judge_key)
+            if promoted is None:
+                conflict = True
+                notes.append(f"{lone.answer!r} was the only verified value, but read beside "
+                             f"its neighbours the stronger model found {j.rival!r} likelier; "
+                             "read in its own passage, that sentence confirmed no value that "
+                             "won over it: no choice")  # fmt: skip
+            else:
+                rival = j.rival
+                j = promoted
+                assert j.pick is not None
+                viable = [lone, j.pick]
+                basis = _basis(j, viable)
+                chosen, conf = j.pick, j.confidence
+                notes.append(f"{lone.answer!r} was the only verified value, but read beside "
+                             f"its neighbours the stronger model found {rival!r} likelier; "
+                             f"read in its own passage that sentence confirmed "
+                             f"{j.pick.answer!r}, and read together with {lone.answer!r} it "
+                             "was chosen")  # fmt: skip
         elif j.pick is None:
             notes.append("read together, none of the verified values ("
                          + ", ".join(repr(c.answer) for c in viable)
@@ -760,6 +782,52 @@ async def _settle(
     run.event("decision", round=r, action="answer", answer=answer, fallback=None,
               confidence=conf)  # fmt: skip
     return Outcome(answer, chosen, conf if chosen else 0.0, basis, notes)
+
+
+async def _promote(
+    run: Run, r: int, rd: Round, lone: Candidate, j: Judgement, judge_key: str
+) -> Judgement | None:
+    """The rival that vetoed a lone pick (``judge.rivals``), read as an answer in its own
+    passage; if that read confirms a value that fits, the pick and it are judged together
+    (in both orders, as any two verified values). The judgement of the two, if it picks
+    the rival clearly; else None (no choice, as before). fresh12's knitting pattern: the
+    sleeves' cast-on was the lone pick for the back's, the back's row vetoed it but was
+    never read, so shoal could only abstain."""
+    if j.rival_at is None:
+        return None
+    doc_id, start, end = j.rival_at
+    name = next((d.name for d in run.docs if d.id == doc_id), "")
+    w = window_around(run.source[doc_id], doc_id, name, start, end, "the rival of a lone pick",
+                      outline=run.outlines[doc_id], count=run.count)  # fmt: skip
+    key = f"{judge_key}-rival"
+    done = finished(run.store, run.id, r, run.chunks, run.index, kinds=("read",))
+    reader = Reader(run.escalation, RIVAL_READ_TOKENS,
+                    role="lead" if run.escalation is run.lead else "escalation",
+                    timeout=run.lead_timeout)  # fmt: skip
+    if key in done:
+        report = done[key]
+    elif not reader.affordable(run.question, w):
+        return None
+    else:
+        report = await _read(run, r, reader, w, key)
+    if rd.escalation is not None:
+        rd.escalation.spent_tokens += reader.spent
+        _tally(rd.escalation, w.why, report, 1)
+    if not report.supported or not _report_fit(run, report).viable:
+        return None
+    both = [c for c in candidates([*lone.reports, report]) if c.confirmed]
+    rival = next((c for c in both if c.key != lone.key), None)
+    if rival is None:
+        return None
+    two = await judge(run, run.escalation, [lone, rival], f"{judge_key}-with-rival")
+    if two.failed or two.changed or two.pick is None or two.pick.key != rival.key:
+        return None
+    return two
+
+
+RIVAL_READ_TOKENS = 1200
+"""What reading a rival's passage may cost: one window (about 300 tokens a side) and the
+read prompt."""
 
 
 def _basis(j: Judgement, viable: list[Candidate]) -> dict[str, Any]:

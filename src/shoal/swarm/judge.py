@@ -91,6 +91,9 @@ class Judgement:
     rival: str | None = None
     """A neighbouring sentence no read named, holding a value of the same shape, that the
     lead found likelier than the lone pick (``rivals``): no pick."""
+    rival_at: tuple[str, int, int] | None = None
+    """Where the rival's sentence is (document id, start, end): ``find`` reads it there as
+    an answer of its own."""
     agreement: dict[str, int] = field(default_factory=dict)
     """Who named the pick independently: worker chunks, re-reads of a passage, whole reads,
     and how many values were judged. Stored, not yet weighed: the next fit of
@@ -214,8 +217,9 @@ async def judge(run: Run, model: Model, cands: list[Candidate], key: str) -> Jud
         )
         judgement = Judgement(pick, shares, w.support, conf, w.exact, changed=w.changed)
         if pick is not None and len(cands) == 1:
-            judgement.rival = await _contrast(run, model, pick, sentences[pick.key], role)
-            if judgement.rival is not None:
+            rival = await _contrast(run, model, pick, sentences[pick.key], role)
+            if rival is not None:
+                judgement.rival, _, judgement.rival_at = rival
                 judgement.pick, judgement.confidence = None, 0.0
     except ShoalError as exc:
         log.warning("judging %d value(s) failed: %s", len(cands), exc)
@@ -232,7 +236,12 @@ RIVALS_SCANNED = 400
 """Values of the pick's shape looked at, nearest first: a long log has a time on every line."""
 
 
-def rivals(run: Run, c: Candidate) -> list[tuple[str, str]]:
+Rival = tuple[str, str, tuple[str, int, int]]
+"""A rival: its statement (sentence under its headings), its value, and where the sentence
+is (document id, start, end)."""
+
+
+def rivals(run: Run, c: Candidate) -> list[Rival]:
     """Statements (sentence under its headings, value) that no read named, holding a value
     of the lone pick's shape, that the word rules leave viable: the other rows of its
     table, the other lines of its list ("Barry | Thu | High | 18:14" beside "Barry | Thu |
@@ -247,7 +256,7 @@ def rivals(run: Run, c: Candidate) -> list[tuple[str, str]]:
     s, e = sentence_around(text, x.start, x.end)
     outline = run.outlines[x.doc_id]
     matches = sorted(shape.finditer(text), key=lambda m: abs(m.start() - at))
-    found: list[tuple[float, int, str, str]] = []
+    found: list[tuple[float, int, str, str, tuple[str, int, int]]] = []
     seen = {normalise(c.answer).casefold()}
     for m in matches[:RIVALS_SCANNED]:
         value = m.group(0)
@@ -261,27 +270,28 @@ def rivals(run: Run, c: Candidate) -> list[tuple[str, str]]:
             continue
         seen.add(normalise(value).casefold())
         found.append((-(f.entities or 0.0), abs(m.start() - at), _statement(text, a, b, heads),
-                      value))  # fmt: skip
-    return [(t, v) for _, _, t, v in sorted(found)[:RIVALS_AT_MOST]]
+                      value, (x.doc_id, a, b)))  # fmt: skip
+    return [(t, v, at_) for _, _, t, v, at_ in sorted(found)[:RIVALS_AT_MOST]]
 
 
 async def _contrast(
     run: Run, model: Model, pick: Candidate, sentence: str, role: str
-) -> str | None:
+) -> Rival | None:
     """A lone pick read beside its rivals (``rivals``): the rival the lead finds likelier,
     clearly, or None. Alone, a 1.5B lead calls a tide table's Low row the time the tide
     "comes fully in" (0.78-0.85, fresh11) and an auto-ignition temperature the one at which
     a liquid "gives off enough vapour to catch fire from a flame" (0.80); the High row and
     the flash point two lines away were never weighed. A veto only: a pick that still leads
-    keeps the confidence it had alone."""
+    keeps the confidence it had alone (``find`` then reads the rival as an answer of its
+    own)."""
     near = rivals(run, pick)
     if not near:
         return None
-    statements = [(sentence, pick.answer), *near]
+    statements = [(sentence, pick.answer), *[(t, v) for t, v, _ in near]]
     w = await weigh(model, run.question, statements, role=role, timeout=run.lead_timeout,
                     support=False)  # fmt: skip
     if w.best is not None and w.best > 0:
-        return near[w.best - 1][0]
+        return near[w.best - 1]
     return None
 
 

@@ -255,14 +255,26 @@ def _plural(word: str) -> bool:
     return w.endswith("s")
 
 
+_OBJECTS = frozenset({
+    "a", "an", "the", "my", "your", "our", "their", "his", "her", "its", "this", "that",
+    "these", "those", "me", "you", "us", "them", "him", "it", "each", "every", "any",
+})  # fmt: skip
+"""Words that open an object: an -s word before one is a verb ("what portion suits a
+grown dog"), not a plural noun ("which suppliers raised")."""
+
+
 def asks_for_several(question: str) -> bool:
     """Whether the question's "which/what/who" names a plural thing: "which suppliers",
     "what open action items" (the noun may follow up to two words that describe it)."""
-    for m in _ASKED_NOUNS.finditer(_OF_THE.sub(r"\1", question)):
-        for word in m.group(1).split():
+    q = _OF_THE.sub(r"\1", question)
+    for m in _ASKED_NOUNS.finditer(q):
+        words = m.group(1).split()
+        after = q[m.end() :].split()[:1]
+        for i, word in enumerate(words):
             if word.lower() in _PHRASE_ENDS:
                 break
-            if _plural(word):
+            following = (words[i + 1 :] or after or [""])[0].lower()
+            if _plural(word) and following not in _OBJECTS:
                 return True
     return False
 
@@ -289,8 +301,9 @@ def _top_k(question: str) -> int:
 
 
 def _counted_noun(question: str) -> str | None:
-    """The head of "how many ...": "incidents" in "how many severity-3 incidents did"."""
-    m = re.search(r"\bhow many((?: [\w-]+){1,4})", question, re.I)
+    """The head of "how many ..." or "the number of ...": "incidents" in "how many
+    severity-3 incidents did", "stitches" in "what's the number of stitches to cast on"."""
+    m = re.search(r"\b(?:how many|number of)((?: [\w-]+){1,4})", question, re.I)
     if m is None:
         return None
     words = m.group(1).lower().split()
