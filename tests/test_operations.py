@@ -22,8 +22,10 @@ from shoal.swarm.query import (
     Field,
     QueryPlan,
     from_reply,
+    omissions,
     problems,
     question_operation,
+    repair,
     settle,
 )
 from shoal.swarm.records import check_extraction
@@ -977,6 +979,47 @@ def test_the_question_s_frame_is_no_condition_and_20_000_is_one_number() -> None
     # a round the question names is a condition like any other
     named = QueryPlan("list", "project", fixed.fields, [Condition("round", "eq", "spring round")])
     assert len(repair(named, "Which projects got money in the spring round?").where) == 1
+
+
+def test_a_month_the_question_names_is_a_date_range_shoal_writes() -> None:
+    """Measured on the held-out booking register (stop 30): the 1.5B lead wrote ``date
+    contains '2026-10-11'``, ``date contains 'April 2026'`` and ``date contains 'Circuits'``,
+    or dropped the month, and every count was wrong. The month is now two conditions shoal
+    writes on the date field (declared if missing), and a class the question names with a
+    capital is a filter even when the unit repeats it."""
+    from datetime import date
+
+    from shoal.swarm.compute import matching
+    from shoal.swarm.records import Record
+
+    q = "In April 2026, how many times did Joana Lopes go to Circuits?"
+    lead_wrote = QueryPlan("count", "booking", [Field("member", "text"), Field("date", "date")],
+                           [Condition("member", "contains", "Joana Lopes"),
+                            Condition("date", "contains", "April 2026")])  # fmt: skip
+    plan = settle(repair(lead_wrote, q), q, 1)
+    assert [c.describe() for c in plan.where if c.field == "date"] == [
+        "date ≥ '2026-04-01'", "date ≤ '2026-04-30'"]  # fmt: skip
+    assert "april" not in omissions(plan, q)
+
+    def booking(day: date) -> Record:
+        return Record(0, "d", "b.txt", 0, 1, "q", {"member": "Joana Lopes", "date": day})
+
+    days = [date(2026, 3, 31), date(2026, 4, 1), date(2026, 4, 30), date(2026, 5, 1)]
+    kept, unknown = matching(plan, [booking(d) for d in days])
+    assert [r.values["date"] for r in kept] == days[1:3] and unknown == 0
+    # no date field and the month left out: declared, and the month still applies
+    q = "How many Spin classes did Ines Costa attend in October 2026?"
+    forgot = QueryPlan("count", "Spin class", [Field("member", "text"), Field("class", "text")],
+                       [Condition("member", "contains", "Ines Costa"),
+                        Condition("class", "contains", "Spin")])  # fmt: skip
+    plan = repair(forgot, q)
+    assert plan.field_named("date") is not None and plan.field_named("date").type == "date"  # type: ignore[union-attr]
+    assert ("class", "Spin") in [(c.field, c.value) for c in plan.where]
+    assert {c.value for c in plan.where if c.field == "date"} == {"2026-10-01", "2026-10-31"}
+    # a lookup's month says where to look: no records, no conditions
+    find = repair(QueryPlan("find", "fact", [Field("price", "number")], []),
+                  "What was the price of gas in March 2026?")  # fmt: skip
+    assert find.where == []
 
 
 def test_a_plural_thing_asked_for_needs_a_plan_a_verb_in_s_does_not() -> None:

@@ -13,15 +13,17 @@ shoal's (``compute.py``), never a model's and never model-written code.
 
 from __future__ import annotations
 
+import calendar
 import logging
 import re
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any, Literal, get_args
 
 from shoal.errors import ShoalError
 from shoal.models.base import Model
 from shoal.swarm import prompts
-from shoal.swarm.values import WORD_NUMBERS, parse_date, parse_number
+from shoal.swarm.values import MONTHS, WORD_NUMBERS, parse_date, parse_number
 
 log = logging.getLogger(__name__)
 
@@ -438,6 +440,7 @@ def repair(plan: QueryPlan, question: str) -> QueryPlan:
             and said
             and unit
             and all(any(akin(t.rstrip("s"), u) for u in unit) for t in said)
+            and not _proper_name(c.value, question)
         ):
             plan.notes.append(f"condition {c.describe()} dropped: it names the {plan.unit} "
                               "themselves, not a filter on them")  # fmt: skip
@@ -497,6 +500,67 @@ def repair(plan: QueryPlan, question: str) -> QueryPlan:
             c = Condition(c.field, said_op, c.value)
         kept.append(c)
     plan.where = kept
+    return _asked_month(plan, question)
+
+
+def _proper_name(value: str, question: str) -> bool:
+    """Whether a word of ``value`` is a name in the question (capitalised, not its first
+    word): "Spin" in "How many Spin classes did ..." picks Spin classes out of the others
+    (the unit "Spin class" names it too), where "deadline" in a list of deadlines picks
+    nothing."""
+    words = re.findall(r"[\w'-]+", question)[1:]
+    names = {w.casefold() for w in words if w[:1].isupper()}
+    return any(w.casefold() in names for w in re.findall(r"[\w'-]+", value))
+
+
+_MONTH_YEAR = re.compile(
+    r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?,? (?:of )?(\d{4})\b", re.I
+)
+
+
+_BOUNDED = re.compile(
+    r"\b(?:after|before|since|until|till|from|by|between|than|to|through|and|or)\s+(?:the\s+"
+    r"(?:end|start|beginning)\s+of\s+)?$",
+    re.I,
+)
+
+
+def month_asked(question: str) -> tuple[date, date, str] | None:
+    """The month a question names with its year ("in October 2026"): its first and last
+    day, and the words."""
+    m = _MONTH_YEAR.search(question)
+    if m is None or _BOUNDED.search(question[: m.start()][-24:]):
+        return None  # "after June 2027" is a comparison the lead writes, not the month
+    year, month = int(m.group(2)), MONTHS[m.group(1).lower()]
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, 1), date(year, month, last), m.group(0)
+
+
+def _asked_month(plan: QueryPlan, question: str) -> QueryPlan:
+    """A month the question names ("how many Spin classes in October 2026") is a condition
+    shoal writes itself: the date from its first day to its last, on the plan's date field
+    (declared if the plan has none), in place of whatever the lead wrote on that field.
+    Measured on a held-out booking register: a 1.5B lead wrote ``date contains
+    '2026-10-11'``, ``date contains 'April 2026'``, ``date contains '2026-06'`` (no date
+    holds a month) or left the month out, and every count was wrong. Records only: a
+    lookup's month says where to look, not which records to keep."""
+    asked = month_asked(question)
+    if asked is None or (plan.operation == "find" and question_operation(question) is None):
+        return plan
+    lo, hi, words = asked
+    dates = [f.name for f in plan.fields if f.type == "date"]
+    target = dates[0] if dates else "date"
+    if not dates:
+        plan.fields.append(Field(target, "date", f"the date of the {plan.unit or 'item'}"))
+    replaced = [c for c in plan.where if c.field in (*dates, target)]
+    plan.where = [c for c in plan.where if c not in replaced] + [
+        Condition(target, "ge", lo.isoformat()),
+        Condition(target, "le", hi.isoformat()),
+    ]
+    plan.notes.append(f"{words!r} is a condition shoal wrote: {target} from {lo.isoformat()} "
+                      f"to {hi.isoformat()}"
+                      + (f" (in place of {', '.join(c.describe() for c in replaced)})"
+                         if replaced else ""))  # fmt: skip
     return plan
 
 
@@ -611,6 +675,7 @@ _QUESTION_NUMBER = re.compile(
     r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w,])|(?<![\w.])\d+(?:\.\d+)?(?![\w.])"
 )
 """A number the question gives, "£20,000" whole (compared without its commas)."""
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NUMBER_IN_VALUE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
@@ -624,6 +689,9 @@ def omissions(plan: QueryPlan, question: str) -> list[str]:
     for c in plan.where:
         used.update(terms(c.value))
         used.update(terms(c.field.replace("_", " ")))
+        day = parse_date(c.value) if _ISO_DAY.fullmatch(c.value) else None
+        if day is not None:  # a month shoal wrote as two dates names the month
+            used.update(terms(day.strftime("%B %b")))
     for f in plan.fields:
         if f.type == "flag":
             used.update(terms(f.name.replace("_", " ")))
