@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from benchmarks.corpus.aggregate import count_case, list_case, screen_case
+from benchmarks.corpus.aggregate import count_case, list_case, orders_case, screen_case
 from shoal.cli import cli
 from shoal.models import ScriptedModel, register
 from shoal.store import Store
@@ -90,6 +90,49 @@ def test_a_count_over_a_log_is_exact_and_every_item_is_cited(seed: int) -> None:
     # lines that cannot match were ruled out by their words, and said so
     assert any("ruled out" in n for n in answer.notes)
     assert answer.jobs < len(case.text.splitlines())
+
+
+@pytest.mark.usefixtures("workers_read")
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_what_the_question_leaves_out_is_set_aside_by_its_words(seed: int) -> None:
+    """Measured on the held-out order book (stop 30): the lead's plan kept city and amount
+    and no refund flag, and every refunded order over the line was counted (18 for 13).
+    "Leave out refunded ones" / "not counting refunds" now sets aside each record whose
+    line is marked so ("REFUNDED", "refunded in full", ",refunded")."""
+    from shoal.swarm.check import left_out
+
+    case = orders_case(3000, seed, count)
+    city = re.search(r"(Porto|Lisbon|Braga|Faro)", case.question)
+    line = re.search(r"(?:€|over )(\d+)", case.question)
+    assert city and line and left_out(case.question) in (["refunded"], ["refunds"])
+    plan = {"operation": "count", "unit": "order", "fields": [
+        {"name": "city", "type": "text", "description": "where the order ships"},
+        {"name": "total", "type": "number", "description": "the order's total in euros"}],
+        "where": [{"field": "city", "op": "contains", "value": city.group(1)},
+                  {"field": "total", "op": "gt", "value": line.group(1)}],
+        "target": "", "group_by": "", "k": 0}  # fmt: skip
+    rules = {"city": search(r"(Porto|Lisbon|Braga|Faro|Coimbra|Évora|Aveiro)"),
+             "total": search(r"(?:€|EUR |,)(\d[\d,]*\.\d\d)")}  # fmt: skip
+    worker = ScriptedModel(extractor(rules), name="worker")
+    s = Swarm(lead=planner(plan), workers=worker, store=Store())
+    answer = s.ask(Document("orders.txt", case.text), case.question)
+    assert answer.result and answer.result["value"] == case.answer, answer.notes
+    assert all("refund" not in i["citations"][0]["text"].lower() for i in answer.items)
+    assert any("which the question leaves out" in n for n in answer.notes)
+
+
+def test_the_words_of_what_a_question_leaves_out() -> None:
+    from shoal.swarm.check import left_out, marked_left_out
+
+    assert left_out("How many Spin classes did she attend? Cancelled bookings and no-shows "
+                    "don't count.") == ["cancelled", "no-shows"]  # fmt: skip
+    assert left_out("Count them, leaving out any that were retracted.") == ["retracted"]
+    assert left_out("Which projects were awarded more than £20,000?") == []
+    q = "Not counting refunds, how many Lisbon orders were over 150 euros?"
+    assert marked_left_out("#4 2026-01-02 ship to Lisbon total €415.42 REFUNDED", q)
+    assert marked_left_out("#5 2026-01-02 ship to Lisbon total €415.42", q) is None
+    met = "List every deadline except the ones already met."
+    assert marked_left_out("The 3 metres of cable are due by 1 May.", met) is None  # a word
 
 
 def test_a_count_of_zero_is_zero() -> None:

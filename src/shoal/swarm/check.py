@@ -348,6 +348,58 @@ def excluded_condition(sentence: str, question: str) -> str | None:
     return None
 
 
+_LEAVE_OUT = re.compile(
+    r"\b(?:leave|leaving|leaves) out|\bnot (?:counting|including)\b|\bexcluding\b|"
+    r"\bexcept(?: for)?\b|\bother than\b|\bapart from\b|\bignoring\b",
+    re.I,
+)
+_DONT_COUNT = re.compile(
+    r"\b(?:don't|do not|doesn't|does not|won't|will not|shouldn't|should not) count\b|"
+    r"\b(?:are|is) (?:not counted|excluded)\b",
+    re.I,
+)
+_FILLER = frozenset({
+    "any", "all", "the", "ones", "one", "those", "that", "which", "were", "are", "was", "is",
+    "have", "has", "been", "entries", "entry", "items", "item", "lines", "line", "records",
+    "record", "them", "and", "or", "a", "an", "of", "already", "still", "yet", "also",
+    "just", "only",
+})  # fmt: skip
+
+
+def left_out(question: str) -> list[str]:
+    """The words of what a question says to leave out of a count or list: "refunded" in
+    "Leave out refunded ones", "refunds" in "not counting refunds", "cancelled" and
+    "no-shows" in "Cancelled bookings and no-shows don't count" (the first word of each
+    thing named: the one that marks it)."""
+    found: list[str] = []
+    for m in _LEAVE_OUT.finditer(question):
+        words = re.findall(r"[\w'-]+", question[m.end() :])
+        first = next((w for w in words[:6] if w.casefold() not in _FILLER), None)
+        if first:
+            found.append(first.casefold())
+    for m in _DONT_COUNT.finditer(question):
+        clause = re.split(r"[.?!;:,]", question[: m.start()])[-1]
+        for part in re.split(r"\b(?:and|or)\b|,", clause):
+            words = [w for w in re.findall(r"[\w'-]+", part) if w.casefold() not in _FILLER]
+            if words:
+                found.append(words[0].casefold())
+    return list(dict.fromkeys(w for w in found if w not in STOPWORDS and len(w) > 2))
+
+
+def marked_left_out(sentence: str, question: str) -> str | None:
+    """A word of ``sentence`` that marks it as what the question leaves out ("REFUNDED",
+    "refunded in full" for "not counting refunds"), or None."""
+    for word in left_out(question):
+        if "-" in word or len(word) <= 4:  # "no-shows", "met": the word itself
+            pattern = rf"\b{re.escape(word.rstrip('s'))}s?\b"
+        else:  # "refunds" marks "refunded", "REFUNDED"
+            pattern = rf"\b{re.escape(stem(word))}\w*"
+        m = re.search(pattern, sentence, re.I)
+        if m:
+            return m.group(0)
+    return None
+
+
 _CHANGED_FROM = re.compile(
     r"\b(?:chang|mov|reduc|increas|rais|cut|lower|rose|fell|dropp|switch|revis|amend|updat"
     r"|relocat|reschedul|postpon|shift|brought|push|extend|shorten|upgrad|downgrad)\w*"

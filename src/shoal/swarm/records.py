@@ -27,6 +27,7 @@ from shoal.swarm.check import (
     changed_from,
     clean,
     locate,
+    marked_left_out,
     not_current,
     sentence_around,
     stem,
@@ -551,6 +552,9 @@ def set_aside(r: Record, plan: QueryPlan, question: str, source: str) -> str | N
     never a model's say."""
     s, e = sentence_around(source, r.start, r.end)
     sentence = source[s:e]
+    left = marked_left_out(sentence, question)
+    if left is not None:
+        return f"marked {left!r}, which the question leaves out"
     marks = not_current(sentence, question, STATE_QUALIFIERS)
     if marks:
         return f"marked {', '.join(marks)}"
