@@ -135,6 +135,45 @@ def test_the_words_of_what_a_question_leaves_out() -> None:
     assert marked_left_out("The 3 metres of cable are due by 1 May.", met) is None  # a word
 
 
+def test_a_booking_nobody_came_to_is_no_visit() -> None:
+    from shoal.swarm.check import did_not_happen
+
+    visits = "In October 2026, how many times did Xavier Dias go to Spin?"
+    assert did_not_happen("5 October 2026: Xavier Dias booked Spin but did not turn up.", visits)
+    assert did_not_happen("2026-06-09 18:30 | Spin | Bruno Gomes | no-show", visits)
+    assert did_not_happen("2026-06-09 18:30 | Spin | Bruno Gomes | attended", visits) is None
+    assert did_not_happen("2 May: Xavier Dias checked in to Spin.", visits) is None
+    # a question about what did not happen keeps it
+    assert did_not_happen("Xavier Dias booked Spin but did not turn up.",
+                          "How many no-shows did Xavier Dias have in October?") is None  # fmt: skip
+    turned = "Count Ulla Almeida's Yoga sessions in August that they turned up to."
+    assert did_not_happen("Ulla Almeida booked Yoga but did not turn up.", turned)
+
+
+def test_a_name_the_document_tells_apart_is_not_met_by_its_namesake() -> None:
+    from shoal.swarm.compute import compute
+
+    plan = from_reply({"operation": "count", "unit": "session", "fields": [
+        {"name": "class", "type": "text", "description": "the class"}],
+        "where": [{"field": "class", "op": "contains", "value": "Pilates"}],
+        "target": "", "group_by": "", "k": 0})  # fmt: skip
+
+    def records(*classes: str) -> list:
+        text = "".join(f"2026-06-0{i + 1} | {c} | Bruno Gomes\n" for i, c in enumerate(classes))
+        unit = Unit(0, "d", "register.txt", 0, len(text), text, "block")
+        lines = text.splitlines()
+        raw = {"records": [{"class": c, "quote": q} for c, q in zip(classes, lines, strict=True)]}
+        return check_extraction(raw, unit, plan, "worker").records
+
+    # the register says "Pilates" and "Pilates Express": two classes
+    assert compute(plan, records("Pilates", "Pilates Express", "Pilates class")).value == 2
+    # every line says "Pilates Studio": nothing to tell apart, words decide as before
+    assert compute(plan, records("Pilates Studio", "Pilates Studio", "Yoga")).value == 2
+    # a title is no other name
+    plan.where[0].value = "Ines Costa"
+    assert compute(plan, records("Ines Costa", "Dr Ines Costa", "Ines Costa Lopes")).value == 2
+
+
 def test_a_count_of_zero_is_zero() -> None:
     case = count_case(1500, 4, count)
     worker = ScriptedModel(extractor({"depot": DEPOT, "severity": SEVERITY}), name="worker")
@@ -233,6 +272,36 @@ def test_a_record_seen_twice_is_counted_once() -> None:
     assert len(first.records) == 1  # the same quote listed twice
     res = compute(plan, first.records + again.records)
     assert res.value == 1 and res.items[0].model == "lead"  # the later, stronger read
+
+
+def test_a_date_the_model_misread_is_read_from_the_quote() -> None:
+    plan = from_reply({"operation": "count", "unit": "booking", "fields": [
+        {"name": "member", "type": "text", "description": "the member"},
+        {"name": "date", "type": "date", "description": "the day of the class"}],
+        "where": [{"field": "member", "op": "contains", "value": "Ines Costa"},
+                  {"field": "date", "op": "ge", "value": "2026-10-01"}],
+        "target": "", "group_by": "", "k": 0})  # fmt: skip
+    text = 'date=08/10/2026 member="Ines Costa" class="Spin" status=attended\n'
+    unit = Unit(0, "d", "bookings.txt", 0, len(text), text, "line")
+    for wrote in ("2026-08-10", "2026-14-09", "08/10/2026"):
+        raw = {"records": [{"member": "Ines Costa", "date": wrote, "quote": text.strip()}]}
+        (rec,) = check_extraction(raw, unit, plan, "worker").records
+        assert rec.verified and rec.values["date"].isoformat() == "2026-10-08", wrote
+        assert bool(rec.mended) == (wrote != "08/10/2026")
+    # in a passage only a slip of transcription is mended, never a date made up
+    text = "Ines Costa came to Spin on 08/10/2026. The studio was full.\n"
+    unit = Unit(0, "d", "bookings.txt", 0, len(text), text, "block")
+    for wrote, mended in (("2026-08-10", True), ("2026-02-06", False)):
+        raw = {"records": [{"member": "Ines Costa", "date": wrote,
+                            "quote": "Ines Costa came to Spin on 08/10/2026."}]}  # fmt: skip
+        (rec,) = check_extraction(raw, unit, plan, "worker").records
+        assert rec.verified == mended and bool(rec.mended) == mended, wrote
+    # two dates in the quote: shoal cannot tell which is the record's, the value stays rejected
+    text = "Booked 08/10/2026, moved to 09/10/2026: Ines Costa\n"
+    unit = Unit(0, "d", "bookings.txt", 0, len(text), text, "line")
+    raw = {"records": [{"member": "Ines Costa", "date": "2026-08-10", "quote": text.strip()}]}
+    (rec,) = check_extraction(raw, unit, plan, "worker").records
+    assert not rec.verified and "date" in rec.rejected and not rec.mended
 
 
 @pytest.mark.usefixtures("workers_read")
@@ -1050,6 +1119,15 @@ def test_a_month_the_question_names_is_a_date_range_shoal_writes() -> None:
     days = [date(2026, 3, 31), date(2026, 4, 1), date(2026, 4, 30), date(2026, 5, 1)]
     kept, unknown = matching(plan, [booking(d) for d in days])
     assert [r.values["date"] for r in kept] == days[1:3] and unknown == 0
+    # a name the lead wrote on the date field is kept, on a text field of its own
+    misplaced = QueryPlan("count", "booking", [Field("member", "text"), Field("date", "date")],
+                          [Condition("member", "contains", "Joana Lopes"),
+                           Condition("date", "contains", "April 2026"),
+                           Condition("date", "contains", "Circuits")])  # fmt: skip
+    plan = settle(repair(misplaced, q), q, 1)
+    kind = [c for c in plan.where if c.value == "Circuits"]
+    assert len(kind) == 1 and plan.field_named(kind[0].field).type == "text"  # type: ignore[union-attr]
+    assert "circuits" not in omissions(plan, q)
     # no date field and the month left out: declared, and the month still applies
     q = "How many Spin classes did Ines Costa attend in October 2026?"
     forgot = QueryPlan("count", "Spin class", [Field("member", "text"), Field("class", "text")],

@@ -400,6 +400,25 @@ def marked_left_out(sentence: str, question: str) -> str | None:
     return None
 
 
+_NOT_HAPPENED = re.compile(
+    r"\b(?:no[- ]shows?|absent|(?:did not|didn't|failed to|never) (?:turn(?:ed)? up|show(?:ed)?"
+    r"(?: up)?|attend(?:ed)?|come|came|arrive[d]?))\b",
+    re.I,
+)
+
+
+def did_not_happen(sentence: str, question: str) -> str | None:
+    """The words of ``sentence`` that say its event did not take place ("booked Spin but did
+    not turn up", "status=no-show"), unless the question asks about such events ("How many
+    no-shows ...?"). A booking nobody came to is no visit; a count of visits or sessions
+    leaves it out even when the question does not say so. For the records of a list or
+    count only: a lookup's sentence may give a date or place of what did not happen."""
+    m = _NOT_HAPPENED.search(sentence)
+    if m is None or _NOT_HAPPENED.search(question):
+        return None
+    return m.group(0)
+
+
 _CHANGED_FROM = re.compile(
     r"\b(?:chang|mov|reduc|increas|rais|cut|lower|rose|fell|dropp|switch|revis|amend|updat"
     r"|relocat|reschedul|postpon|shift|brought|push|extend|shorten|upgrad|downgrad)\w*"
@@ -763,12 +782,12 @@ _OPENERS = frozenset({
 
 
 # A company's legal form names no other company: "Calder Waste Ltd" is "Calder Waste".
-_LEGAL_FORMS = frozenset({
+LEGAL_FORMS = frozenset({
     "Ltd", "Limited", "Inc", "Incorporated", "LLC", "LLP", "LP", "plc", "PLC", "GmbH", "AG",
     "SA", "SE", "NV", "BV", "Pty", "Co", "Corp", "Corporation", "SpA", "SARL", "Srl", "KG",
     "AB", "ASA", "Oy", "Oyj", "KK",
 })  # fmt: skip
-_TITLES = frozenset({
+TITLES = frozenset({
     "Dr", "Mr", "Mrs", "Ms", "Mx", "Prof", "Sir", "Dame", "Rev", "BA", "BSc", "MA", "MSc",
     "MEng", "BEng", "MBA", "PhD", "LLB", "LLM", "MPhil", "MRes", "BEd", "PGCE", "HND",
 })  # fmt: skip
@@ -919,8 +938,8 @@ def _names(sentence: str, question: str, vocabulary: set[str] | None) -> tuple[s
             adjacent
             and other[:1].isupper()
             and other not in _OPENERS
-            and other not in _LEGAL_FORMS
-            and other not in _TITLES
+            and other not in LEGAL_FORMS
+            and other not in TITLES
             and not set(terms(other)) <= asked
             for other, adjacent in neighbours
         )  # fmt: skip  (a label before a number, "MRN 130145", extends nothing)

@@ -8,13 +8,14 @@ numbers and dates by value. A record missing a field a condition needs does not 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from statistics import fmean
 from typing import Any
 
-from shoal.swarm.check import terms
+from shoal.swarm.check import LEGAL_FORMS, TITLES, terms
 from shoal.swarm.query import YES_NO, Condition, QueryPlan
 from shoal.swarm.records import Record, Value
 from shoal.swarm.values import parse_date, parse_number
@@ -70,13 +71,50 @@ class Result:
     considered: int = 0
 
 
+def _extra_names(value: Value, cond: Condition) -> list[str]:
+    """The capitalised words ``value`` adds to a name the condition asks for ("Express" in
+    "Pilates Express" for "Pilates"); titles and legal forms add none."""
+    want = set(terms(cond.value))
+    return [
+        w
+        for w in re.findall(r"[\w'-]+", str(value))
+        if w[:1].isupper() and w not in TITLES and w not in LEGAL_FORMS
+        and not set(terms(w)) <= want
+    ]  # fmt: skip
+
+
+def _distinct_names(plan: QueryPlan, records: list[Record]) -> set[int]:
+    """The text conditions (by index) whose name the records also give bare: where one
+    register line says "Pilates" and another "Pilates Express", the document tells the two
+    apart, and "contains Pilates" is met by "Pilates" only. Where every line says "Cobalt
+    Depot", nothing is told apart and the condition is met by words as usual."""
+    out = set()
+    for i, c in enumerate(plan.where):
+        f = plan.field_named(c.field)
+        if f is None or f.type != "text" or c.op not in ("eq", "contains"):
+            continue
+        if not c.value[:1].isupper():
+            continue
+        want = set(terms(c.value))
+        values = [r.values.get(c.field) for r in records if r.verified]
+        if any(v is not None and set(terms(str(v))) == want for v in values):
+            out.add(i)
+    return out
+
+
 def matching(plan: QueryPlan, records: list[Record]) -> tuple[list[Record], int]:
     """Verified records that meet every condition, and how many could not be decided."""
     out, unknown = [], 0
+    strict = _distinct_names(plan, records)
     for r in records:
         if not r.verified:
             continue
-        verdicts = [test(c, r, plan) for c in plan.where]
+        verdicts = [
+            False
+            if i in strict and (v := r.values.get(c.field)) is not None and _extra_names(v, c)
+            else test(c, r, plan)
+            for i, c in enumerate(plan.where)
+        ]
         if all(v is True for v in verdicts):
             out.append(r)
         elif any(v is None for v in verdicts) and not any(v is False for v in verdicts):

@@ -505,6 +505,7 @@ def _item(r: rec.Record, plan: QueryPlan, source: dict[str, str]) -> dict[str, A
             for a, b in spans
         ],
         "verified_by": r.model,
+        **({"read_by_shoal": dict(r.mended)} if r.mended else {}),
     }
 
 

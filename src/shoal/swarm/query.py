@@ -552,7 +552,11 @@ def _asked_month(plan: QueryPlan, question: str) -> QueryPlan:
     target = dates[0] if dates else "date"
     if not dates:
         plan.fields.append(Field(target, "date", f"the date of the {plan.unit or 'item'}"))
-    replaced = [c for c in plan.where if c.field in (*dates, target)]
+    on_date = [c for c in plan.where if c.field in (*dates, target)]
+    replaced = [c for c in on_date if _about_time(c.value)]
+    for c in on_date:
+        if c not in replaced:  # a name the lead wrote on the date field ("date contains
+            c.field = _kind_field(plan, c.value)  # 'Circuits'") is kept, on a field of its own
     plan.where = [c for c in plan.where if c not in replaced] + [
         Condition(target, "ge", lo.isoformat()),
         Condition(target, "le", hi.isoformat()),
@@ -562,6 +566,29 @@ def _asked_month(plan: QueryPlan, question: str) -> QueryPlan:
                       + (f" (in place of {', '.join(c.describe() for c in replaced)})"
                          if replaced else ""))  # fmt: skip
     return plan
+
+
+_TIME_WORDS = re.compile(
+    r"\d|\b(?:year|month|week|day|today|yesterday|tomorrow|now|current|recent|last|next|this|"
+    r"spring|summer|autumn|fall|winter|quarter|q[1-4]|morning|evening|night)\b",
+    re.I,
+)
+
+
+def _about_time(value: str) -> bool:
+    """Whether a condition's value speaks of a time (a date, a month, "this year"), not a
+    name."""
+    low = value.casefold()
+    return bool(_TIME_WORDS.search(value)) or any(m in low.split() for m in MONTHS)
+
+
+def _kind_field(plan: QueryPlan, example: str) -> str:
+    """A text field for a name the plan had nowhere to put, declared if missing."""
+    name = "kind" if plan.field_named("kind") is None else "kind_name"
+    if plan.field_named(name) is None:
+        plan.fields.append(Field(name, "text", f"what the {plan.unit or 'item'} is: its kind "
+                                 f"or name as the text writes it (like {example!r})"))  # fmt: skip
+    return name
 
 
 _N = r"(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)"

@@ -26,6 +26,7 @@ from shoal.swarm.check import (
     carries,
     changed_from,
     clean,
+    did_not_happen,
     locate,
     marked_left_out,
     not_current,
@@ -62,6 +63,9 @@ class Record:
     dropped: dict[str, str] = field(default_factory=dict)
     """Field -> why its value was rejected, for a field the answer does not depend on (no
     condition, target or grouping uses it): the value is left out, the record stands."""
+    mended: dict[str, str] = field(default_factory=dict)
+    """Field -> how shoal read its value from the quote in place of the model's (a date the
+    model transcribed wrongly, when the quote writes exactly one)."""
 
     @property
     def verified(self) -> bool:
@@ -85,6 +89,7 @@ class Record:
             "spans": {k: list(v) for k, v in self.spans.items()},
             "model": self.model,
             "dropped": self.dropped,
+            "mended": self.mended,
         }
 
     @classmethod
@@ -106,6 +111,7 @@ class Record:
             {k: (v[0], v[1]) for k, v in (raw.get("spans") or {}).items()},
             raw.get("model", ""),
             raw.get("dropped") or {},
+            raw.get("mended") or {},
         )
 
 
@@ -292,6 +298,25 @@ def _check_value(f: Field, raw: Any, quote: str) -> tuple[Value | None, str | No
     return text.strip(_STRIP) or text, None
 
 
+def _date_of_quote(plan: QueryPlan, quote: str, wrote: Any, line: bool) -> tuple[date | None, str]:
+    """The quote's date, when the model wrote one the quote does not hold, the quote holds
+    exactly one full date and the plan asks for one date. Small models turn 08/10/2026 (day
+    first) into 2026-08-10, 2026-10-08 or an impossible 2026-14-09: dropping the record
+    would lose it from a count, taking the model's reading would put it in the wrong month.
+    On a line of a register the only date there is the record's; in a passage, only a
+    slip of transcription is mended (the same day, month and year numbers)."""
+    if sum(f.type == "date" for f in plan.fields) != 1:
+        return None, ""
+    days = dates_in(quote)
+    if len(days) != 1:
+        return None, ""
+    day = next(iter(days))
+    said = sorted(int(n) for n in re.findall(r"\d+", str(wrote or "")))
+    if not line and said != sorted((day.day, day.month, day.year)):
+        return None, ""
+    return day, day.isoformat()
+
+
 _GENERIC = frozenset(
     ["level", "number", "count", "value", "amount", "total", "name", "date", "time", "kind", "type"]
 )
@@ -386,8 +411,12 @@ def check_extraction(raw: dict[str, Any], unit: Unit, plan: QueryPlan, model: st
     return out
 
 
-def _record(item: dict[str, Any], unit: Unit, plan: QueryPlan, model: str) -> Record | None:
-    """The checked record of one item of a reply (None: it gives no field at all)."""
+def _record(
+    item: dict[str, Any], unit: Unit, plan: QueryPlan, model: str, mend: bool = True
+) -> Record | None:
+    """The checked record of one item of a reply (None: it gives no field at all). With
+    ``mend``, a date the model misread is read from its own quote (``_date_of_quote``);
+    never when shoal, not the model, chose the quote (``_reanchor``)."""
     line = unit.kind == "line"
     span = (unit.start, unit.end) if line else _place(item.get("quote"), unit)
     if span is None:
@@ -405,6 +434,10 @@ def _record(item: dict[str, Any], unit: Unit, plan: QueryPlan, model: str) -> Re
             rec.values[f.name] = flag(f, context)
             continue
         value, why = _check_value(f, item.get(f.name), quote)
+        if why is not None and f.type == "date" and mend:
+            value, mended = _date_of_quote(plan, quote, item.get(f.name), line)
+            if value is not None:
+                why, rec.mended[f.name] = None, f"{item.get(f.name)!r} read as {mended}"
         if (
             why is None
             and isinstance(value, float)
@@ -470,7 +503,7 @@ def _reanchor(item: dict[str, Any], unit: Unit, plan: QueryPlan, model: str) -> 
         sentence = piece.strip()
         if len(sentence) < 2:
             continue
-        rec = _record({**item, "quote": sentence}, unit, plan, model)
+        rec = _record({**item, "quote": sentence}, unit, plan, model, mend=False)
         if rec is not None and rec.verified:
             found.append(((key in rec.values, _count(rec)), rec))
     if not found:
@@ -555,6 +588,9 @@ def set_aside(r: Record, plan: QueryPlan, question: str, source: str) -> str | N
     left = marked_left_out(sentence, question)
     if left is not None:
         return f"marked {left!r}, which the question leaves out"
+    absent = did_not_happen(sentence, question)
+    if absent is not None:
+        return f"{absent!r}: it did not take place"
     marks = not_current(sentence, question, STATE_QUALIFIERS)
     if marks:
         return f"marked {', '.join(marks)}"
