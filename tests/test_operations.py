@@ -935,6 +935,50 @@ def test_a_one_fact_question_planned_as_a_list_that_finds_nothing_is_looked_up()
     assert answer.answer.startswith("The document does not appear to say")
 
 
+@pytest.mark.parametrize("stated", [True, False])
+def test_a_list_that_restates_the_question_is_no_answer(stated: bool) -> None:
+    """fresh12 (skim): "Which grades secure my Economics place without any contextual
+    reduction?" was planned as a list of grades whose one field held the subject, and
+    answered "1 grade(s) match (place = 'Economics'; ...): Economics", cited, at 0.95."""
+    from shoal.swarm import prompts
+
+    offer = "For Economics, the standard offer is ABB at A level."
+    miss = "Economics applicants from a partner school may receive a contextual offer of BBB."
+    question = "Which grades secure my Economics place without any contextual reduction?"
+    plan = {"operation": "list", "unit": "grade", "fields": [
+        {"name": "place", "type": "text", "description": "the course"}],
+        "where": [{"field": "place", "op": "contains", "value": "Economics"}],
+        "target": "", "group_by": "", "k": 0}  # fmt: skip
+    said = [offer, miss] if stated else [miss]
+    text = ("# Offer conditions\n\n" + "Offers are made on predicted grades. " * 30 + "\n\n"
+            + "\n\n".join(said) + "\n\n" + "Interviews are not held. " * 30)  # fmt: skip
+
+    def respond(messages):  # type: ignore[no-untyped-def]
+        system, content = messages[0]["content"], messages[-1]["content"]
+        if system == prompts.QUERY_SYSTEM:
+            return json.dumps(plan)
+        if system == prompts.READ_SYSTEM:
+            if offer in content:
+                return json.dumps({"answer": "ABB", "quote": offer})
+            return json.dumps({"answer": None, "quote": None})
+        if system in (prompts.SUPPORT_SYSTEM, prompts.SUPPORT_STRICT_SYSTEM):
+            return "yes"
+        records = [{"place": "Economics", "quote": x} for x in said if x in content]
+        return json.dumps({"records": records})
+
+    worker = ScriptedModel(lambda m: respond(m) if m[0]["content"] != prompts.READ_SYSTEM
+                           else json.dumps({"answer": None, "quote": None}),
+                           name="worker")  # fmt: skip
+    answer = Swarm(lead=ScriptedModel(respond, name="lead"), workers=worker,
+                   store=Store()).ask(text, question)  # fmt: skip
+    assert "match (" not in answer.answer and answer.answer != "Economics"
+    if stated:
+        assert answer.answer == "ABB" and answer.operation == "find"
+    else:
+        assert is_abstention(answer.answer) and answer.confidence == 0.0
+        assert any("say nothing the question does not" in n for n in answer.notes)
+
+
 def test_a_how_many_question_about_a_stated_number_is_looked_up_when_the_count_is_degenerate() -> (
     None
 ):

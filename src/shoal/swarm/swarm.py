@@ -32,6 +32,7 @@ from shoal.store import Store
 from shoal.store.schema import LOCAL_TENANT
 from shoal.swarm import cost
 from shoal.swarm.aggregate import NOT_FOUND, UNSURE, WEAK
+from shoal.swarm.check import restates
 from shoal.swarm.compare import compare
 from shoal.swarm.confidence import ABSTAIN_BELOW
 from shoal.swarm.dispatch import Dispatcher
@@ -125,6 +126,19 @@ def _maybe_a_lookup(plan: QueryPlan, answer: Answer, question: str) -> bool:
         and question_operation(question) == "count"
         and isinstance(value, int | float)
         and value <= 1
+    )
+
+
+def says_nothing(plan: QueryPlan, answer: Answer, question: str) -> bool:
+    """Whether a list's items all say only what the question says: "Which grades secure my
+    Economics place without any contextual reduction?" planned as a list of grades whose
+    one field is the subject, answered "1 grade(s) match (place = 'Economics'): Economics".
+    Such a list restates the question and is no answer (fresh12, skim)."""
+    if plan.operation not in ("list", "top") or not answer.items:
+        return False
+    return all(
+        restates(" ".join(str(v) for v in (item.get("fields") or {}).values()), question)
+        for item in answer.items
     )
 
 
@@ -542,8 +556,9 @@ class Swarm:
             answer = await self._stated_or_computed(run, dispatcher, plan)
         elif plan.operation in RECORD_OPERATIONS:
             answer = await extract(run, dispatcher, plan)
-            if _maybe_a_lookup(plan, answer, run.question):
-                answer = await self._or_lookup(run, dispatcher, plan, answer)
+            empty = says_nothing(plan, answer, run.question)
+            if empty or _maybe_a_lookup(plan, answer, run.question):
+                answer = await self._or_lookup(run, dispatcher, plan, answer, empty)
         elif plan.operation == "compare":
             answer = await compare(run)
         elif plan.operation == "summarise":
@@ -557,21 +572,28 @@ class Swarm:
         return answer
 
     async def _or_lookup(
-        self, run: Run, dispatcher: Dispatcher, plan: QueryPlan, computed: Answer
-    ) -> Answer:
+        self, run: Run, dispatcher: Dispatcher, plan: QueryPlan, computed: Answer,
+        empty: bool = False,
+    ) -> Answer:  # fmt: skip
         """ "How many Nm does the Kestrel need?" reads like a count, and "Which release
         dropped sdiff?" may be planned as a list, but both ask for one fact the text
         states. So the question is also looked up (see ``_maybe_a_lookup``); a confirmed
         value answers it. Several stated values the lookup could not choose between (or
         one it judged too unsure) make the answer an abstention: a degenerate count is no
         way out of a conflict. Only when the text states no such value does the computed
-        answer stand."""
+        answer stand, unless it is ``empty``: a list that says nothing the question does not
+        (``says_nothing``) is no answer, and the lookup's abstention is."""
         lookup = await find(run, dispatcher)
         n = (computed.result or {}).get("matching")
         settled = _settled(lookup)
         if settled is not None:
             lookup.notes[:0] = [*plan.notes, f"as a {plan.operation} of {plan.unit}s, {n} "
                                 f"matched; {settled}"]  # fmt: skip
+            return lookup
+        if empty:  # a list that restates the question is never passed on as an answer
+            lookup.notes[:0] = [*plan.notes, f"as a {plan.operation} of {plan.unit}s, {n} "
+                                "matched, and they say nothing the question does not; "
+                                "looked up as one stated value: none was confirmed"]  # fmt: skip
             return lookup
         computed.notes.append("looked up as one stated value too: none was confirmed")
         return computed
