@@ -121,6 +121,73 @@ def test_what_the_question_leaves_out_is_set_aside_by_its_words(seed: int) -> No
     assert any("which the question leaves out" in n for n in answer.notes)
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_lines_of_a_shape_the_lead_read_twice_are_read_by_template(seed: int) -> None:
+    """An order book of 12k tokens: the lead reads the first lines of each shape, shoal
+    reads the rest of that shape with the template their verified records give, checked
+    like any read; the count is the same, for far fewer of the lead's reads."""
+    case = orders_case(12000, seed, count)
+    city = re.search(r"(Porto|Lisbon|Braga|Faro)", case.question)
+    line = re.search(r"(?:€|over )(\d+)", case.question)
+    assert city and line
+    plan = {"operation": "count", "unit": "order", "fields": [
+        {"name": "city", "type": "text", "description": "where the order ships"},
+        {"name": "total", "type": "number", "description": "the order's total in euros"}],
+        "where": [{"field": "city", "op": "contains", "value": city.group(1)},
+                  {"field": "total", "op": "gt", "value": line.group(1)}],
+        "target": "", "group_by": "", "k": 0}  # fmt: skip
+    rules = {"city": search(r"(Porto|Lisbon|Braga|Faro|Coimbra|Évora|Aveiro)"),
+             "total": search(r"(?:€|EUR |,)(\d[\d,]*\.\d\d)")}  # fmt: skip
+    lead = planner(plan, strong=extractor(rules))
+    s = Swarm(lead=lead, workers=ScriptedModel(extractor(rules), name="worker"), store=Store())
+    answer = s.ask(Document("orders.txt", case.text), case.question)
+    assert answer.result and answer.result["value"] == case.answer, answer.notes
+    note = next(n for n in answer.notes if "template(s) of line shapes" in n)
+    read, of = map(int, re.findall(r"(\d+) of (\d+) lines", note)[0])
+    assert read >= of // 2, note
+    reads = [c for c in lead.calls if "copy facts" in c[0]["content"]]
+    blocks = int(re.search(r"all of it itself, (\d+) block", " ".join(answer.notes)).group(1))  # type: ignore[union-attr]
+    assert len(reads) < blocks
+    assert any(i.get("via") == "template" for i in answer.items)
+
+
+def test_a_template_needs_two_lines_and_fits_only_its_own_shape() -> None:
+    from shoal.swarm.templates import Templates
+
+    plan = from_reply({"operation": "count", "unit": "session", "fields": [
+        {"name": "member", "type": "text", "description": "who"},
+        {"name": "class", "type": "text", "description": "the class"},
+        {"name": "date", "type": "date", "description": "the day"}],
+        "where": [{"field": "member", "op": "contains", "value": "Ines Costa"}],
+        "target": "", "group_by": "", "k": 0})  # fmt: skip
+
+    def line(i: int, text: str) -> Unit:
+        return Unit(i, "d", "register.txt", i * 100, i * 100 + len(text), text, "line")
+
+    def lead_read(u: Unit, member: str, cls: str, day: str) -> records.Extraction:
+        raw = {"records": [{"member": member, "class": cls, "date": day, "quote": u.text}]}
+        return check_extraction(raw, u, plan, "lead")
+
+    t = Templates(plan)
+    a = line(0, "2026-10-05 18:30 | Spin | Ines Costa | attended")
+    t.learn(lead_read(a, "Ines Costa", "Spin", "2026-10-05"))
+    other = line(2, "2026-10-07 19:00 | Yoga | Ines Costa | attended")
+    assert t.read([other], "lead") == ([], [other])  # seen once: not yet
+    b = line(1, "2026-10-06 07:15 | Pilates Express | Ana Lopes | attended")
+    t.learn(lead_read(b, "Ana Lopes", "Pilates Express", "2026-10-06"))
+    found, rest = t.read([other], "lead")
+    assert rest == [] and found[0].values["class"] == "Yoga" and found[0].via == "template"
+    assert found[0].values["date"].isoformat() == "2026-10-07" and found[0].verified
+    # another shape (an extra column, other words between the values) is the model's
+    extra = line(3, "2026-10-08 19:00 | Yoga | Ines Costa | attended | paid")
+    prose = line(4, "8 October 2026: Ines Costa checked in to Yoga.")
+    assert t.read([extra, prose], "lead") == ([], [extra, prose])
+    # a record whose value is not in its line exactly once teaches nothing
+    twice = line(5, "2026-10-09 19:00 | Spin | Spin | attended")
+    assert t.learn(lead_read(twice, "Spin", "Spin", "2026-10-09")) is None
+    assert len(t.ready) == 1
+
+
 def test_the_words_of_what_a_question_leaves_out() -> None:
     from shoal.swarm.check import left_out, marked_left_out
 

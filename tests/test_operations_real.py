@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.corpus.aggregate import count_case, screen_case
+from benchmarks.corpus.aggregate import count_case, orders_case, screen_case
 from shoal.models import get_model
 from shoal.store import Store
 from shoal.swarm import Document, Swarm
@@ -49,6 +49,26 @@ def test_a_count_over_a_log_counts_only_verified_matching_lines() -> None:
     else:  # nothing verified: said as "mentions none", an uncited abstention
         assert is_abstention(answer.answer) and not answer.citations
     assert counted <= case.answer
+
+
+def test_an_order_book_is_read_by_the_lead_once_per_line_shape_then_by_template() -> None:
+    """The lead reads the first lines of each shape; shoal reads the rest of that shape with
+    the template the lead's verified records give. Whatever the lead does, no line counted
+    is a look-alike (another city, a refund, an amount at or under the line)."""
+    case = orders_case(6000, 1, get_model("smollm2-135m").count_tokens)
+
+    answer = _pair().ask(Document("orders.txt", case.text), case.question)
+
+    assert answer.operation == "count", answer.notes
+    assert answer.result is not None and answer.result["value"] == len(answer.items)
+    for item in answer.items:
+        (cite,) = item["citations"]
+        assert case.text[cite["start"] : cite["end"]] == cite["text"]
+        assert any(cite["text"].strip() in m for m in case.matching), cite["text"]
+    templated = [i for i in answer.items if i.get("via") == "template"]
+    assert templated, answer.notes  # the lead read this book's one line shape twice alike
+    assert any("template(s) of line shapes" in n for n in answer.notes)
+    assert answer.result["value"] <= case.answer
 
 
 def test_a_screening_of_a_folder_judges_every_file_and_passes_only_true_matches(

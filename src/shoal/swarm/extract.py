@@ -32,6 +32,7 @@ from shoal.swarm.dispatch import Dispatcher, Job, JobResult
 from shoal.swarm.query import QueryPlan
 from shoal.swarm.result import Answer
 from shoal.swarm.run import Run
+from shoal.swarm.templates import Templates
 from shoal.swarm.units import Unit, could_match, split, unwritten
 
 log = logging.getLogger(__name__)
@@ -270,6 +271,16 @@ def _gathered(lines: list[Unit]) -> str:
     return "\n".join(u.text.rstrip("\n") for u in lines)
 
 
+def _regathered(block: Unit, lines: list[Unit]) -> Unit:
+    """``block`` with only ``lines`` of its lines (the ones no template read), under its
+    index: a resumed run regathers the same lines, so its stored read still fits."""
+    a, b = lines[0], lines[-1]
+    if len(lines) == 1:
+        return Unit(block.index, a.doc_id, a.doc_name, a.start, a.end, a.text, "line")
+    return Unit(block.index, a.doc_id, a.doc_name, a.start, b.end, _gathered(lines), "lines",
+                tuple(lines))  # fmt: skip
+
+
 def _blocks_to_read(
     run: Run, plan: QueryPlan, candidates: list[Unit], limit: int | None = None
 ) -> tuple[list[Unit], int]:
@@ -326,13 +337,40 @@ async def _read_whole(
     workers."""
     run.event("round", round=1, jobs=0, done=0, pending=0)
     why = "what could match is small: the stronger model reads it all"
-    final = await _escalate(run, plan, False, blocks, {}, allowance=cost, why=why)
+    name = run.escalation.name
+    templates = Templates(plan)
+    final: dict[int, rec.Extraction] = {}
+    lines = shaped_lines = 0
+    for block in blocks:
+        unit: Unit | None = block
+        shaped: list[rec.Record] = []
+        members = list(block.members) or ([block] if block.kind == "line" else [])
+        if members:
+            lines += len(members)
+            shaped, rest = templates.read(members, name)
+            shaped_lines += len(shaped)
+            unit = _regathered(block, rest) if rest else None
+        got = await _escalate(run, plan, False, [unit], {}, allowance=cost, why=why) if unit else {}
+        ex = got.get(block.index)
+        if ex is not None:
+            templates.learn(ex)
+            ex.records[:0] = shaped
+        elif shaped:
+            ex = rec.Extraction(block, shaped, None, name)
+        if ex is not None:
+            final[block.index] = ex
     notes = _notes(plan, ruled_out, len(units))
     notes.append(
-        f"what could match is small: {run.escalation.name} read all of it, {len(blocks)} "
-        f"block(s) for {cost:,} of the {run.input_tokens:,} input tokens, instead of checking "
-        "workers' reads unit by unit"
+        f"what could match is small: {name} reads all of it itself, {len(blocks)} "
+        f"block(s) for at most {cost:,} of the {run.input_tokens:,} input tokens, instead of "
+        "checking workers' reads unit by unit"
     )
+    if shaped_lines:
+        notes.append(
+            f"{shaped_lines} of {lines} lines were read by shoal with {len(templates.ready)} "
+            f"template(s) of line shapes {name} had read the same way twice; {name} read the "
+            "rest"
+        )
     if len(final) < len(blocks):
         notes.append(f"{len(blocks) - len(final)} block(s) could not be read")
     records = [r for ex in final.values() for r in ex.records]
@@ -506,6 +544,7 @@ def _item(r: rec.Record, plan: QueryPlan, source: dict[str, str]) -> dict[str, A
         ],
         "verified_by": r.model,
         **({"read_by_shoal": dict(r.mended)} if r.mended else {}),
+        **({"via": r.via} if r.via else {}),
     }
 
 

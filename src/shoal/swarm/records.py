@@ -66,6 +66,9 @@ class Record:
     mended: dict[str, str] = field(default_factory=dict)
     """Field -> how shoal read its value from the quote in place of the model's (a date the
     model transcribed wrongly, when the quote writes exactly one)."""
+    via: str = ""
+    """How the values were read when no model read this line: ``template`` (a line of a
+    shape the stronger model had read the same way twice, ``templates.py``)."""
 
     @property
     def verified(self) -> bool:
@@ -90,6 +93,7 @@ class Record:
             "model": self.model,
             "dropped": self.dropped,
             "mended": self.mended,
+            "via": self.via,
         }
 
     @classmethod
@@ -112,6 +116,7 @@ class Record:
             raw.get("model", ""),
             raw.get("dropped") or {},
             raw.get("mended") or {},
+            raw.get("via") or "",
         )
 
 

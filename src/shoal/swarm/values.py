@@ -160,7 +160,7 @@ def parse_date(text: str) -> date | None:
     return None
 
 
-_FULL_DATE = re.compile(
+FULL_DATE = re.compile(
     r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}(?:st|nd|rd|th)? [A-Za-z]+\.?,? \d{4}\b"
     r"|\b[A-Za-z]+\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}\b|\b\d{1,2}/\d{1,2}/\d{4}\b"
 )
@@ -170,7 +170,7 @@ def dates_in(text: str) -> set[date]:
     """The full dates ``text`` writes, in any of ``parse_date``'s forms: "14 July 2027"
     holds the date a model wrote as 2027-07-14."""
     out = set()
-    for m in _FULL_DATE.finditer(text):
+    for m in FULL_DATE.finditer(text):
         day = parse_date(m.group(0))
         if day is not None:
             out.add(day)
