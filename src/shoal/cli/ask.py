@@ -92,7 +92,7 @@ def print_items(answer: Answer, limit: int = 200) -> None:
                        "[yellow]?[/]" if item.get("passes") is None else "[red]no[/]"]  # fmt: skip
         table.add_row(str(n), str(item["label"])[:60],
                       *(str(item["fields"].get(f, ""))[:40] for f in fields), *verdict,
-                      where[:60], str(item.get("verified_by", ""))[:20])  # fmt: skip
+                      where[:60], _by(item))  # fmt: skip
     out.print(table)
     if len(answer.items) > limit:
         out.print(f"[dim]... and {len(answer.items) - limit} more (--json has them all)[/]")
@@ -474,3 +474,9 @@ def show(ctx: click.Context, run_id: str, as_json: bool) -> None:
         print_answer(Answer.from_dict(run["result"]))
     elif run["error"]:
         out.print(f"[red]{run['status']}:[/] {run['error']} — `shoal resume {run_id}`")
+
+
+def _by(item: dict[str, object]) -> str:
+    """Who read an item: the model, or shoal with a template learned from its reads."""
+    by = str(item.get("verified_by", ""))[:20]
+    return f"template ({by})" if item.get("via") == "template" else by
