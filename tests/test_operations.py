@@ -477,7 +477,7 @@ def test_what_could_match_in_a_long_log_is_read_in_blocks_when_the_budget_covers
     assert answer.result and answer.result["value"] == case.answer
     assert not worker.calls
     (note,) = [n for n in answer.notes if "what could match is small" in n]
-    spent = int(re.search(r"for ([\d,]+) of the", note).group(1).replace(",", ""))  # type: ignore[union-attr]
+    spent = int(re.search(r"for at most ([\d,]+) of the", note).group(1).replace(",", ""))  # type: ignore[union-attr]
     assert run_mod.SMALL_INPUT_TOKENS < spent <= ESCALATION_SHARE * count(case.text) * 1.05
     lines = case.text.splitlines()
     for item in answer.items:  # lines gathered from all over the log: each cited as itself

@@ -772,6 +772,44 @@ def test_unloop_drops_only_a_whole_repetition() -> None:
     assert unloop("The vault code is 48213.") == "The vault code is 48213."
 
 
+def test_a_value_not_of_the_kind_asked_is_read_again_from_its_own_quote() -> None:
+    """fresh13 (council tax bill, 2k): asked "What is the full bill for the year this notice
+    covers?", the 1.5B lead answered '2026/27' from "Total council tax payable for 2026/27:
+    £1,702.74", twice, and shoal abstained. The quote holds one sum of money: that is the
+    value."""
+    from shoal.swarm.check import MONEY, SourceIndex, asked_kind, check
+    from shoal.swarm.chunk import Chunk
+
+    text = ("Valuation band: C\nTotal council tax payable for 2026/27: £1,702.74\n"
+            "10 monthly instalments of £170.27, from 1 April 2026.\n")  # fmt: skip
+    chunk = Chunk(0, "d", "bill.txt", 0, len(text), text, 40)
+    index = SourceIndex({"d": text})
+
+    def read(answer: str, quote: str, question: str):  # type: ignore[no-untyped-def]
+        return check({"answer": answer, "quote": quote}, job_key="k", round_=1, task_index=0,
+                     chunk=chunk, index=index, question=question)  # fmt: skip
+
+    bill = "What is the full bill for the year this notice covers?"
+    assert asked_kind(bill) == MONEY and asked_kind("What's the yearly limit on miles?") is None
+    r = read("2026/27", "Total council tax payable for 2026/27: £1,702.74", bill)
+    assert r.supported and r.answer == "£1,702.74" and "'2026/27' was given" in (r.reason or "")
+    # a sum of money already: kept as read
+    assert read("£1,702.74", "Total council tax payable for 2026/27: £1,702.74", bill).answer == (
+        "£1,702.74"
+    )
+    # a quote with two sums: shoal cannot tell which, the reader's value stands (and the
+    # word rules judge it)
+    text += "Police precept: £250.10, fire service £80.00 (band C).\n"
+    chunk = Chunk(0, "d", "bill.txt", 0, len(text), text, 60)
+    index = SourceIndex({"d": text})
+    r = read("C", "Police precept: £250.10, fire service £80.00 (band C).", "What is the fee?")
+    assert r.answer == "C"
+    # one sum: "10 monthly instalments of £170.27" answers what is paid each month
+    r = read("10", "10 monthly instalments of £170.27, from 1 April 2026.",
+             "What is the monthly charge?")  # fmt: skip
+    assert r.answer == "£170.27"
+
+
 def test_a_paraphrased_opening_is_trimmed_to_the_verbatim_part_but_inventions_are_not() -> None:
     from shoal.swarm.check import SourceIndex, check
     from shoal.swarm.chunk import Chunk

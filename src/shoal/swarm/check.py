@@ -27,7 +27,7 @@ from itertools import accumulate
 from typing import Any
 
 from shoal.swarm.chunk import Chunk
-from shoal.swarm.values import MONTHS, WORD_NUMBERS
+from shoal.swarm.values import FULL_DATE, MONTHS, WORD_NUMBERS
 
 _SPACE = re.compile(r"\s+")
 _WORDS = re.compile(r"\S+")
@@ -1049,12 +1049,46 @@ _MONEY = re.compile(
 MONEY = "sum of money"
 
 
+_ASKS_MONEY_NOUN = re.compile(
+    r"^\s*what(?:'s| is| was| are| were| will be)?\s+(?:the|my|our|your|their)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:bill|cost|price|fee|charge|rent|fare|premium|salary|wage|"
+    r"deposit|fine|excess|amount (?:due|payable|owed|owing))\b",
+    re.I,
+)
+"""A question that asks what a bill, cost or fee is asks for a sum of money ("What is the
+full bill for the year?"), though it opens with "what"."""
+_AMOUNT = re.compile(
+    r"[£$€¥₹]\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?(?:EUR|USD|GBP|euros?|pounds?|"
+    r"dollars?)\b",
+    re.I,
+)
+
+
+def value_of_kind(answer: str, question: str, sentence: str) -> str | None:
+    """The one value of the kind the question asks for in ``sentence``, when the reader's
+    value is not of that kind: asked "What is the full bill for the year?", the 1.5B lead
+    answered "2026/27" from "Total council tax payable for 2026/27: £1,702.74" (twice).
+    Only a sum of money or a date, and only when the sentence holds exactly one."""
+    kind = asked_kind(question)
+    amounts = [m for m in _AMOUNT.finditer(sentence)]
+    if kind == MONEY and not any(terms(answer) and set(terms(answer)) <= set(terms(m.group(0)))
+                                 for m in amounts):  # fmt: skip
+        found = {m.group(0).strip() for m in amounts}
+    elif kind == "date" and not of_kind(answer, "date"):
+        found = {m.group(0) for m in FULL_DATE.finditer(sentence)}
+    else:
+        return None
+    return found.pop() if len(found) == 1 else None
+
+
 def asked_kind(question: str) -> str | None:
     """``date``, ``person``, ``number`` or ``MONEY`` (a number question about a price, fee,
     rent, pay...) when the question's opening says which kind of value answers it; None
     when it does not (what, which...). A condition that opens the question ("If a pipe
     bursts, how much do I pay?") is passed over: the kind is the main clause's."""
     question = _OPENING_CONDITION.sub("", question, count=1)
+    if _ASKS_MONEY_NOUN.search(question):
+        return MONEY
     if _ASKS_DATE.search(question):
         return "date"
     if _ASKS_PERSON.search(question):
@@ -1285,6 +1319,11 @@ def check(
         report.reason = REJECT_NO_VALUE
     else:
         report.supported = True
+        of_kind_asked = value_of_kind(answer, question, cited) if question else None
+        if of_kind_asked is not None:
+            report.answer = of_kind_asked
+            report.reason = (f"value of the kind asked read from the quote ({answer!r} was "
+                             "given)")  # fmt: skip
     report.context = context_around(source, report.start, report.end)
     return report
 
