@@ -236,6 +236,16 @@ def test_a_name_the_document_tells_apart_is_not_met_by_its_namesake() -> None:
     assert compute(plan, records("Pilates", "Pilates Express", "Pilates class")).value == 2
     # every line says "Pilates Studio": nothing to tell apart, words decide as before
     assert compute(plan, records("Pilates Studio", "Pilates Studio", "Yoga")).value == 2
+    # a name the model cut short is read whole from its quote, so the namesake is seen
+    from shoal.swarm.records import whole_name
+
+    express = "13 October 2026: Xavier Dias checked in to Spin Express."
+    assert whole_name("Spin", express) == "Spin Express"
+    assert whole_name("Spin", "7 October 2026: Xavier Dias checked in to Spin.") == "Spin"
+    assert whole_name("Xavier Dias", express) == "Xavier Dias"  # "checked": no name
+    assert whole_name("Acme", "Acme Ltd raised oats by 15%") == "Acme"  # a legal form
+    assert whole_name("Lisbon", "#4 ship to Lisbon REFUNDED") == "Lisbon"  # a marker
+    assert whole_name("Spin", "Spin Express at 6, Spin at 7") == "Spin"  # told apart: as given
     # a title is no other name
     plan.where[0].value = "Ines Costa"
     assert compute(plan, records("Ines Costa", "Dr Ines Costa", "Ines Costa Lopes")).value == 2
