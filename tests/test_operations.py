@@ -182,6 +182,20 @@ def test_a_template_needs_two_lines_and_fits_only_its_own_shape() -> None:
     extra = line(3, "2026-10-08 19:00 | Yoga | Ines Costa | attended | paid")
     prose = line(4, "8 October 2026: Ines Costa checked in to Yoga.")
     assert t.read([extra, prose], "lead") == ([], [extra, prose])
+    # values with only a space between them have no edge a pattern could find: the lazy
+    # member would stop at "Sofia" (measured, a 16k register counted 2 for 24)
+    prose_plan = from_reply({"operation": "count", "unit": "session", "fields": [
+        {"name": "member", "type": "text", "description": "who"},
+        {"name": "activity", "type": "text", "description": "what they did"}],
+        "where": [{"field": "member", "op": "contains", "value": "Sofia Ribeiro"}],
+        "target": "", "group_by": "", "k": 0})  # fmt: skip
+    from shoal.swarm.templates import learn
+
+    said = line(6, "27 July 2026: Sofia Ribeiro checked in to Pilates.")
+    raw = {"records": [{"member": "Sofia Ribeiro", "activity": "checked in to Pilates",
+                        "quote": said.text}]}  # fmt: skip
+    (r,) = check_extraction(raw, said, prose_plan, "lead").records
+    assert r.verified and learn(r, prose_plan) is None
     # a record whose value is not in its line exactly once teaches nothing
     twice = line(5, "2026-10-09 19:00 | Spin | Spin | attended")
     assert t.learn(lead_read(twice, "Spin", "Spin", "2026-10-09")) is None
@@ -1262,6 +1276,21 @@ def test_a_month_the_question_names_is_a_date_range_shoal_writes() -> None:
     find = repair(QueryPlan("find", "fact", [Field("price", "number")], []),
                   "What was the price of gas in March 2026?")  # fmt: skip
     assert find.where == []
+
+
+def test_a_field_declared_twice_is_kept_once_not_thrown_away() -> None:
+    """Held-out booking register: the lead declared ``date`` twice and the plan was thrown
+    away for a lookup ("two fields share a name"), which abstained."""
+    q = "In June 2026, how many times did Carla Kowalski go to Spin?"
+    twice = QueryPlan("count", "booking", [Field("member", "text"), Field("date", "text"),
+                                           Field("class", "text"), Field("date", "date")],
+                      [Condition("member", "contains", "Carla Kowalski"),
+                       Condition("class", "contains", "Spin"),
+                       Condition("date", "ge", "2026-06-01")])  # fmt: skip
+    plan = settle(repair(twice, q), q, 1)
+    assert not problems(plan)
+    assert [f.type for f in plan.fields if f.name == "date"] == ["date"]
+    assert any("declared 2 times" in n for n in plan.notes)
 
 
 def test_a_plural_thing_asked_for_needs_a_plan_a_verb_in_s_does_not() -> None:

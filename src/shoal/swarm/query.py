@@ -430,6 +430,7 @@ def repair(plan: QueryPlan, question: str) -> QueryPlan:
       question names; ``omissions`` checks that none of that is lost)."""
     from shoal.swarm.check import akin, terms
 
+    _one_field_a_name(plan)
     asked = set(terms(question))
     unit = [t.rstrip("s") for t in terms(plan.unit) if t not in ("item", "items")]
     kept: list[Condition] = []
@@ -501,6 +502,25 @@ def repair(plan: QueryPlan, question: str) -> QueryPlan:
         kept.append(c)
     plan.where = kept
     return _asked_month(plan, question)
+
+
+def _one_field_a_name(plan: QueryPlan) -> None:
+    """Two fields of one name (the 1.5B lead declared ``date`` twice, once as text): the one
+    whose type suits the conditions on it is kept (a date or number where one compares by
+    order, else the first), where the plan used to be thrown away for a lookup."""
+    by_name: dict[str, list[Field]] = {}
+    for f in plan.fields:
+        by_name.setdefault(f.name, []).append(f)
+    for name, same in by_name.items():
+        if len(same) < 2:
+            continue
+        ordered = [c for c in plan.where if c.field == name and c.op in ("gt", "ge", "lt", "le")]
+        want = None
+        if ordered:
+            want = "date" if parse_date(ordered[0].value) is not None else "number"
+        keep = next((f for f in same if f.type == want), same[0])
+        plan.fields = [f for f in plan.fields if f.name != name or f is keep]
+        plan.notes.append(f"field {name!r} was declared {len(same)} times: kept as {keep.type}")
 
 
 def _proper_name(value: str, question: str) -> bool:

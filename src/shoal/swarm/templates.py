@@ -14,9 +14,12 @@ What keeps a template honest:
   in the line exactly once, in its own place;
 - it is used only once two different lines gave the same template (the model read that
   shape the same way twice);
-- the separators between values are literal (digits stand for any digits), and a value
-  may not run over a separator the learned value did not hold, so a line with one more
-  column, or other words between the values, does not fit and is read by the model;
+- the separators between values are literal (digits stand for any digits) and more than
+  spaces ("Sofia Ribeiro checked in to Pilates" has no edge between a name and what she
+  did that a pattern could find), a value may not run over a separator the learned value
+  did not hold, and the template must read its own line as the model did; so a line with
+  one more column, or other words between the values, does not fit and is read by the
+  model;
 - what it reads is checked like any read: every value in its quote, flags from the words.
 """
 
@@ -83,7 +86,7 @@ def learn(r: rec.Record, plan: QueryPlan) -> Template | None:
     sets them from the words) is verified and sits in the line exactly once."""
     if not r.verified or r.mended:
         return None
-    line = r.quote
+    line = r.quote.strip()
     spots: list[tuple[int, int, str]] = []
     for f in plan.fields:
         if f.type in ("flag", JUDGED):
@@ -101,13 +104,18 @@ def learn(r: rec.Record, plan: QueryPlan) -> Template | None:
     names: list[str] = []
     pos = 0
     for a, b, name in spots:
-        if a < pos or (a == pos and names):  # overlapping, or two values with nothing between
-            return None
+        if a < pos or (names and not line[pos:a].strip()):
+            return None  # overlapping, or two values with only spaces between them
         parts += [_literal(line[pos:a]), _slot(line[a:b])]
         names.append(name)
         pos = b
     parts += [_literal(line[pos:]), "$"]
-    return Template("".join(parts), tuple(names))
+    template = Template("".join(parts), tuple(names))
+    # it must read its own line as the model did (a lazy value may stop short otherwise)
+    m = re.fullmatch(template.pattern, line)
+    if m is None or [line[a:b] for a, b, _ in spots] != list(m.groups()):
+        return None
+    return template
 
 
 @dataclass
