@@ -102,17 +102,8 @@ def test_what_the_question_leaves_out_is_set_aside_by_its_words(seed: int) -> No
     from shoal.swarm.check import left_out
 
     case = orders_case(3000, seed, count)
-    city = re.search(r"(Porto|Lisbon|Braga|Faro)", case.question)
-    line = re.search(r"(?:€|over )(\d+)", case.question)
-    assert city and line and left_out(case.question) in (["refunded"], ["refunds"])
-    plan = {"operation": "count", "unit": "order", "fields": [
-        {"name": "city", "type": "text", "description": "where the order ships"},
-        {"name": "total", "type": "number", "description": "the order's total in euros"}],
-        "where": [{"field": "city", "op": "contains", "value": city.group(1)},
-                  {"field": "total", "op": "gt", "value": line.group(1)}],
-        "target": "", "group_by": "", "k": 0}  # fmt: skip
-    rules = {"city": search(r"(Porto|Lisbon|Braga|Faro|Coimbra|Évora|Aveiro)"),
-             "total": search(r"(?:€|EUR |,)(\d[\d,]*\.\d\d)")}  # fmt: skip
+    assert left_out(case.question) in (["refunded"], ["refunds"])
+    plan, rules = _orders_plan(case.question)
     worker = ScriptedModel(extractor(rules), name="worker")
     s = Swarm(lead=planner(plan), workers=worker, store=Store())
     answer = s.ask(Document("orders.txt", case.text), case.question)
@@ -121,14 +112,10 @@ def test_what_the_question_leaves_out_is_set_aside_by_its_words(seed: int) -> No
     assert any("which the question leaves out" in n for n in answer.notes)
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_lines_of_a_shape_the_lead_read_twice_are_read_by_template(seed: int) -> None:
-    """An order book of 12k tokens: the lead reads the first lines of each shape, shoal
-    reads the rest of that shape with the template their verified records give, checked
-    like any read; the count is the same, for far fewer of the lead's reads."""
-    case = orders_case(12000, seed, count)
-    city = re.search(r"(Porto|Lisbon|Braga|Faro)", case.question)
-    line = re.search(r"(?:€|over )(\d+)", case.question)
+def _orders_plan(question: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The plan a lead writes for an order book's count, and the rules that read its lines."""
+    city = re.search(r"(Porto|Lisbon|Braga|Faro)", question)
+    line = re.search(r"(?:€|over )(\d+)", question)
     assert city and line
     plan = {"operation": "count", "unit": "order", "fields": [
         {"name": "city", "type": "text", "description": "where the order ships"},
@@ -138,6 +125,16 @@ def test_lines_of_a_shape_the_lead_read_twice_are_read_by_template(seed: int) ->
         "target": "", "group_by": "", "k": 0}  # fmt: skip
     rules = {"city": search(r"(Porto|Lisbon|Braga|Faro|Coimbra|Évora|Aveiro)"),
              "total": search(r"(?:€|EUR |,)(\d[\d,]*\.\d\d)")}  # fmt: skip
+    return plan, rules
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_lines_of_a_shape_the_lead_read_twice_are_read_by_template(seed: int) -> None:
+    """An order book of 12k tokens: the lead reads the first lines of each shape, shoal
+    reads the rest of that shape with the template their verified records give, checked
+    like any read; the count is the same, for far fewer of the lead's reads."""
+    case = orders_case(12000, seed, count)
+    plan, rules = _orders_plan(case.question)
     lead = planner(plan, strong=extractor(rules))
     s = Swarm(lead=lead, workers=ScriptedModel(extractor(rules), name="worker"), store=Store())
     answer = s.ask(Document("orders.txt", case.text), case.question)
