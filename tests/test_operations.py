@@ -1275,6 +1275,16 @@ def test_a_month_the_question_names_is_a_date_range_shoal_writes() -> None:
     assert find.where == []
 
 
+def test_the_plan_is_asked_fresh_so_a_question_gets_the_same_plan() -> None:
+    lead = planner(count_plan("Cobalt", 3))
+    Swarm(lead=lead, workers=ScriptedModel(lambda m: "{}", name="worker"), store=Store()).ask(
+        Document("log.txt", "2026-01-01 | Cobalt depot | severity 3 | spill\n"),
+        "How many severity-3 incidents did the Cobalt depot log?",
+    )
+    assert lead.options[0].fresh  # the plan: its prompt evaluated from the first token
+    assert not any(o.fresh for o in lead.options[1:] if o.schema is None)
+
+
 def test_a_field_declared_twice_is_kept_once_not_thrown_away() -> None:
     """Held-out booking register: the lead declared ``date`` twice and the plan was thrown
     away for a lookup ("two fields share a name"), which abstained."""

@@ -132,3 +132,29 @@ def test_scoring_is_exact_and_agrees_with_the_models_own_greedy_reply() -> None:
     assert json_scores.logprobs[0] > json_scores.logprobs[1]
     again = asyncio.run(m.complete(messages, max_tokens=8))
     assert again.text == reply.text
+
+
+def test_a_fresh_call_does_not_depend_on_what_the_kv_held_before() -> None:
+    """Measured: Qwen's plan for the same question differed on 3 of 5 questions when 63
+    tokens of the prompt were left in the KV by a call before (a different batch split). A
+    fresh call evaluates the prompt from its first token: the same reply either way."""
+    from shoal.swarm import prompts
+
+    need_model("qwen2.5-coder-1.5b")
+    lead = get_model("qwen2.5-coder-1.5b")
+    question = "What's the number of stitches to cast on for the back in size XL?"
+    plan = prompts.query_messages(question, "1 document, about 2,000 tokens, prose.")
+    shared = [{"role": "system", "content": prompts.QUERY_SYSTEM[:300]},
+              {"role": "user", "content": "hi"}]  # fmt: skip
+
+    async def after(warm: list[dict[str, str]] | None) -> tuple[str, int]:
+        if warm is not None:
+            await lead.complete(warm, max_tokens=2)
+        reply = await lead.complete(plan, schema=prompts.QUERY_SCHEMA, max_tokens=300,
+                                    fresh=True)  # fmt: skip
+        return reply.text, reply.usage.cached_tokens
+
+    first, cached = asyncio.run(after(None))
+    again, cached_again = asyncio.run(after(shared))
+    assert cached == cached_again == 0  # nothing reused, whatever the KV held
+    assert first == again

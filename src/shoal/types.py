@@ -56,6 +56,12 @@ class Options:
     schema: dict[str, Any] | None = None
     """A JSON schema: the reply must be one JSON value valid against it."""
     seed: int | None = None
+    fresh: bool = False
+    """Evaluate the prompt from its first token, reusing no state a call before left (an
+    embedded model's live KV prefix, a cached prefix): the reply then depends on the prompt
+    alone. Measured with Qwen2.5-Coder-1.5B: its plan for the same question differed on 3 of
+    5 questions when 63 tokens of the prompt were left in the KV by a call before (a
+    different batch split, different float sums). Backends without such state ignore it."""
 
 
 @dataclass

@@ -107,10 +107,12 @@ class Model(ABC):
         role: str | None = None,
         retries: int = 2,
         timeout: float | None = None,
+        fresh: bool = False,
     ) -> Reply:
-        """Call the model. With ``schema``, ``reply.parsed`` holds the validated value."""
+        """Call the model. With ``schema``, ``reply.parsed`` holds the validated value. With
+        ``fresh``, the reply depends on the prompt alone (``Options.fresh``)."""
         msgs = [{"role": "user", "content": messages}] if isinstance(messages, str) else messages
-        options = Options(max_tokens, temperature, stop, schema, seed)
+        options = Options(max_tokens, temperature, stop, schema, seed, fresh)
         if schema is None:
             return await self._recorded(msgs, options, role, timeout)
         total = Usage()

@@ -196,10 +196,13 @@ class LlamaModel(Model):
 
     def _run(
         self, tokens: list[int], kwargs: dict[str, Any], cancel: threading.Event,
-        scope: CacheScope = None,
+        scope: CacheScope = None, fresh: bool = False,
     ) -> Reply:  # fmt: skip
-        """Runs on the model's own thread."""
+        """Runs on the model's own thread. ``fresh``: the live KV is dropped first, so the
+        prompt is evaluated from its first token (``Options.fresh``)."""
         start = time.perf_counter()
+        if fresh:
+            self.loaded.llm.reset()
         facts = self._restore(tokens, scope) if scope else {}
         cached = self._cached_prefix(tokens)
         llama_cpp = _import_llama()
@@ -334,8 +337,11 @@ class LlamaModel(Model):
     async def _generate(self, messages: list[Message], options: Options) -> Reply:
         tokens, stops = await asyncio.to_thread(self.render, messages)
         kwargs = self._kwargs(tokens, stops, options)
-        scope = kv_cache.current()  # read here: executor threads do not inherit contextvars
-        return await self._submit(lambda cancel: self._run(tokens, kwargs, cancel, scope))
+        # read here: executor threads do not inherit contextvars; a fresh call reuses no prefix
+        scope = None if options.fresh else kv_cache.current()
+        return await self._submit(
+            lambda cancel: self._run(tokens, kwargs, cancel, scope, fresh=options.fresh)
+        )
 
     async def _score(self, messages: list[Message], continuations: list[str], head: str) -> Scores:
         base, _stops = await asyncio.to_thread(self.render, messages)

@@ -768,9 +768,9 @@ async def make_query(
     with the lead told what it left out; the plan that leaves out less is kept."""
     messages = prompts.query_messages(question, facts)
     try:
-        reply = await lead.complete(
+        reply = await lead.complete(  # fresh: the same question gets the same plan
             messages, schema=prompts.QUERY_SCHEMA, max_tokens=450, role="lead",
-            timeout=timeout,
+            timeout=timeout, fresh=True,
         )  # fmt: skip
         plan = settle(repair(from_reply(reply.parsed), question), question, documents)
         missing = omissions(plan, question)
