@@ -782,17 +782,23 @@ _OPENERS = frozenset({
 
 
 # A company's legal form names no other company: "Calder Waste Ltd" is "Calder Waste".
-LEGAL_FORMS = frozenset({
+_LEGAL_FORMS = frozenset({
     "Ltd", "Limited", "Inc", "Incorporated", "LLC", "LLP", "LP", "plc", "PLC", "GmbH", "AG",
     "SA", "SE", "NV", "BV", "Pty", "Co", "Corp", "Corporation", "SpA", "SARL", "Srl", "KG",
     "AB", "ASA", "Oy", "Oyj", "KK",
 })  # fmt: skip
-TITLES = frozenset({
+_TITLES = frozenset({
     "Dr", "Mr", "Mrs", "Ms", "Mx", "Prof", "Sir", "Dame", "Rev", "BA", "BSc", "MA", "MSc",
     "MEng", "BEng", "MBA", "PhD", "LLB", "LLM", "MPhil", "MRes", "BEd", "PGCE", "HND",
 })  # fmt: skip
 """Titles and degrees before a name are no part of it: "Dr Okafor" is Okafor, "BSc
 History" is the History course ("North Brookfield" is not Brookfield)."""
+
+
+def name_word(word: str) -> bool:
+    """Whether ``word`` can be part of a name beside another: capitalised, and not a title
+    or a legal form ("Express" in "Spin Express"; not "Dr", not "Ltd")."""
+    return word[:1].isupper() and word not in _TITLES and word not in _LEGAL_FORMS
 
 
 _QUOTED = re.compile(r"`([^`\n]{1,60})`|\"([^\"\n]{1,60})\"")
@@ -936,10 +942,8 @@ def _names(sentence: str, question: str, vocabulary: set[str] | None) -> tuple[s
         # capitalised word before it a modifier ("the Volta Trail e-bike" is an e-bike)
         extended = word[:1].isupper() and any(
             adjacent
-            and other[:1].isupper()
+            and name_word(other)
             and other not in _OPENERS
-            and other not in LEGAL_FORMS
-            and other not in TITLES
             and not set(terms(other)) <= asked
             for other, adjacent in neighbours
         )  # fmt: skip  (a label before a number, "MRN 130145", extends nothing)

@@ -15,7 +15,7 @@ from datetime import date
 from statistics import fmean
 from typing import Any
 
-from shoal.swarm.check import LEGAL_FORMS, TITLES, terms
+from shoal.swarm.check import name_word, terms
 from shoal.swarm.query import YES_NO, Condition, QueryPlan
 from shoal.swarm.records import Record, Value
 from shoal.swarm.values import parse_date, parse_number
@@ -78,8 +78,7 @@ def _extra_names(value: Value, cond: Condition) -> list[str]:
     return [
         w
         for w in re.findall(r"[\w'-]+", str(value))
-        if w[:1].isupper() and w not in TITLES and w not in LEGAL_FORMS
-        and not set(terms(w)) <= want
+        if name_word(w) and not set(terms(w)) <= want
     ]  # fmt: skip
 
 

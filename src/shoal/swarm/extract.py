@@ -271,13 +271,13 @@ def _gathered(lines: list[Unit]) -> str:
     return "\n".join(u.text.rstrip("\n") for u in lines)
 
 
-def _regathered(block: Unit, lines: list[Unit]) -> Unit:
-    """``block`` with only ``lines`` of its lines (the ones no template read), under its
-    index: a resumed run regathers the same lines, so its stored read still fits."""
+def _lines_unit(index: int, lines: list[Unit]) -> Unit:
+    """A unit of ``lines`` for the stronger model: a line alone is read with the line's
+    prompt, several are gathered (``_gathered``), one record per line."""
     a, b = lines[0], lines[-1]
     if len(lines) == 1:
-        return Unit(block.index, a.doc_id, a.doc_name, a.start, a.end, a.text, "line")
-    return Unit(block.index, a.doc_id, a.doc_name, a.start, b.end, _gathered(lines), "lines",
+        return Unit(index, a.doc_id, a.doc_name, a.start, a.end, a.text, "line")
+    return Unit(index, a.doc_id, a.doc_name, a.start, b.end, _gathered(lines), "lines",
                 tuple(lines))  # fmt: skip
 
 
@@ -299,12 +299,8 @@ def _blocks_to_read(
     def flush() -> None:
         if run_:
             a, b = run_[0], run_[-1]
-            if a is b and a.kind == "line":  # a line alone is read with the line's prompt
-                out.append(Unit(len(out), a.doc_id, a.doc_name, a.start, a.end, a.text, "line"))
-            elif a.kind == "line":
-                text = _gathered(run_)
-                out.append(Unit(len(out), a.doc_id, a.doc_name, a.start, b.end, text, "lines",
-                                tuple(run_)))  # fmt: skip
+            if a.kind == "line":
+                out.append(_lines_unit(len(out), run_))
             else:
                 text = run.source[a.doc_id][a.start : b.end]
                 out.append(Unit(len(out), a.doc_id, a.doc_name, a.start, b.end, text, "block"))
@@ -349,7 +345,9 @@ async def _read_whole(
             lines += len(members)
             shaped, rest = templates.read(members, name)
             shaped_lines += len(shaped)
-            unit = _regathered(block, rest) if rest else None
+            # under the block's index: a resumed run regathers the same lines, so its
+            # stored read still fits
+            unit = _lines_unit(block.index, rest) if rest else None
         got = await _escalate(run, plan, False, [unit], {}, allowance=cost, why=why) if unit else {}
         ex = got.get(block.index)
         if ex is not None:

@@ -20,10 +20,8 @@ from typing import Any
 
 from shoal.swarm.check import (
     _STRIP,
-    LEGAL_FORMS,
     SENTENCE_BREAK,
     STATE_QUALIFIERS,
-    TITLES,
     akin,
     carries,
     changed_from,
@@ -31,6 +29,7 @@ from shoal.swarm.check import (
     did_not_happen,
     locate,
     marked_left_out,
+    name_word,
     not_current,
     sentence_around,
     stem,
@@ -317,15 +316,15 @@ def whole_name(value: str, quote: str) -> str:
     whole = set()
     for m in spots:
         end = m.end()
-        while (n := re.match(r" ([A-Z][\w'-]*)", quote[end:])) and not (
-            n.group(1) in TITLES or n.group(1) in LEGAL_FORMS or n.group(1).isupper()
+        while (n := re.match(r" ([A-Z][\w'-]*)", quote[end:])) and (
+            name_word(n.group(1)) and not n.group(1).isupper()
         ):
             end += n.end()
         whole.add(quote[m.start() : end])
     return whole.pop() if len(whole) == 1 else value
 
 
-def _date_of_quote(plan: QueryPlan, quote: str, wrote: Any, line: bool) -> tuple[date | None, str]:
+def _date_of_quote(plan: QueryPlan, quote: str, wrote: Any, line: bool) -> date | None:
     """The quote's date, when the model wrote one the quote does not hold, the quote holds
     exactly one full date and the plan asks for one date. Small models turn 08/10/2026 (day
     first) into 2026-08-10, 2026-10-08 or an impossible 2026-14-09: dropping the record
@@ -333,15 +332,15 @@ def _date_of_quote(plan: QueryPlan, quote: str, wrote: Any, line: bool) -> tuple
     On a line of a register the only date there is the record's; in a passage, only a
     slip of transcription is mended (the same day, month and year numbers)."""
     if sum(f.type == "date" for f in plan.fields) != 1:
-        return None, ""
+        return None
     days = dates_in(quote)
     if len(days) != 1:
-        return None, ""
+        return None
     day = next(iter(days))
     said = sorted(int(n) for n in re.findall(r"\d+", str(wrote or "")))
     if not line and said != sorted((day.day, day.month, day.year)):
-        return None, ""
-    return day, day.isoformat()
+        return None
+    return day
 
 
 _GENERIC = frozenset(
@@ -462,9 +461,10 @@ def _record(
             continue
         value, why = _check_value(f, item.get(f.name), quote)
         if why is not None and f.type == "date" and mend:
-            value, mended = _date_of_quote(plan, quote, item.get(f.name), line)
-            if value is not None:
-                why, rec.mended[f.name] = None, f"{item.get(f.name)!r} read as {mended}"
+            day = _date_of_quote(plan, quote, item.get(f.name), line)
+            if day is not None:
+                value, why = day, None
+                rec.mended[f.name] = f"{item.get(f.name)!r} read as {day.isoformat()}"
         if (
             why is None
             and isinstance(value, float)
