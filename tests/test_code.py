@@ -61,6 +61,34 @@ def test_a_model_that_never_passes_stops_after_its_rounds() -> None:
     assert result.verdict.status is Status.FAILED
 
 
+def test_a_failed_repair_is_followed_by_a_fresh_draft_not_a_second_repair() -> None:
+    writes = {"n": 0}
+
+    def repairs_badly(messages: list[Message]) -> str:
+        if "The code was run" in messages[-1]["content"]:
+            return "```python\ndef add(a, b):\n    return a * b\n```"  # a repair, still wrong
+        writes["n"] += 1
+        return FIXED if writes["n"] == 2 else BUGGY  # only a second, fresh draft is right
+
+    coder = Coder(ScriptedModel(repairs_badly, name="c"), store=Store(), rounds=4)
+    result = coder.solve("Add two numbers.", tests=TESTS)
+    assert result.passed and result.rounds == 3
+    assert [a.mode for a in result.attempts] == ["write", "fix", "fresh"]
+    # with a draft of the user's, round 1 repairs it and round 2 drafts afresh
+    writes["n"] = 1
+    coder = Coder(ScriptedModel(repairs_badly, name="c"), store=Store(), rounds=4)
+    result = coder.solve("Add two numbers.", tests=TESTS, draft=BUGGY)
+    assert result.passed and [a.mode for a in result.attempts] == ["draft", "fix", "fresh"]
+    # with several candidates a round, every round after the first repairs
+    from shoal.code.coder import round_mode
+
+    best = result.attempts[0]
+    assert [round_mode(r, candidates=4, has_draft=False, best=best) for r in (2, 3, 4)] == [
+        "fix", "fix", "fix"]  # fmt: skip
+    assert [round_mode(r, candidates=1, has_draft=False, best=best) for r in (2, 3, 4, 5)] == [
+        "fix", "fresh", "fix", "fresh"]  # fmt: skip
+
+
 def test_candidates_are_drafted_together_and_the_sandbox_picks() -> None:
     calls = {"n": 0}
 

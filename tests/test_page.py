@@ -161,6 +161,6 @@ def test_code_is_written_live_then_its_verdicts_appear(
             "failed" in verdicts.nth(0).inner_text()
             and "AssertionError" in verdicts.nth(0).inner_text()
         )
-        assert "passed" in verdicts.nth(1).inner_text()
+        assert "passed" in verdicts.nth(1).inner_text() and "fix" in verdicts.nth(1).inner_text()
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "page-code.png"), full_page=True)

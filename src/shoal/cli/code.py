@@ -27,7 +27,10 @@ class CodeProgress:
         if event.kind == "round" and d.get("sampling"):
             err.print(f"[dim]sampling {d['candidates'] - 1} more draft(s)[/]")
         elif event.kind == "round":
-            err.print(f"\n[bold]round {d['round']}[/] ({d['candidates']} draft(s))")
+            how = {"write": "writing", "fix": "fixing the best draft",
+                   "fresh": "drafting afresh"}.get(d.get("mode", ""), "")  # fmt: skip
+            err.print(f"\n[bold]round {d['round']}[/] ({d['candidates']} draft(s)"
+                      f"{', ' + how if how else ''})")  # fmt: skip
         elif event.kind == "code" and d["candidate"] == 0:
             out.out(d["text"], end="", highlight=False)
         elif event.kind == "attempt":

@@ -8,6 +8,14 @@ tracebacks. By default (``sample_when="failure"``) the first round's greedy draf
 before any other is sampled: most tasks pass at once, and sampling K drafts for them would
 cost K times the tokens for nothing; ``"always"`` drafts all K together from the start.
 
+With one candidate a round, a repair that failed is not repaired again: the next round drafts
+afresh (sampled, from the task alone), and the round after repairs the best draft so far. A
+1.5B model repairs its own code rarely, and a second repair of the same code almost never
+(measured on HumanEval: rounds 2 and 3 of repair fixed 7 and 1 of 54 one-shot failures, where
+fresh samples of the same model passed the visible tests of 24 of them); resampling
+is the better use of a round (Olausson et al., "Is Self-Repair a Silver Bullet for Code
+Generation?", find the same for small models).
+
 Every attempt (code, verdict, output, tokens, seconds, cost) is stored as a job of the run; a
 resumed run repeats no finished round.
 """
@@ -51,16 +59,20 @@ class Attempt:
     verdict: Verdict
     model: str = ""
     seconds: float = 0.0
+    mode: str = ""
+    """How the draft was asked for: "write" (from the task), "fix" (a repair of the best
+    draft from its failures), "fresh" (sampled from the task again) or "draft" (the user's)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {"round": self.round, "candidate": self.candidate, "code": self.code,
                 "verdict": self.verdict.to_dict(), "model": self.model,
-                "seconds": self.seconds}  # fmt: skip
+                "seconds": self.seconds, "mode": self.mode}  # fmt: skip
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Attempt:
         return cls(raw["round"], raw["candidate"], raw["code"], Verdict.from_dict(raw["verdict"]),
-                   raw.get("model", ""), float(raw.get("seconds") or 0.0))  # fmt: skip
+                   raw.get("model", ""), float(raw.get("seconds") or 0.0),
+                   raw.get("mode", ""))  # fmt: skip
 
 
 @dataclass
@@ -95,6 +107,18 @@ class CodeResult:
             {k: Usage(**v) for k, v in (raw.get("usage") or {}).items()},
             raw.get("cost_usd", 0.0), raw.get("seconds", 0.0), raw.get("notes") or [],
         )  # fmt: skip
+
+
+def round_mode(r: int, *, candidates: int, has_draft: bool, best: Attempt | None) -> str:
+    """How round ``r`` asks for its drafts: "write" when there is nothing to repair yet;
+    otherwise "fix", except that with one candidate a round, rounds alternate between a
+    repair and a fresh draft, starting with a repair."""
+    if best is None:
+        return "write"
+    first_fix = 1 if has_draft else 2
+    if candidates == 1 and r > first_fix and (r - first_fix) % 2 == 1:
+        return "fresh"
+    return "fix"
 
 
 def _better(a: Attempt, b: Attempt | None) -> bool:
@@ -225,7 +249,6 @@ class Coder:
                     round_done = [a for a in attempts if a.round == r]
                     if len(round_done) >= config["candidates"]:
                         continue
-                    self._emit("round", round=r, candidates=config["candidates"])
                     fresh = await self._round(run_id, r, task, config, examples, best,
                                               {a.candidate for a in round_done},
                                               {a.code for a in attempts})  # fmt: skip
@@ -273,7 +296,7 @@ class Coder:
 
     async def _check(
         self, run_id: str, r: int, c: int, code: str, config: dict[str, Any],
-        examples: list[tuple[str, str]], seconds: float,
+        examples: list[tuple[str, str]], seconds: float, mode: str,
     ) -> Attempt:  # fmt: skip
         """Run one draft in the sandbox, store it as an attempt and say so."""
         verdict = await asyncio.to_thread(
@@ -281,9 +304,9 @@ class Coder:
             entry_point=config.get("entry_point") or "", limits=Limits(**config["limits"]),
             allow_weak=self.allow_weak,
         )  # fmt: skip
-        a = Attempt(r, c, code, verdict, self.model.name if r else "draft", seconds)
+        a = Attempt(r, c, code, verdict, self.model.name if r else "draft", seconds, mode)
         self.store.queue_job(_row(run_id, a))
-        self._emit("attempt", round=r, candidate=c, status=verdict.status.value,
+        self._emit("attempt", round=r, candidate=c, mode=mode, status=verdict.status.value,
                    passed=verdict.passed, total=verdict.total,
                    feedback=verdict.feedback(600), code=code)  # fmt: skip
         return a
@@ -295,7 +318,7 @@ class Coder:
         self._emit("round", round=0, candidates=1)
         code = extract_code(config["draft"])
         self._emit("code", round=0, candidate=0, text=code)
-        a = await self._check(run_id, 0, 0, code, config, examples, 0.0)
+        a = await self._check(run_id, 0, 0, code, config, examples, 0.0, "draft")
         self.store.drain()
         return a
 
@@ -305,8 +328,11 @@ class Coder:
         tried: set[str] | None = None,
     ) -> list[Attempt]:  # fmt: skip
         base = prompts.write_messages(task, config.get("prompt") or "", config.get("tests") or "")
-        if best is not None:
+        mode = round_mode(r, candidates=config["candidates"], best=best,
+                          has_draft=bool((config.get("draft") or "").strip()))  # fmt: skip
+        if mode == "fix" and best is not None:
             base = prompts.fix_messages(base, best.code, best.verdict.feedback())
+        self._emit("round", round=r, candidates=config["candidates"], mode=mode)
 
         async def write(c: int, greedy: bool, seed: int) -> str:
             text: list[str] = []
@@ -322,7 +348,7 @@ class Coder:
 
         async def draft(c: int) -> tuple[int, str, float]:
             t0 = time.perf_counter()
-            reply = await write(c, c == 0, 1000 * r + c)
+            reply = await write(c, c == 0 and mode != "fresh", 1000 * r + c)
             # Small models asked to fix their own code often write it again unchanged; a
             # draft already run is resampled (at the temperature) once rather than rerun.
             if tried and any(same_code(extract_code(reply), t) for t in tried):
@@ -336,16 +362,21 @@ class Coder:
         if (config.get("sample_when", "always") == "failure" and best is None
                 and len(wanted) > 1 and wanted[0] == 0):  # fmt: skip
             c, reply, seconds = await draft(0)
-            a = await self._check(run_id, r, c, extract_code(reply), config, examples, seconds)
+            a = await self._check(
+                run_id, r, c, extract_code(reply), config, examples, seconds, mode
+            )
             out.append(a)
             wanted = wanted[1:]
             if a.verdict.ok or a.verdict.status is Status.REFUSED:
                 self.store.drain()
                 return out
-            self._emit("round", round=r, candidates=config["candidates"], sampling=True)
+            self._emit("round", round=r, candidates=config["candidates"], mode=mode,
+                       sampling=True)  # fmt: skip
         drafts = await asyncio.gather(*(draft(c) for c in wanted))
         for c, reply, seconds in sorted(drafts):
-            a = await self._check(run_id, r, c, extract_code(reply), config, examples, seconds)
+            a = await self._check(
+                run_id, r, c, extract_code(reply), config, examples, seconds, mode
+            )
             out.append(a)
             if a.verdict.status is Status.REFUSED:
                 break
