@@ -75,40 +75,49 @@ def solve(coder: Coder, p: dict[str, Any], wide: Coder | None = None) -> dict[st
     with ledger.scope(ledger.NOWHERE):
         result = coder.solve(p["prompt"], prompt=p["prompt"], entry_point=p["entry_point"])
     first = next((a for a in result.attempts if a.round == 1 and a.candidate == 0), None)
-
-    def hidden(code: str) -> bool:
-        return run_tests(code, tests=p["test"], entry_point=p["entry_point"]).ok
-
-    def tokens(r: Any) -> int:
-        return sum(u.prompt_tokens + u.completion_tokens for u in r.usage.values())
-
-    one_shot = hidden(first.code) if first is not None else False
-    loop = one_shot if first is not None and result.code == first.code else hidden(result.code)
+    one_shot = _hidden(p, first.code) if first is not None else False
+    loop = (one_shot if first is not None and result.code == first.code
+            else _hidden(p, result.code))  # fmt: skip
     row = {
         "task_id": p["task_id"], "visible_examples": len(coder_examples(p)),
         "visible_passed": result.passed, "rounds": result.rounds,
         "attempts": len(result.attempts), "one_shot": one_shot, "loop": loop,
-        "tokens": tokens(result), "cost_usd": result.cost_usd,
+        "tokens": _tokens(result), "cost_usd": result.cost_usd,
         "sandbox_s": sum(a.verdict.seconds for a in result.attempts),
         "wall_s": time.perf_counter() - start,
         "verdict": str(result.verdict.status),
+        "modes": [a.mode for a in result.attempts],
+        "won_by": next((a.mode for a in result.attempts if a.code == result.code), ""),
     }  # fmt: skip
-    if wide is None:
-        return row
-    greedy_passed = first is not None and first.verdict.ok
-    if greedy_passed:  # the K run stops after this same greedy draft: nothing to sample
-        row.update(wide=loop, wide_rerun=False, wide_tokens=row["tokens"],
+    return row if wide is None else add_wide(row, wide, p)
+
+
+def add_wide(row: dict[str, Any], wide: Coder, p: dict[str, Any]) -> dict[str, Any]:
+    """The K-candidate column for a problem the K=1 loop has done. Where the greedy draft
+    passed its visible tests the K run would stop after that same deterministic draft, so
+    the K=1 loop's program stands for it; otherwise the K loop runs from the start."""
+    if row["rounds"] == 1 and row["visible_passed"]:
+        row.update(wide=row["loop"], wide_rerun=False, wide_tokens=row["tokens"],
                    wide_wall_s=row["wall_s"], wide_attempts=1,
                    wide_visible_passed=True)  # fmt: skip
         return row
     t0 = time.perf_counter()
     with ledger.scope(ledger.NOWHERE):
         w = wide.solve(p["prompt"], prompt=p["prompt"], entry_point=p["entry_point"])
-    row.update(wide=hidden(w.code), wide_rerun=True, wide_tokens=tokens(w),
+    row.update(wide=_hidden(p, w.code), wide_rerun=True, wide_tokens=_tokens(w),
                wide_wall_s=time.perf_counter() - t0, wide_attempts=len(w.attempts),
                wide_visible_passed=w.passed,
                wide_sandbox_s=sum(a.verdict.seconds for a in w.attempts))  # fmt: skip
     return row
+
+
+def _hidden(p: dict[str, Any], code: str) -> bool:
+    """HumanEval's own tests, which the loop never saw, run in the same sandbox."""
+    return run_tests(code, tests=p["test"], entry_point=p["entry_point"]).ok
+
+
+def _tokens(r: Any) -> int:
+    return sum(u.prompt_tokens + u.completion_tokens for u in r.usage.values())
 
 
 def coder_examples(p: dict[str, Any]) -> list[tuple[str, str]]:
@@ -170,10 +179,15 @@ def main() -> None:
         args.candidates > 1) else None  # fmt: skip
     rows = []
     for p in chosen:
-        if p["task_id"] in done:
-            rows.append(done[p["task_id"]])
+        row = done.get(p["task_id"])
+        if row is not None and (wide is None or "wide" in row):
+            rows.append(row)
             continue
-        row = solve(coder, p, wide)
+        if row is None:
+            row = solve(coder, p, wide)
+        else:  # the K=1 loop did it in an earlier invocation: only its K column now
+            assert wide is not None
+            row = add_wide(row, wide, p)
         rows.append(row)
         with done_file.open("a") as f:
             f.write(json.dumps(row) + "\n")
@@ -201,13 +215,18 @@ def main() -> None:
     print(f"\nthe loop fixed {fixed}, lost {broke}; passed its visible examples but failed the "
           f"hidden tests: {fooled}; no visible examples: "
           f"{sum(1 for r in rows if r['visible_examples'] == 0)}")  # fmt: skip
+    won = [r.get("won_by") for r in rows if r["loop"] and not r["one_shot"]]
+    if won:
+        print("the loop's fixes came from: " + ", ".join(
+            f"{m or '?'} {won.count(m)}" for m in sorted(set(won), key=str)))  # fmt: skip
     if n:
         print(f"mean tokens {sum(r['tokens'] for r in rows) / n:.0f}, mean wall "
               f"{sum(r['wall_s'] for r in rows) / n:.0f}s, mean sandbox "
               f"{sum(r['sandbox_s'] for r in rows) / n:.2f}s per problem")  # fmt: skip
     write(args.out, rows, model=args.model, rounds=args.rounds, candidates=args.candidates,
-          subset=f"every {step}th of {len(probs)} HumanEval problems from #{args.offset}, "
-          f"{len(chosen)} in all", examples=audit,
+          subset=(f"all {len(probs)} HumanEval problems, in one run" if len(chosen) == len(probs)
+                  else f"every {step}th of {len(probs)} HumanEval problems from "
+                  f"#{args.offset}, {len(chosen)} in all"), examples=audit,
           target="the loop passes more hidden tests than one-shot")  # fmt: skip
 
 

@@ -239,6 +239,78 @@ def screen_case(n: int, seed: int) -> ScreenCase:
     return ScreenCase(f"screen-{n}-{seed}", files, question, answer)
 
 
+# --- a held-out screening shape: tenancy applications ----------------------------------------
+def _application(rng: random.Random, name: str, income: int, pet: str, kind: str) -> str:
+    """One tenancy application. ``kind``: "plain", "guarantor" (a guarantor's higher income
+    beside the applicant's own), "monthly" (the income stated a month, the rent too) or
+    "former" (a pet the applicant no longer has)."""
+    lines = [f"Application for {rng.choice(['Flat 2', 'Flat 7', 'the ground-floor flat'])}",
+             f"Applicant: {name}", ""]  # fmt: skip
+    job = rng.choice(["nurse", "teacher", "software tester", "electrician", "accountant",
+                      "chef", "pharmacist"])  # fmt: skip
+    a = "an" if job[0] in "aeiou" else "a"
+    if kind == "monthly":
+        lines.append(f"I work as {a} {job} and take home £{income // 12:,} a month.")
+    else:
+        lines.append(rng.choice([
+            f"Occupation: {job}. Annual salary: £{income:,}.",
+            f"I am {a} {job}, earning £{income:,} a year.",
+            f"Employment: full-time {job} (gross income £{income:,} per year).",
+        ]))  # fmt: skip
+    if kind == "guarantor":
+        lines.append(f"My guarantor, my father, earns £{rng.randint(45, 80) * 1000:,} a year.")
+    if pet == "none" and kind == "former":
+        lines.append("We had a dog for years, but he died last spring; no pets now.")
+    elif pet == "none":
+        lines.append(rng.choice(["Pets: none.", "I do not have any pets.", "No pets."]))
+    else:
+        lines.append(rng.choice([f"Pets: one {pet}.", f"I would be moving in with my {pet}."]))
+    lines.append(f"The rent of £{rng.randint(9, 16) * 100:,} a month is within my budget.")
+    lines.append(rng.choice(["Non-smoker.", "References from my current landlord attached.",
+                             "I can move in from the start of next month.",
+                             "I have rented in the area for six years."]))  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def applicants_case(n: int, seed: int) -> ScreenCase:
+    """``n`` tenancy applications; the question asks who earns at least £30,000 a year and
+    has no pets. A screening shape no protocol decision was based on (written 2026-12-05,
+    stop 32, run once before any change). Near misses: £28,000-£29,900, a guarantor's
+    income above the line while the applicant's is below, an income given a month (£2,600
+    a month is £31,200 a year: a reader must multiply, so those count by the yearly sum),
+    a cat or a dog, and a pet the applicant no longer has (which qualifies)."""
+    rng = random.Random(f"applicants-{n}-{seed}")
+    names = rng.sample([f"{a} {b}" for a in FIRST for b in LAST], n)
+    files: dict[str, str] = {}
+    answer: set[str] = set()
+    for i, name in enumerate(names):
+        roll = rng.random()
+        income, pet, kind = rng.randint(18, 29) * 1000, "none", "plain"
+        if roll < 0.15:
+            income = rng.randint(30, 60) * 1000  # qualifies
+        elif roll < 0.25:
+            income = rng.choice([28000, 29000, 29500, 29900])  # just below
+        elif roll < 0.33:
+            kind = "guarantor"  # the guarantor earns enough, the applicant does not
+        elif roll < 0.40:
+            income, pet = rng.randint(30, 60) * 1000, rng.choice(["cat", "dog", "rabbit"])
+        elif roll < 0.46:
+            income, kind = rng.randint(30, 60) * 1000, "former"  # qualifies
+        elif roll < 0.52:
+            income, kind = rng.choice([24000, 31200, 36000, 42000]), "monthly"
+        elif rng.random() < 0.5:
+            pet = rng.choice(["cat", "dog"])
+        fname = f"{i + 1:03d}-{name.lower().replace(' ', '-')}.md"
+        files[fname] = _application(rng, name, income, pet, kind)
+        if income >= 30000 and pet == "none":
+            answer.add(fname)
+    question = rng.choice([
+        "Which applicants earn at least £30,000 a year and have no pets?",
+        "Who among the applicants has a yearly income of £30,000 or more and no pets?",
+    ])  # fmt: skip
+    return ScreenCase(f"applicants-{n}-{seed}", files, question, answer)
+
+
 # --- lists -----------------------------------------------------------------------------------
 DUTIES = [
     "deliver the first samples",
