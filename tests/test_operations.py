@@ -580,6 +580,45 @@ def test_a_screening_of_a_folder_gives_one_verdict_per_document(tmp_path: Path) 
     assert rust is not None
 
 
+def test_a_flag_the_text_denies_is_false() -> None:
+    """A flag is met by its words, not by a sentence that denies them: before, "Pets:
+    none" gave ``pets`` true and screened out every applicant who said so."""
+    from shoal.swarm.query import Field
+    from shoal.swarm.records import flag
+
+    pets = Field("pets", "flag")
+    for denied in ("Pets: none.", "No pets.", "I do not have any pets.", "I don't keep pets",
+                   "We had a dog, but he died last spring; no pets now."):  # fmt: skip
+        assert not flag(pets, denied), denied
+    for said in ("Pets: one dog.", "Two pets, both cats."):
+        assert flag(pets, said), said
+    # a negative word after the flag's words, or one that is the flag's own, denies nothing
+    assert flag(Field("retracted", "flag"), "Retracted: entered in error, not an incident")
+    assert flag(Field("no_show", "flag"), "status=no-show")
+
+
+def test_a_screening_keeps_the_applicants_who_say_they_have_no_pets(tmp_path: Path) -> None:
+    docs = {"a.md": "Applicant: Ann\nAnnual salary: £40,000.\nPets: none.\n",
+            "b.md": "Applicant: Bo\nAnnual salary: £41,000.\nPets: one cat.\n",
+            "c.md": "Applicant: Cy\nAnnual salary: £52,000.\nI do not have any pets.\n",
+            "d.md": "Applicant: Di\nAnnual salary: £22,000.\nNo pets.\n"}  # fmt: skip
+    for name, text in docs.items():
+        (tmp_path / name).write_text(text)
+    plan = {"operation": "judge", "unit": "applicant", "fields": [
+        {"name": "salary", "type": "number", "description": "yearly income in pounds"},
+        {"name": "pets", "type": "flag", "description": "the applicant has pets"}],
+        "where": [{"field": "salary", "op": "ge", "value": "30000"},
+                  {"field": "pets", "op": "is_false", "value": ""}],
+        "target": "", "group_by": "", "k": 0}  # fmt: skip
+    salary = search(r"salary: £([\d,]+)")
+    worker = ScriptedModel(extractor({"salary": salary}), name="w")
+    s = Swarm(lead=planner(plan, strong=extractor({"salary": salary})), workers=worker,
+              store=Store())  # fmt: skip
+    answer = s.ask(tmp_path, "Which applicants earn at least £30,000 a year and have no pets?")
+    assert answer.operation == "judge"
+    assert {i["label"] for i in answer.items if i["passes"]} == {"a.md", "c.md"}
+
+
 def test_every_failed_worker_read_is_re_read_even_past_the_default_budget(tmp_path: Path) -> None:
     """Workers that reply with no JSON leave every resume undecided. The default budget
     (half the input) would re-read only some of them; shoal re-reads all, because an

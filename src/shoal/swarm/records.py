@@ -388,10 +388,37 @@ def near_label(value: float, text: str, f: Field, reach: int = 2) -> bool:
     return False
 
 
+_CLAUSE = re.compile(r"[.;!?\n]+")
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_DENY_BEFORE = frozenset({"no", "not", "never", "without", "nor", "cannot", "zero"})
+_DENY_AFTER = frozenset({"none", "no", "nil", "0", "zero", "n/a"})
+
+
 def flag(f: Field, text: str) -> bool:
-    """A flag is true when ``text`` uses all of the flag's words (stemmed)."""
-    stems = {stem(t) for t in terms(text)}
-    return all(stem(w) in stems for w in f.cue)
+    """A flag is true when one clause of ``text`` uses all of the flag's words (stemmed)
+    and does not deny them. "No pets", "I do not have any pets" and "Pets: none" deny
+    ``pets``; a denial is a negative word at most three words before the flag's words, or
+    "none"/"no"/"nil" just after them (words of the flag itself never deny it, so
+    ``no_show`` is still met by "no-show")."""
+    cue = {stem(w) for w in f.cue}
+    for clause in _CLAUSE.split(text.casefold()):
+        words = _WORD.findall(clause)
+        at = [i for i, w in enumerate(words) if stem(w) in cue]
+        if not at or {stem(words[i]) for i in at} != cue:
+            continue
+        first, last = min(at), max(at)
+
+        def denies(w: str, *, after: bool = False) -> bool:
+            if stem(w) in cue:
+                return False
+            return w in _DENY_AFTER if after else (w in _DENY_BEFORE or w.endswith("n't"))
+
+        if any(denies(w) for w in words[max(0, first - 3) : first]):
+            continue
+        if any(denies(w, after=True) for w in words[last + 1 : last + 3]):
+            continue
+        return True
+    return False
 
 
 def _place(quote: str | None, unit: Unit) -> tuple[int, int] | None:
