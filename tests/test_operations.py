@@ -30,6 +30,7 @@ from shoal.swarm.query import (
 )
 from shoal.swarm.records import check_extraction
 from shoal.swarm.units import Unit, could_match
+from shoal.types import Message
 
 from .scripted_ops import extractor, planner, search
 
@@ -617,6 +618,43 @@ def test_a_screening_keeps_the_applicants_who_say_they_have_no_pets(tmp_path: Pa
     answer = s.ask(tmp_path, "Which applicants earn at least £30,000 a year and have no pets?")
     assert answer.operation == "judge"
     assert {i["label"] for i in answer.items if i["passes"]} == {"a.md", "c.md"}
+
+
+def test_a_number_left_null_beside_a_quote_that_names_it_is_read_from_the_quote(
+    tmp_path: Path,
+) -> None:
+    """The 1.5B lead, re-reading an application, quoted "gross income £36,000 per year" and
+    wrote the value null; the applicant was left undecided. A quote that names the field
+    and holds one number gives that number; a quote about something else (the rent) gives
+    nothing."""
+    from .scripted_ops import unit_text
+
+    docs = {"a.md": "Applicant: Ann\nThe rent of £900 a month suits me.\n"
+                    "Employment: nurse (gross income £36,000 per year).\nPets: none.\n",
+            "b.md": "Applicant: Bo\nI am a chef, earning £24,000 a year.\nNo pets.\n",
+            "c.md": "Applicant: Cy\nThe rent of £1,300 a month suits me.\nNo pets.\n"}  # fmt: skip
+    for name, text in docs.items():
+        (tmp_path / name).write_text(text)
+    plan = {"operation": "judge", "unit": "applicant", "fields": [
+        {"name": "yearly_income", "type": "number", "description": "yearly income"},
+        {"name": "pets", "type": "flag", "description": "the applicant has pets"}],
+        "where": [{"field": "yearly_income", "op": "ge", "value": "30000"},
+                  {"field": "pets", "op": "is_false", "value": ""}],
+        "target": "", "group_by": "", "k": 0}  # fmt: skip
+
+    def null_beside_quote(messages: list[Message]) -> str:
+        lines = unit_text(messages).splitlines()
+        line = next((ln for ln in lines if "year" in ln), lines[1])  # c.md: the rent line
+        return json.dumps({"yearly_income": {"value": None, "quote": line}})
+
+    junk = ScriptedModel(json.dumps({"yearly_income": {"value": "}{", "quote": "no"}}), name="w")
+    s = Swarm(lead=planner(plan, strong=null_beside_quote), workers=junk, store=Store())
+    answer = s.ask(tmp_path, "Which applicants earn at least £30,000 a year and have no pets?")
+    by = {i["label"]: i for i in answer.items}
+    assert {k for k, i in by.items() if i["passes"]} == {"a.md"}
+    assert by["a.md"]["fields"]["yearly_income"] == 36000
+    assert by["b.md"]["fields"]["yearly_income"] == 24000
+    assert "yearly_income" not in by["c.md"]["fields"]  # the rent is no income
 
 
 def test_every_failed_worker_read_is_re_read_even_past_the_default_budget(tmp_path: Path) -> None:

@@ -582,6 +582,20 @@ def _drop_unneeded(rec: Record, plan: QueryPlan) -> None:
         rec.rejected["record"] = "none of its values is in its quote"
 
 
+def _number_of_quote(f: Field, quote: str) -> float | None:
+    """The number a judgement's quote gives for number field ``f``, when the model wrote
+    none or misread it: only if the quote names the field ("gross income £36,000 per year"
+    for ``yearly_income``) and holds exactly one number. A 1.5B reader often quotes the
+    right sentence and leaves the value null; a quote about something else (the rent) names
+    no word of the field and gives nothing."""
+    from shoal.swarm.values import number_tokens
+
+    if f.type != "number" or not quote or not labels(quote, f):
+        return None
+    found = number_tokens(quote)
+    return float(next(iter(found))) if len(found) == 1 else None
+
+
 def _check_judgement(raw: dict[str, Any], unit: Unit, plan: QueryPlan, model: str) -> Record:
     rec = Record(
         unit.index, unit.doc_id, unit.doc_name, unit.start, unit.end, "", raw=raw, model=model
@@ -593,13 +607,21 @@ def _check_judgement(raw: dict[str, Any], unit: Unit, plan: QueryPlan, model: st
         if not isinstance(item, dict):
             continue
         span = _place(item.get("quote"), unit)
+        quote = unit.text[span[0] - unit.start : span[1] - unit.start] if span else ""
         if clean(item.get("value")) is None:
+            mended = _number_of_quote(f, quote)
+            if mended is None or span is None:
+                continue
+            rec.values[f.name], rec.spans[f.name] = mended, span
+            rec.mended[f.name] = f"no value given; read {mended:g} from its quote"
             continue
         if span is None:
             rec.rejected[f.name] = "its quote is not in the document"
             continue
-        quote = unit.text[span[0] - unit.start : span[1] - unit.start]
         value, why = _check_value(f, item.get("value"), quote)
+        if why is not None and (mended := _number_of_quote(f, quote)) is not None:
+            rec.mended[f.name] = f"{item.get('value')!r} read as {mended:g}, from its quote"
+            value, why = mended, None
         if why is not None:
             rec.rejected[f.name] = why
         elif value is not None:
