@@ -657,6 +657,25 @@ def test_a_number_left_null_beside_a_quote_that_names_it_is_read_from_the_quote(
     assert "yearly_income" not in by["c.md"]["fields"]  # the rent is no income
 
 
+def test_a_rate_is_restated_for_the_period_its_field_asks_for() -> None:
+    """shoal multiplies, the model never does: "take home £2,600 a month" is 31,200 for an
+    annual salary. A count of years is no rate, and a field that names no period is left
+    as read."""
+    from shoal.swarm.query import Field
+    from shoal.swarm.records import per_period
+
+    yearly = Field("annual_salary", "number", "")
+    assert per_period(yearly, 2600.0, "I take home £2,600 a month.") == (
+        31200.0, "2600 a month is 31200 a year")  # fmt: skip
+    assert per_period(yearly, 500.0, "£500/wk")[0] == 26000.0
+    assert per_period(yearly, 49000.0, "earning £49,000 a year") == (49000.0, None)
+    assert per_period(Field("rent", "number", "rent per month"), 14400.0, "£14,400 per year")[
+        0] == 1200.0  # fmt: skip
+    assert per_period(Field("rust_years", "number", "years of Rust"), 5.0,
+                      "5 years of Rust, each month") == (5.0, None)  # fmt: skip
+    assert per_period(Field("salary", "number", "salary"), 2600.0, "£2,600 a month")[1] is None
+
+
 def test_every_failed_worker_read_is_re_read_even_past_the_default_budget(tmp_path: Path) -> None:
     """Workers that reply with no JSON leave every resume undecided. The default budget
     (half the input) would re-read only some of them; shoal re-reads all, because an

@@ -582,6 +582,38 @@ def _drop_unneeded(rec: Record, plan: QueryPlan) -> None:
         rec.rejected["record"] = "none of its values is in its quote"
 
 
+_PER_YEAR = {"year": 1, "month": 12, "week": 52}
+_QUOTE_PERIOD = re.compile(
+    r"\b(?:a|per|each|every)\s+(year|month|week)\b|\b(year|month|week)ly\b|\b(annual)(?:ly)?\b"
+    r"|/\s*(year|yr|month|mo|week|wk)\b",
+    re.IGNORECASE,
+)
+_FIELD_PERIOD = re.compile(
+    r"\b(year|month|week)ly\b|\b(annual)\b|\b(?:per|a|each)\s+(year|month|week)\b", re.IGNORECASE
+)  # a rate's period ("annual salary", "rent per month"), never a count of years
+_SHORT = {"yr": "year", "mo": "month", "wk": "week", "annual": "year"}
+
+
+def _period(text: str, pattern: re.Pattern[str]) -> str | None:
+    """The one period (year, month or week) ``text`` states a rate for; None if it states
+    none or several."""
+    found = {_SHORT.get(p.lower(), p.lower()) for m in pattern.finditer(text)
+             for p in m.groups() if p}  # fmt: skip
+    return found.pop() if len(found) == 1 else None
+
+
+def per_period(f: Field, value: float, quote: str) -> tuple[float, str | None]:
+    """A rate restated for the period its field asks for: ``yearly_income`` read from
+    "take home £2,600 a month" is 31,200 (shoal multiplies; the model never does). Only
+    when the field's name or description says one period and the quote states one other."""
+    want = _period(f"{f.name.replace('_', ' ')} {f.description}", _FIELD_PERIOD)
+    have = _period(quote, _QUOTE_PERIOD)
+    if want is None or have is None or want == have:
+        return value, None
+    out = value * _PER_YEAR[have] / _PER_YEAR[want]
+    return out, f"{value:g} a {have} is {out:g} a {want}"
+
+
 def _number_of_quote(f: Field, quote: str) -> float | None:
     """The number a judgement's quote gives for number field ``f``, when the model wrote
     none or misread it: only if the quote names the field ("gross income £36,000 per year"
@@ -625,6 +657,10 @@ def _check_judgement(raw: dict[str, Any], unit: Unit, plan: QueryPlan, model: st
         if why is not None:
             rec.rejected[f.name] = why
         elif value is not None:
+            if isinstance(value, float):
+                value, note = per_period(f, value, quote)
+                if note:
+                    rec.mended[f.name] = note
             rec.values[f.name] = value
             rec.spans[f.name] = span
     for f in plan.fields:
