@@ -598,19 +598,25 @@ def test_a_flag_the_text_denies_is_false() -> None:
     assert flag(Field("no_show", "flag"), "status=no-show")
 
 
+def _applicants(folder: Path, docs: dict[str, str], income: str) -> dict[str, Any]:
+    """Writes ``docs`` into ``folder``; the plan a lead writes for "who earns at least
+    £30,000 a year and has no pets?" (the income field named ``income``)."""
+    for name, text in docs.items():
+        (folder / name).write_text(text)
+    return {"operation": "judge", "unit": "applicant", "fields": [
+        {"name": income, "type": "number", "description": "yearly income"},
+        {"name": "pets", "type": "flag", "description": "the applicant has pets"}],
+        "where": [{"field": income, "op": "ge", "value": "30000"},
+                  {"field": "pets", "op": "is_false", "value": ""}],
+        "target": "", "group_by": "", "k": 0}  # fmt: skip
+
+
 def test_a_screening_keeps_the_applicants_who_say_they_have_no_pets(tmp_path: Path) -> None:
     docs = {"a.md": "Applicant: Ann\nAnnual salary: £40,000.\nPets: none.\n",
             "b.md": "Applicant: Bo\nAnnual salary: £41,000.\nPets: one cat.\n",
             "c.md": "Applicant: Cy\nAnnual salary: £52,000.\nI do not have any pets.\n",
             "d.md": "Applicant: Di\nAnnual salary: £22,000.\nNo pets.\n"}  # fmt: skip
-    for name, text in docs.items():
-        (tmp_path / name).write_text(text)
-    plan = {"operation": "judge", "unit": "applicant", "fields": [
-        {"name": "salary", "type": "number", "description": "yearly income in pounds"},
-        {"name": "pets", "type": "flag", "description": "the applicant has pets"}],
-        "where": [{"field": "salary", "op": "ge", "value": "30000"},
-                  {"field": "pets", "op": "is_false", "value": ""}],
-        "target": "", "group_by": "", "k": 0}  # fmt: skip
+    plan = _applicants(tmp_path, docs, "salary")
     salary = search(r"salary: £([\d,]+)")
     worker = ScriptedModel(extractor({"salary": salary}), name="w")
     s = Swarm(lead=planner(plan, strong=extractor({"salary": salary})), workers=worker,
@@ -633,14 +639,7 @@ def test_a_number_left_null_beside_a_quote_that_names_it_is_read_from_the_quote(
                     "Employment: nurse (gross income £36,000 per year).\nPets: none.\n",
             "b.md": "Applicant: Bo\nI am a chef, earning £24,000 a year.\nNo pets.\n",
             "c.md": "Applicant: Cy\nThe rent of £1,300 a month suits me.\nNo pets.\n"}  # fmt: skip
-    for name, text in docs.items():
-        (tmp_path / name).write_text(text)
-    plan = {"operation": "judge", "unit": "applicant", "fields": [
-        {"name": "yearly_income", "type": "number", "description": "yearly income"},
-        {"name": "pets", "type": "flag", "description": "the applicant has pets"}],
-        "where": [{"field": "yearly_income", "op": "ge", "value": "30000"},
-                  {"field": "pets", "op": "is_false", "value": ""}],
-        "target": "", "group_by": "", "k": 0}  # fmt: skip
+    plan = _applicants(tmp_path, docs, "yearly_income")
 
     def null_beside_quote(messages: list[Message]) -> str:
         lines = unit_text(messages).splitlines()
