@@ -12,7 +12,7 @@ With one candidate a round, a repair that failed is not repaired again: the next
 afresh (sampled, from the task alone), and the round after repairs the best draft so far. A
 1.5B model repairs its own code rarely, and a second repair of the same code almost never
 (measured on HumanEval: rounds 2 and 3 of repair fixed 7 and 1 of 54 one-shot failures, where
-fresh samples of the same model passed the visible tests of 24 of them); resampling
+three fresh samples of the same model passed the visible tests of 24 of them); resampling
 is the better use of a round (Olausson et al., "Is Self-Repair a Silver Bullet for Code
 Generation?", find the same for small models).
 
