@@ -656,6 +656,25 @@ def test_a_number_left_null_beside_a_quote_that_names_it_is_read_from_the_quote(
     assert "yearly_income" not in by["c.md"]["fields"]  # the rent is no income
 
 
+def test_a_stronger_read_that_gives_nothing_keeps_the_workers_verified_value(
+    tmp_path: Path,
+) -> None:
+    """The 135M worker quoted "gross income £56,000 per year"; the lead, checking it, wrote
+    null beside the rent's sentence. The worker's verified value stands."""
+    docs = {"a.md": "Applicant: Ann\nEmployment: nurse (gross income £56,000 per year).\n"
+                    "The rent of £1,300 a month suits me.\nI do not have any pets.\n"}  # fmt: skip
+    plan = _applicants(tmp_path, docs, "yearly_income")
+    right = json.dumps({"yearly_income": {"value": "56,000",
+                                          "quote": "gross income £56,000 per year"}})  # fmt: skip
+    rent = "The rent of £1,300 a month suits me."
+    null = json.dumps({"yearly_income": {"value": None, "quote": rent}})
+    s = Swarm(lead=planner(plan, strong=lambda _m: null), workers=ScriptedModel(right, name="w"),
+              store=Store())  # fmt: skip
+    answer = s.ask(tmp_path, "Which applicants earn at least £30,000 a year and have no pets?")
+    (item,) = answer.items
+    assert item["passes"] and item["fields"]["yearly_income"] == 56000
+
+
 def test_a_rate_is_restated_for_the_period_its_field_asks_for() -> None:
     """shoal multiplies, the model never does: "take home £2,600 a month" is 31,200 for an
     annual salary. A count of years is no rate, and a field that names no period is left

@@ -236,6 +236,9 @@ async def extract(run: Run, dispatcher: Dispatcher, plan: QueryPlan) -> Answer:
     # 3. shoal computes
     final = dict(worker)
     final.update(reread)
+    for i, ex in reread.items():
+        if i in worker and ex.unit.kind == "document":
+            _fill_gaps(ex, worker[i])
     records = [r for ex in final.values() for r in ex.records]
     notes = _notes(plan, ruled_out, len(units))
     if failed_units:
@@ -243,6 +246,21 @@ async def extract(run: Run, dispatcher: Dispatcher, plan: QueryPlan) -> Answer:
     escalation = _escalation(run, run.state.extra.get("budget_tokens", budget(run)), reread,
                              worker)  # fmt: skip
     return _answer(run, plan, records, final, notes, escalation, len(jobs), units)
+
+
+def _fill_gaps(stronger: rec.Extraction, worker: rec.Extraction) -> None:
+    """A document's judgement re-read by the stronger model keeps the worker's verified
+    values for the fields the stronger read left empty (no value, nothing rejected). The
+    1.5B lead, checking a worker that had quoted "gross income £56,000 per year", wrote
+    null beside the rent's sentence, and the applicant was left undecided."""
+    if not stronger.records or not worker.records:
+        return
+    mine, theirs = stronger.records[0], worker.records[0]
+    for name, value in theirs.values.items():
+        if name in mine.values or name in mine.rejected or name not in theirs.spans:
+            continue
+        mine.values[name], mine.spans[name] = value, theirs.spans[name]
+        mine.mended[name] = f"the stronger read gave none; {theirs.model}'s verified value kept"
 
 
 def _notes(plan: QueryPlan, ruled_out: int, units: int) -> list[str]:
