@@ -205,15 +205,21 @@ def _resume(rng: random.Random, name: str, city: str, rust: int, kind: str) -> s
     return "\n".join(lines) + "\n"
 
 
+def _folder(rng: random.Random, n: int) -> list[tuple[str, str]]:
+    """``n`` people drawn for a folder of one file each: (file name, person), numbered."""
+    names = rng.sample([f"{a} {b}" for a in FIRST for b in LAST], n)
+    return [(f"{i + 1:03d}-{name.lower().replace(' ', '-')}.md", name)
+            for i, name in enumerate(names)]  # fmt: skip
+
+
 def screen_case(n: int, seed: int) -> ScreenCase:
     """``n`` resumes; the question asks for Lisbon-based candidates with at least 5 years of
     Rust. About one in eight qualifies; near misses: 4 years, moved away from Lisbon,
     rusted bicycles with no Rust, plenty of Rust elsewhere."""
     rng = random.Random(f"screen-{n}-{seed}")
-    names = rng.sample([f"{a} {b}" for a in FIRST for b in LAST], n)
     files: dict[str, str] = {}
     answer: set[str] = set()
-    for i, name in enumerate(names):
+    for fname, name in _folder(rng, n):
         roll = rng.random()
         kind, city, rust = "plain", rng.choice(CITIES), rng.randint(0, 9)
         if roll < 0.13:
@@ -226,7 +232,6 @@ def screen_case(n: int, seed: int) -> ScreenCase:
             kind, city, rust = "rusted", "Lisbon", 0
         elif roll < 0.50:
             city, rust = rng.choice([c for c in CITIES if c != "Lisbon"]), rng.randint(5, 12)
-        fname = f"{i + 1:03d}-{name.lower().replace(' ', '-')}.md"
         files[fname] = _resume(rng, name, city, rust, kind)
         if city == "Lisbon" and rust >= 5 and kind == "plain":
             answer.add(fname)
@@ -280,10 +285,9 @@ def applicants_case(n: int, seed: int) -> ScreenCase:
     a month is £31,200 a year: a reader must multiply, so those count by the yearly sum),
     a cat or a dog, and a pet the applicant no longer has (which qualifies)."""
     rng = random.Random(f"applicants-{n}-{seed}")
-    names = rng.sample([f"{a} {b}" for a in FIRST for b in LAST], n)
     files: dict[str, str] = {}
     answer: set[str] = set()
-    for i, name in enumerate(names):
+    for fname, name in _folder(rng, n):
         roll = rng.random()
         income, pet, kind = rng.randint(18, 29) * 1000, "none", "plain"
         if roll < 0.15:
@@ -300,7 +304,6 @@ def applicants_case(n: int, seed: int) -> ScreenCase:
             income, kind = rng.choice([24000, 31200, 36000, 42000]), "monthly"
         elif rng.random() < 0.5:
             pet = rng.choice(["cat", "dog"])
-        fname = f"{i + 1:03d}-{name.lower().replace(' ', '-')}.md"
         files[fname] = _application(rng, name, income, pet, kind)
         if income >= 30000 and pet == "none":
             answer.add(fname)
