@@ -407,18 +407,19 @@ def flag(f: Field, text: str) -> bool:
         if not at or {stem(words[i]) for i in at} != cue:
             continue
         first, last = min(at), max(at)
-
-        def denies(w: str, *, after: bool = False) -> bool:
-            if stem(w) in cue:
-                return False
-            return w in _DENY_AFTER if after else (w in _DENY_BEFORE or w.endswith("n't"))
-
-        if any(denies(w) for w in words[max(0, first - 3) : first]):
+        if any(_denies(w, cue) for w in words[max(0, first - 3) : first]):
             continue
-        if any(denies(w, after=True) for w in words[last + 1 : last + 3]):
+        if any(_denies(w, cue, after=True) for w in words[last + 1 : last + 3]):
             continue
         return True
     return False
+
+
+def _denies(word: str, cue: set[str], *, after: bool = False) -> bool:
+    """Whether ``word``, before (or ``after``) a flag's words, denies them."""
+    if stem(word) in cue:
+        return False
+    return word in _DENY_AFTER if after else (word in _DENY_BEFORE or word.endswith("n't"))
 
 
 def _place(quote: str | None, unit: Unit) -> tuple[int, int] | None:
