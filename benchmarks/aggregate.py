@@ -12,6 +12,10 @@ cost? All in one run; rows are appended as they finish and a rerun skips finishe
 - held-out screenings (written 2026-12-05, stop 32, run before any change): tenancy
   applications, who earns at least £30,000 a year and has no pets (near misses: just below
   the line, a guarantor's income, an income given a month, a pet, a pet no longer kept);
+- a third screening shape (written 2026-12-05, stop 33, run before any change): builders'
+  quotes, who quoted £5,000 or less in total and can start before 1 March 2027 (a number
+  and a date; near misses: just over, under before VAT only, a revised total, a late
+  start, a withdrawn earlier slot, a week beginning);
 - lists of deadlines in a contract (dates that are not deadlines as look-alikes);
 - open action items in meeting minutes (done and declined ones as look-alikes; written
   as a held-out list genre on 2026-12-04);
@@ -57,6 +61,7 @@ from benchmarks.corpus.aggregate import (
     list_case,
     orders_case,
     prices_case,
+    quotes_case,
     screen_case,
 )
 from benchmarks.longdoc import wilson
@@ -178,7 +183,8 @@ def _set_row(
 def run_screen(
     config: str, n: int, seed: int, store: Store, kind: str = "screen"
 ) -> dict[str, Any]:
-    case = (applicants_case if kind == "applicants" else screen_case)(n, seed)
+    build = {"screen": screen_case, "applicants": applicants_case, "quotes": quotes_case}
+    case = build[kind](n, seed)
     swarm, strategy = _swarm(config, store)
     with tempfile.TemporaryDirectory() as tmp:
         for name, text in case.files.items():
@@ -357,6 +363,8 @@ def main() -> None:
     ap.add_argument("--screens", default="20,50,200")
     ap.add_argument("--applicants", default="50",
                     help="tenancy applications (a held-out screening shape)")  # fmt: skip
+    ap.add_argument("--quotes", default="50",
+                    help="builders' quotes: a total and a start date")  # fmt: skip
     ap.add_argument("--lists", default="5,10,20,40")
     ap.add_argument("--actions", default="5,10,20,30", help="open action items in minutes")
     ap.add_argument("--prices", default="5,10,20", help="suppliers raising prices by >10%%")
@@ -394,7 +402,11 @@ def main() -> None:
     ]
     plan += [
         (kind, s, k)
-        for kind, sizes in (("screen", args.screens), ("applicants", args.applicants))
+        for kind, sizes in (
+            ("screen", args.screens),
+            ("applicants", args.applicants),
+            ("quotes", args.quotes),
+        )
         for s in map(int, filter(None, sizes.split(",")))
         for k in range(args.first_seed, args.first_seed + args.seeds)
     ]
@@ -421,11 +433,13 @@ def main() -> None:
     runners: dict[str, Callable[[str, int, int, Store], dict[str, Any]]] = {
         "count": run_count, "bookings": partial(run_count, kind="bookings"),
         "orders": partial(run_count, kind="orders"), "screen": run_screen,
-        "applicants": partial(run_screen, kind="applicants"), "list": run_list,
+        "applicants": partial(run_screen, kind="applicants"),
+        "quotes": partial(run_screen, kind="quotes"), "list": run_list,
         "actions": run_actions, "prices": run_prices, "grants": run_grants,
     }  # fmt: skip
     approx = {"count": lambda s: s, "bookings": lambda s: s, "orders": lambda s: s,
               "screen": lambda s: s * 150, "applicants": lambda s: s * 60,
+              "quotes": lambda s: s * 60,
               "list": lambda s: s * 120,
               "actions": lambda s: s * 30, "prices": lambda s: s * 40,
               "grants": lambda s: s * 40}  # fmt: skip

@@ -9,6 +9,7 @@ seed so no single reading habit passes them all.
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -312,6 +313,91 @@ def applicants_case(n: int, seed: int) -> ScreenCase:
         "Who among the applicants has a yearly income of £30,000 or more and no pets?",
     ])  # fmt: skip
     return ScreenCase(f"applicants-{n}-{seed}", files, question, answer)
+
+
+# --- a third screening shape, with dates: builders' quotes ------------------------------------
+_WORKS = ["re-roof the garage", "replace the kitchen worktops", "rewire the loft",
+          "build a garden wall", "retile the bathroom", "fit a new boiler"]  # fmt: skip
+
+
+def _quote(rng: random.Random, name: str, total: int, start: dt.date, kind: str) -> str:
+    """One builder's quote. ``kind``: "plain", "vat" (a price before VAT under the line, the
+    total with VAT above it), "revised" (an earlier estimate on the other side of the line
+    than the revised total that counts), "expired" (a start date offered last year, then
+    the current one) or "week" (the start given as a week beginning)."""
+    day = f"{start.day} {calendar.month_name[start.month]} {start.year}"
+    lines = [f"Quotation from {name}", f"Job: {rng.choice(_WORKS)}", ""]
+    if kind == "vat":
+        net = round(total / 1.2)
+        lines.append(f"Price: £{net:,} plus VAT at 20%, £{total:,} in total.")
+    elif kind == "revised":
+        side = 1 if total <= 5000 else -1
+        first = 5000 + side * rng.randint(2, 15) * 100
+        lines.append(f"My first estimate of £{first:,} is withdrawn after the site visit; "
+                     f"the revised total is £{total:,}.")  # fmt: skip
+    else:
+        lines.append(rng.choice([f"Total price: £{total:,} including VAT.",
+                                 f"The work will cost £{total:,} all in.",
+                                 f"Quoted total (VAT included): £{total:,}."]))  # fmt: skip
+    if kind == "expired":
+        lines.append(f"I had offered to start on {start.day} October 2026, but that slot "
+                     f"has gone; the earliest start is now {day}.")  # fmt: skip
+    elif kind == "week":
+        lines.append(f"Work can begin in the week beginning {day}.")
+    else:
+        lines.append(rng.choice([f"Earliest start date: {day}.", f"I can start on {day}.",
+                                 f"Available to begin on {day}."]))  # fmt: skip
+    lines.append(rng.choice(["Materials are included.", "Waste removal is included.",
+                             "A 10% deposit is due on acceptance.",
+                             "This quote is valid for 30 days.",
+                             "Fully insured; references on request."]))  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def quotes_case(n: int, seed: int) -> ScreenCase:
+    """``n`` builders' quotes; the question asks who quoted £5,000 or less in total and can
+    start before 1 March 2027: a number and a date condition. Written 2026-12-05 (stop 33)
+    and run before any change. Near misses: totals just over the line, a price before VAT
+    under it with the total over, an earlier estimate on the other side of the line than
+    the revised total, a start in March or later, a start offered last year and withdrawn,
+    a start given as a week beginning."""
+    rng = random.Random(f"quotes-{n}-{seed}")
+    line = dt.date(2027, 3, 1)
+    files: dict[str, str] = {}
+    answer: set[str] = set()
+
+    def early() -> dt.date:
+        return dt.date(2027, rng.choice([1, 2]), rng.randint(1, 28))
+
+    def late() -> dt.date:
+        return dt.date(2027, rng.choice([3, 4, 5]), rng.randint(1, 28))
+
+    for fname, name in _folder(rng, n):
+        roll = rng.random()
+        total, start, kind = rng.randint(52, 120) * 100, rng.choice([early, late])(), "plain"
+        if roll < 0.15:
+            total, start = rng.randint(20, 50) * 100, early()  # qualifies
+        elif roll < 0.23:
+            total, start = rng.choice([5050, 5100, 5200, 5400]), early()  # just over
+        elif roll < 0.30:
+            total, start, kind = rng.randint(51, 59) * 100 + 60, early(), "vat"
+        elif roll < 0.38:
+            total, start, kind = rng.randint(30, 60) * 100, early(), "revised"
+        elif roll < 0.46:
+            total, start = rng.randint(20, 50) * 100, late()  # starts too late
+        elif roll < 0.52:
+            total, start, kind = rng.randint(20, 50) * 100, rng.choice([early, late])(), "expired"
+        elif roll < 0.58:
+            total, start, kind = rng.randint(20, 50) * 100, rng.choice([early, late])(), "week"
+        files[fname] = _quote(rng, name, total, start, kind)
+        if total <= 5000 and start < line:
+            answer.add(fname)
+    question = rng.choice([
+        "Which builders quoted £5,000 or less in total and can start before 1 March 2027?",
+        "Which of these quotes come to no more than £5,000 including VAT, with work able to "
+        "begin before 1 March 2027?",
+    ])  # fmt: skip
+    return ScreenCase(f"quotes-{n}-{seed}", files, question, answer)
 
 
 # --- lists -----------------------------------------------------------------------------------
