@@ -9,6 +9,8 @@ from typing import Any
 
 from shoal.models import ScriptedModel
 from shoal.swarm import prompts
+from shoal.swarm.check import SENTENCE_BREAK
+from shoal.swarm.values import parse_number
 from shoal.types import Message
 
 Rule = Callable[[str], Any]
@@ -48,17 +50,23 @@ def extractor(
             lines = [re.sub(r"^\d+\. ", "", ln) for ln in numbered.group(1).splitlines()]
             return json.dumps({"records": [values_in(ln, names) for ln in lines]})
         if messages[0]["content"].startswith("You read one document"):
+            # the quote is a sentence (the schema makes it one of the document's); a number
+            # field's value a number where the schema asks for one
+            numbers = set(re.findall(r"^- (\w+) \(number\)", messages[-1]["content"], re.M))
             out: dict[str, Any] = {}
             for name in names:
                 value, line = None, None
-                for ln in text.splitlines():
+                for ln in (p for p in SENTENCE_BREAK.split(text) if p.strip()):
                     v = rules[name](ln) if name in rules else None
                     if v is not None:
-                        value, line = v, ln
+                        value, line = v, ln.strip()
                         break
                 if invent and name in invent:
                     value = invent[name]
-                out[name] = {"value": None if value is None else str(value), "quote": line}
+                said = None if value is None else str(value)
+                if name in numbers and said is not None and (n := parse_number(said)) is not None:
+                    said = n  # type: ignore[assignment]
+                out[name] = {"value": said, "quote": line}
             return json.dumps(out)
         records = []
         for ln in (piece for line in text.splitlines() for piece in re.split(r"(?<=\.) ", line)):

@@ -536,6 +536,38 @@ def test_gathered_lines_are_read_one_record_per_line_each_checked_as_that_line()
     assert second.rejected.get("severity")  # "5" is not on that line
 
 
+def test_a_short_documents_quote_is_pointed_at_never_written() -> None:
+    """A short document's reply quotes one of its sentences, by grammar, and gives a number
+    as a number: a tiny reader cannot invent a quote or write '}{' for an income. A
+    sentence a grammar cannot spell safely (a double quote) leaves the quote written."""
+    text = ("Application for Flat 2\nApplicant: Ana Silva\n\nI am a nurse, earning £32,000 a "
+            "year. No pets.\nThe rent of £1,100 a month is within my budget.\n")  # fmt: skip
+    unit = Unit(0, "d", "001-ana-silva.md", 0, len(text), text, "document")
+    plan = QueryPlan.from_dict({
+        "operation": "judge", "unit": "applicant",
+        "fields": [{"name": "yearly_income", "type": "number", "description": "yearly income"},
+                   {"name": "pets", "type": "flag", "description": "the applicant has pets"}],
+        "where": [{"field": "yearly_income", "op": "ge", "value": "30000"}],
+    })  # fmt: skip
+    income = records.schema(plan, unit)["properties"]["yearly_income"]["properties"]
+    (choices, _) = income["quote"]["anyOf"]
+    assert choices["enum"] == ["Application for Flat 2", "Applicant: Ana Silva",
+                               "I am a nurse, earning £32,000 a year.", "No pets.",
+                               "The rent of £1,100 a month is within my budget."]  # fmt: skip
+    assert income["value"] == {"anyOf": [{"type": "number"}, {"type": "null"}]}
+    reply = {"yearly_income": {"value": 32000, "quote": "I am a nurse, earning £32,000 a year."}}
+    (r,) = check_extraction(reply, unit, plan, "worker").records
+    assert r.values == {"yearly_income": 32000, "pets": False} and r.verified
+    # the old way stays reachable (the benchmark measures both), and is used where needed
+    written = records.schema(plan, unit, point=False)["properties"]["yearly_income"]
+    assert "enum" not in json.dumps(written)
+    quoted = text.replace("No pets.", 'She said "no pets".')
+    odd = Unit(0, "d", "x.md", 0, len(quoted), quoted, "document")
+    assert "enum" not in json.dumps(records.schema(plan, odd))
+    llama = pytest.importorskip("llama_cpp")  # the grammar llama.cpp decodes with compiles
+    llama.LlamaGrammar.from_json_schema(json.dumps(records.schema(plan, unit)), verbose=False)
+
+
 def test_a_screening_of_a_folder_gives_one_verdict_per_document(tmp_path: Path) -> None:
     case = screen_case(24, 1)
     for name, text in case.files.items():
@@ -664,8 +696,14 @@ def test_a_stronger_read_that_gives_nothing_keeps_the_workers_verified_value(
     docs = {"a.md": "Applicant: Ann\nEmployment: nurse (gross income £56,000 per year).\n"
                     "The rent of £1,300 a month suits me.\nI do not have any pets.\n"}  # fmt: skip
     plan = _applicants(tmp_path, docs, "yearly_income")
-    right = json.dumps({"yearly_income": {"value": "56,000",
-                                          "quote": "gross income £56,000 per year"}})  # fmt: skip
+    right = json.dumps(
+        {
+            "yearly_income": {
+                "value": 56000,
+                "quote": "Employment: nurse (gross income £56,000 per year).",
+            }
+        }
+    )
     rent = "The rent of £1,300 a month suits me."
     null = json.dumps({"yearly_income": {"value": None, "quote": rent}})
     s = Swarm(lead=planner(plan, strong=lambda _m: null), workers=ScriptedModel(right, name="w"),

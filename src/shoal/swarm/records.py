@@ -169,15 +169,17 @@ def asked(plan: QueryPlan) -> list[Field]:
     return [f for f in plan.fields if f.type != "flag"]
 
 
-def schema(plan: QueryPlan, unit: Unit) -> dict[str, Any]:
+def schema(plan: QueryPlan, unit: Unit, point: bool = True) -> dict[str, Any]:
     """What a reply about ``unit`` must look like: per field a value and its quote (a
     document), one record with no quote (a line: the line is the quote; gathered lines: one
     such record per line), or records with quotes (prose, or a block of paragraphs the
-    stronger model reads whole)."""
+    stronger model reads whole). A short document's quote is one of its sentences and a
+    number field's value a number (``point``; False: both written freely, as before)."""
     value: dict[str, Any] = {"anyOf": [{"type": "string", "maxLength": 80}, {"type": "null"}]}
     number: dict[str, Any] = {
         "anyOf": [{"type": "number"}, {"type": "string", "maxLength": 40}, {"type": "null"}]
     }
+    digits: dict[str, Any] = {"anyOf": [{"type": "number"}, {"type": "null"}]}
     yes_no: dict[str, Any] = {"anyOf": [{"type": "boolean"}, {"type": "null"}]}
     kinds = {"number": number, JUDGED: yes_no}
     if unit.kind == "line" or unit.members:
@@ -197,12 +199,18 @@ def schema(plan: QueryPlan, unit: Unit) -> dict[str, Any]:
             "required": ["records"],
         }
     if unit.kind == "document":
+        choices = sentences(unit.text) if point else None
+        quote: dict[str, Any] = (
+            {"anyOf": [{"enum": choices}, {"type": "null"}]}
+            if choices is not None
+            else {"anyOf": [{"type": "string", "maxLength": 240}, {"type": "null"}]}
+        )
         props = {
             f.name: {
                 "type": "object",
                 "properties": {
-                    "value": value,
-                    "quote": {"anyOf": [{"type": "string", "maxLength": 240}, {"type": "null"}]},
+                    "value": digits if f.type == "number" and choices else value,
+                    "quote": quote,
                 },
                 "required": ["value", "quote"],
             }
@@ -222,6 +230,29 @@ def schema(plan: QueryPlan, unit: Unit) -> dict[str, Any]:
         },
         "required": ["records"],
     }
+
+
+POINT_MAX = 60
+"""A document of at most this many sentences is read by pointing: its quote is one of its
+sentences, by grammar, never written."""
+_UNQUOTABLE = re.compile(r'["\\\x00-\x1f]')
+
+
+def sentences(text: str) -> list[str] | None:
+    """The sentences (or lines) of a short document a reply may quote, in order, or None
+    (too many, or one a grammar cannot spell safely). Measured (2026-12-05, applications):
+    asked to copy a sentence, SmolLM2-135M wrote prose of its own ("The salary is £60,000
+    per year, and the rent is...") and '}{' for the value on nearly every document, so the
+    lead re-read them all; made to point at one, its quote is always the document's."""
+    out: list[str] = []
+    for part in SENTENCE_BREAK.split(text):
+        part = part.strip()
+        if not any(c.isalnum() for c in part) or part in out:
+            continue
+        if _UNQUOTABLE.search(part):
+            return None
+        out.append(part)
+    return out if 0 < len(out) <= POINT_MAX else None
 
 
 def _field_lines(plan: QueryPlan) -> str:
@@ -255,9 +286,9 @@ def messages(plan: QueryPlan, unit: Unit) -> list[Message]:
     elif unit.kind == "document":
         system = (
             "You read one document and copy facts from it. For each field below give value "
-            "(copied as written in the document, or null if the document does not say) and "
-            "quote (the exact sentence of the document that shows it, or null). Use only the "
-            "document. Reply with JSON."
+            "(copied as written in the document, a number as its digits, or null if the "
+            "document does not say) and quote (the exact sentence of the document that shows "
+            "it, or null). Use only the document. Reply with JSON."
         )
         user = f"Fields:\n{_field_lines(plan)}\n\nDocument:\n<<<\n{unit.text}\n>>>"
     else:

@@ -1,0 +1,126 @@
+"""Per-document reads of a screening, quote written or pointed at: how often does one read
+settle a document, and how often is that verdict right?
+
+A screening reads one record per document. Asked to *write* a quote, SmolLM2-135M wrote
+prose of its own and '}{' for numbers on nearly every short document, so the lead re-read
+them all. ``records.schema`` now makes a short document's quote one of its sentences (by
+grammar) and a number field's value a number. This measures both ways, worker and lead,
+on the same documents in one run, with the plan fixed (as the lead writes it), so only the
+read differs. Shapes: tenancy applications and resumes (both studied; seeds no run has
+used); builders' quotes are kept aside for the end-to-end run.
+
+Per configuration: documents settled (a verdict, nothing rejected), settled right, settled
+wrong (a verified value leading to the wrong verdict: the worst case), undecided or
+rejected, tokens and seconds.
+
+Usage:
+  python -m benchmarks.pointing                      # 50 applications + 50 resumes, seed 20
+  python -m benchmarks.pointing --n 20 --models smollm2-135m
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from typing import Any
+
+from benchmarks._results import table, write
+from benchmarks.corpus.aggregate import ScreenCase, applicants_case, screen_case
+from benchmarks.longdoc import wilson
+from shoal.errors import StructuredOutputError
+from shoal.models import get_model
+from shoal.swarm import records as rec
+from shoal.swarm.compute import judge
+from shoal.swarm.documents import Document
+from shoal.swarm.query import QueryPlan
+from shoal.swarm.units import split
+
+PLANS = {
+    # the plans the 1.5B lead wrote for these questions in earlier runs
+    "applicants": {
+        "operation": "judge", "unit": "applicant",
+        "fields": [{"name": "yearly_income", "type": "number", "description": "yearly income"},
+                   {"name": "pets", "type": "flag", "description": "the applicant has pets"}],
+        "where": [{"field": "yearly_income", "op": "ge", "value": "30000"},
+                  {"field": "pets", "op": "is_false", "value": ""}],
+    },
+    "screen": {
+        "operation": "judge", "unit": "candidate",
+        "fields": [{"name": "city", "type": "text",
+                    "description": "city the candidate is based in"},
+                   {"name": "rust_years", "type": "number",
+                    "description": "years of Rust experience"}],
+        "where": [{"field": "city", "op": "eq", "value": "Lisbon"},
+                  {"field": "rust_years", "op": "ge", "value": "5"}],
+    },
+}  # fmt: skip
+CASES = {"applicants": applicants_case, "screen": screen_case}
+
+
+async def _read(model: Any, plan: QueryPlan, case: ScreenCase, point: bool) -> dict[str, Any]:
+    docs = [Document(name, text) for name, text in case.files.items()]
+    units = split(docs, model.count_tokens, True)
+    settled = right = wrong = tokens = 0
+    start = time.perf_counter()
+    for u in units:
+        msgs = rec.messages(plan, u)
+        tokens += model.count_message_tokens(msgs)
+        try:
+            reply = await model.complete(msgs, schema=rec.schema(plan, u, point), role="worker",
+                                         max_tokens=320)  # fmt: skip
+            ex = rec.check_extraction(reply.parsed, u, plan, model.name)
+        except StructuredOutputError as exc:
+            ex = rec.malformed_extraction(u, exc.last_text, str(exc), model.name)
+        if ex.troubled or not ex.records:
+            continue
+        verdict = judge(plan, ex.records)[0]["passes"]
+        if verdict is None:
+            continue
+        settled += 1
+        if verdict == (u.doc_name in case.answer):
+            right += 1
+        else:
+            wrong += 1
+    n = len(units)
+    lo, hi = wilson(right, n)
+    return {
+        "documents": n,
+        "settled": settled,
+        "settled right": right,
+        "settled wrong": wrong,
+        "right share [95%]": f"{right / n:.2f} [{lo:.2f}, {hi:.2f}]",
+        "prompt tokens": tokens,
+        "wall s": round(time.perf_counter() - start, 1),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--n", type=int, default=50, help="documents per shape")
+    ap.add_argument("--seed", type=int, default=20)
+    ap.add_argument("--shapes", default="applicants,screen")
+    ap.add_argument("--models", default="smollm2-135m,qwen2.5-coder-1.5b")
+    ap.add_argument("--out", default="pointing")
+    args = ap.parse_args()
+    rows = []
+    for shape in args.shapes.split(","):
+        case = CASES[shape](args.n, args.seed)
+        plan = QueryPlan.from_dict(PLANS[shape])
+        for name in args.models.split(","):
+            model = get_model(name)
+            for point in (False, True):
+                row = {"shape": shape, "model": name, "quote": "pointed" if point else "written"}
+                row.update(asyncio.run(_read(model, plan, case, point)))
+                rows.append(row)
+                print(row, flush=True)
+    cols = ["shape", "model", "quote", "documents", "settled", "settled right",
+            "settled wrong", "right share [95%]", "prompt tokens", "wall s"]  # fmt: skip
+    table(rows, cols)
+    write(args.out, rows, seed=args.seed, n=args.n,
+          note="one read per document, plan fixed; written = free quote, pointed = one of "
+          "the document's sentences by grammar, numbers as numbers")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
