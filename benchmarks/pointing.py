@@ -10,8 +10,9 @@ read differs. Shapes: tenancy applications and resumes (both studied; seeds no r
 used); builders' quotes are kept aside for the end-to-end run.
 
 Per configuration: documents settled (a verdict, nothing rejected), settled right, settled
-wrong (a verified value leading to the wrong verdict: the worst case), undecided or
-rejected, tokens and seconds.
+wrong (a verified value leading to the wrong verdict) and of those the wrong fails (the
+worst case: the lead re-reads every document in the answer, so a wrong pass is checked, a
+wrong fail only while the budget lasts), prompt tokens and seconds.
 
 Usage:
   python -m benchmarks.pointing                      # 50 applications + 50 resumes, seed 20
@@ -61,7 +62,7 @@ CASES = {"applicants": applicants_case, "screen": screen_case}
 async def _read(model: Any, plan: QueryPlan, case: ScreenCase, point: bool) -> dict[str, Any]:
     docs = [Document(name, text) for name, text in case.files.items()]
     units = split(docs, model.count_tokens, True)
-    settled = right = wrong = tokens = 0
+    settled = right = wrong = false_fail = tokens = 0
     start = time.perf_counter()
     for u in units:
         msgs = rec.messages(plan, u)
@@ -82,6 +83,7 @@ async def _read(model: Any, plan: QueryPlan, case: ScreenCase, point: bool) -> d
             right += 1
         else:
             wrong += 1
+            false_fail += verdict is False
     n = len(units)
     lo, hi = wilson(right, n)
     return {
@@ -89,6 +91,9 @@ async def _read(model: Any, plan: QueryPlan, case: ScreenCase, point: bool) -> d
         "settled": settled,
         "settled right": right,
         "settled wrong": wrong,
+        # a wrong pass is re-read by the lead (every document in the answer is); a wrong
+        # fail stands unless the escalation budget reaches it
+        "of which fail": false_fail,
         "right share [95%]": f"{right / n:.2f} [{lo:.2f}, {hi:.2f}]",
         "prompt tokens": tokens,
         "wall s": round(time.perf_counter() - start, 1),
@@ -115,7 +120,8 @@ def main() -> None:
                 rows.append(row)
                 print(row, flush=True)
     cols = ["shape", "model", "quote", "documents", "settled", "settled right",
-            "settled wrong", "right share [95%]", "prompt tokens", "wall s"]  # fmt: skip
+            "settled wrong", "of which fail", "right share [95%]", "prompt tokens",
+            "wall s"]  # fmt: skip
     table(rows, cols)
     write(args.out, rows, seed=args.seed, n=args.n,
           note="one read per document, plan fixed; written = free quote, pointed = one of "
