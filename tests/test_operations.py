@@ -892,6 +892,12 @@ def test_plan_checks_and_settling() -> None:
     asked = settle(QueryPlan("count", "RAM", list(ram.fields), list(ram.where)),
                    "How many machines have more than 8 GB of RAM?", 1)  # fmt: skip
     assert asked.operation == "count"
+    # fresh14's washing machine manual: kilos are a unit of measure, not things to count
+    kilos = QueryPlan("count", "kilo", [Field("cotton", "number", "kilos of cotton")],
+                      [Condition("cotton", "gt", "0")])  # fmt: skip
+    load = settle(kilos, "How many kilos of cotton can I put in at once?", 1)
+    assert load.operation == "find" and question_operation("How many litres does it hold?") is None
+    assert question_operation("How many bars of soap are left?") == "count"
     # fresh9's baggage rules: conditions the lead wrote for one value do not make a list
     bag = QueryPlan("find", "fact", [Field("class", "text"), Field("weight", "number")],
                     [Condition("class", "eq", "cheapest")])  # fmt: skip

@@ -197,11 +197,16 @@ goods arrive?" asks for a number the text states, not a count, and the lead tell
 _SET_PHRASES = re.compile(r"\bat (?:the )?(?:very )?(?:least|most|latest|earliest)\b", re.I)
 _MEASURE = re.compile(
     r"\bhow (?:many|much) (?:days|weeks|months|years|hours|minutes|seconds|metres|meters|"
-    r"kilometres|kilometers|km|miles|feet|percent|per cent|euros|dollars|pounds|bytes|"
-    r"[kmg]b|times larger|tokens)\b",
+    r"kilometres|kilometers|km|miles|feet|inches|yards|centimetres|centimeters|cm|"
+    r"millimetres|millimeters|mm|percent|per cent|euros|dollars|pounds|pence|cents|bytes|"
+    r"[kmg]b|times larger|tokens|kilos|kilograms|kg|grams|tonnes|tons|ounces|stones|litres|"
+    r"liters|millilitres|milliliters|ml|gallons|pints|degrees|calories|kcal|watts|kilowatts|"
+    r"kw|kwh|volts|amps|bar|psi|decibels|db|knots|mph|rpm)\b",
     re.I,
 )
-""""How many days ..." asks for a quantity the text states, not a count of items."""
+""""How many days ..." asks for a quantity the text states, not a count of items: a unit
+of measure after "how many" is never a thing to count ("How many kilos of cotton can I put
+in at once?" was counted as "39 kilos(s) match" on a washing machine manual, 2026-12-05)."""
 _OWN_TOTAL = re.compile(r"'s (?:[\w-]+ ){0,2}total\b", re.I)
 """A total that belongs to someone ("Felix Silva's vote total") is stated, not summed."""
 
