@@ -540,8 +540,8 @@ def test_a_short_documents_quote_is_pointed_at_never_written() -> None:
     """A short document's reply quotes one of its sentences, by grammar, and gives a number
     as a number: a tiny reader cannot invent a quote or write '}{' for an income. A
     sentence a grammar cannot spell safely (a double quote) leaves the quote written."""
-    text = ("Application for Flat 2\nApplicant: Ana Silva\n\nI am a nurse, earning £32,000 a "
-            "year. No pets.\nThe rent of £1,100 a month is within my budget.\n")  # fmt: skip
+    text = ("Application for Flat 2\nApplicant: Ana Silva\n\nOccupation: nurse. Annual salary: "
+            "£32,000. No pets.\nThe rent of £1,100 a month is within my budget.\n")  # fmt: skip
     unit = Unit(0, "d", "001-ana-silva.md", 0, len(text), text, "document")
     plan = QueryPlan.from_dict({
         "operation": "judge", "unit": "applicant",
@@ -552,12 +552,16 @@ def test_a_short_documents_quote_is_pointed_at_never_written() -> None:
     income = records.schema(plan, unit)["properties"]["yearly_income"]["properties"]
     (choices, _) = income["quote"]["anyOf"]
     assert choices["enum"] == ["Application for Flat 2", "Applicant: Ana Silva",
-                               "I am a nurse, earning £32,000 a year.", "No pets.",
+                               "Occupation: nurse.", "Annual salary: £32,000.", "No pets.",
                                "The rent of £1,100 a month is within my budget."]  # fmt: skip
     assert income["value"] == {"anyOf": [{"type": "number"}, {"type": "null"}]}
-    reply = {"yearly_income": {"value": 32000, "quote": "I am a nurse, earning £32,000 a year."}}
+    # a number given as a number is a value (not "no value", mended from its quote)
+    reply = {"yearly_income": {"value": 32000, "quote": "Annual salary: £32,000."}}
     (r,) = check_extraction(reply, unit, plan, "worker").records
-    assert r.values == {"yearly_income": 32000, "pets": False} and r.verified
+    assert r.values == {"yearly_income": 32000, "pets": False} and r.verified and not r.mended
+    wrong = {"yearly_income": {"value": 41000, "quote": "Annual salary: £32,000."}}
+    (r,) = check_extraction(wrong, unit, plan, "worker").records
+    assert r.rejected["yearly_income"] and "yearly_income" not in r.values
     # the old way stays reachable (the benchmark measures both), and is used where needed
     written = records.schema(plan, unit, point=False)["properties"]["yearly_income"]
     assert "enum" not in json.dumps(written)

@@ -672,7 +672,10 @@ def _check_judgement(raw: dict[str, Any], unit: Unit, plan: QueryPlan, model: st
             continue
         span = _place(item.get("quote"), unit)
         quote = unit.text[span[0] - unit.start : span[1] - unit.start] if span else ""
-        if clean(item.get("value")) is None:
+        given = item.get("value")
+        if isinstance(given, (int, float)) and not isinstance(given, bool):
+            given = str(given)  # a number field's value is a JSON number (the schema)
+        if clean(given) is None:
             mended = _number_of_quote(f, quote)
             if mended is None or span is None:
                 continue
