@@ -65,7 +65,7 @@ async def _read(model: Any, plan: QueryPlan, case: ScreenCase, point: bool) -> d
     settled = right = wrong = false_fail = tokens = 0
     start = time.perf_counter()
     for u in units:
-        msgs = rec.messages(plan, u)
+        msgs = rec.messages(plan, u, point)
         tokens += model.count_message_tokens(msgs)
         try:
             reply = await model.complete(msgs, schema=rec.schema(plan, u, point), role="worker",

@@ -52,7 +52,9 @@ def extractor(
         if messages[0]["content"].startswith("You read one document"):
             # the quote is a sentence (the schema makes it one of the document's); a number
             # field's value a number where the schema asks for one
+            point = "a number as its digits" in messages[0]["content"]
             numbers = set(re.findall(r"^- (\w+) \(number\)", messages[-1]["content"], re.M))
+            numbers = numbers if point else set()
             out: dict[str, Any] = {}
             for name in names:
                 value, line = None, None

@@ -568,6 +568,10 @@ def test_a_short_documents_quote_is_pointed_at_never_written() -> None:
     quoted = text.replace("No pets.", 'She said "no pets".')
     odd = Unit(0, "d", "x.md", 0, len(quoted), quoted, "document")
     assert "enum" not in json.dumps(records.schema(plan, odd))
+    # only the stronger model's re-reads point; a worker's job writes (its guesses are caught)
+    from shoal.swarm.extract import _job
+
+    assert "enum" not in json.dumps(_job(plan, unit, "x-u0").schema)
     llama = pytest.importorskip("llama_cpp")  # the grammar llama.cpp decodes with compiles
     llama.LlamaGrammar.from_json_schema(json.dumps(records.schema(plan, unit)), verbose=False)
 
@@ -700,14 +704,8 @@ def test_a_stronger_read_that_gives_nothing_keeps_the_workers_verified_value(
     docs = {"a.md": "Applicant: Ann\nEmployment: nurse (gross income £56,000 per year).\n"
                     "The rent of £1,300 a month suits me.\nI do not have any pets.\n"}  # fmt: skip
     plan = _applicants(tmp_path, docs, "yearly_income")
-    right = json.dumps(
-        {
-            "yearly_income": {
-                "value": 56000,
-                "quote": "Employment: nurse (gross income £56,000 per year).",
-            }
-        }
-    )
+    right = json.dumps({"yearly_income": {"value": "56,000",
+                                          "quote": "gross income £56,000 per year"}})  # fmt: skip
     rent = "The rent of £1,300 a month suits me."
     null = json.dumps({"yearly_income": {"value": None, "quote": rent}})
     s = Swarm(lead=planner(plan, strong=lambda _m: null), workers=ScriptedModel(right, name="w"),

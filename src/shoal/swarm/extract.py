@@ -75,7 +75,8 @@ def _job(plan: QueryPlan, u: Unit, key: str) -> Job:
         "",
         _chunk(u),
         messages=tuple(rec.messages(plan, u)),
-        schema=rec.schema(plan, u),
+        # a worker writes its quote: pointing would turn its guesses into plausible values
+        schema=rec.schema(plan, u, point=False),
         max_tokens=REPLY_TOKENS[u.kind],
     )
 
@@ -453,7 +454,7 @@ async def _escalate(
         if i in out or i not in by_index:
             continue
         u = by_index[i]
-        msgs = rec.messages(plan, u)
+        msgs = rec.messages(plan, u, point=True)
         cost = model.count_message_tokens(msgs)
         if spent + cost > allowance:
             run.notes.append(
@@ -473,7 +474,7 @@ async def _escalate(
         try:
             reply = await model.complete(
                 msgs,
-                schema=rec.schema(plan, u),
+                schema=rec.schema(plan, u, point=True),
                 role=role,
                 max_tokens=REPLY_TOKENS[u.kind],
                 timeout=run.lead_timeout,
@@ -517,7 +518,7 @@ def _owed(owed: set[int], units: dict[int, Unit], plan: QueryPlan, model: Model)
     50 resumes, the default budget (half the input) left 4 and 11 resumes undecided and
     unread, and the matching candidates among them were missed (F1 0.73, 0.86). A budget
     the user set is kept as set."""
-    cost = sum(model.count_message_tokens(rec.messages(plan, units[i]))
+    cost = sum(model.count_message_tokens(rec.messages(plan, units[i], point=True))
                for i in owed if i in units)  # fmt: skip
     return min(ESCALATION_MAX, cost)
 
