@@ -1323,6 +1323,39 @@ def test_a_plan_is_repaired_of_conditions_the_question_did_not_ask_for() -> None
     assert len(repair(plan, "How many critical incidents were logged?").where) == 1
 
 
+def test_a_day_the_question_bounds_is_a_condition_shoal_writes() -> None:
+    """Held-out builders' quotes (first contact, 2026-12-05): for "quoted £5,000 or less in
+    total and can start before 1 March 2027" the 1.5B lead wrote ``start_date >
+    '2027-01-01'``, shoal read "March 2027" as the month (start from 1 to 31 March), and the
+    lead added conditions the question never names (the job, a validity of 30 days); every
+    quote was ruled out."""
+    from datetime import date
+
+    from shoal.swarm.query import day_bound
+
+    q = "Which builders quoted £5,000 or less in total and can start before 1 March 2027?"
+    plan = QueryPlan("judge", "quote",
+                     [Field("job", "text"), Field("total_price", "number"),
+                      Field("validity", "number"), Field("start_date", "date")],
+                     [Condition("job", "contains", "re-roof the garage"),
+                      Condition("total_price", "le", "5000"), Condition("validity", "le", "30"),
+                      Condition("start_date", "gt", "2027-01-01")])  # fmt: skip
+    fixed = repair(plan, q)
+    assert [c.describe() for c in fixed.where] == [
+        "total_price ≤ '5000'", "start_date < '2027-03-01'"]  # fmt: skip
+    assert not omissions(fixed, q)  # the 1 of "1 March 2027" is used by the date
+    assert day_bound("Which invoices are due by 14 July 2027?")[:2] == ("le", date(2027, 7, 14))
+    assert day_bound("Who stayed from 1 May 2026 to 3 June 2026?") is None  # a range: the lead's
+    # a month is still a month, and a condition the question names by a number stays
+    month = repair(QueryPlan("count", "class", [Field("date", "date")], []),
+                   "How many Spin classes did Ines attend in October 2026?")  # fmt: skip
+    assert [c.value for c in month.where] == ["2026-10-01", "2026-10-31"]
+    rust = QueryPlan("judge", "candidate", [Field("city", "text"), Field("years", "number")],
+                     [Condition("city", "eq", "Lisbon"),
+                      Condition("years", "ge", "5")])  # fmt: skip
+    assert len(repair(rust, "Who lives in Lisbon and has 5 or more years of Rust?").where) == 2
+
+
 def test_a_true_or_false_condition_on_text_is_dropped_not_the_whole_plan() -> None:
     from shoal.swarm.query import Condition, Field, QueryPlan, problems, repair
 
