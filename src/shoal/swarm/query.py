@@ -207,6 +207,14 @@ _MEASURE = re.compile(
 """"How many days ..." asks for a quantity the text states, not a count of items: a unit
 of measure after "how many" is never a thing to count ("How many kilos of cotton can I put
 in at once?" was counted as "39 kilos(s) match" on a washing machine manual, 2026-12-05)."""
+_BOUND_TOTAL = re.compile(
+    r"([£$€]?\s?\d[\d,.]*\s?%?(?:\s+or\s+(?:less|more|fewer|under|over|below|above))?)\s+"
+    r"in (?:total|all)\b",
+    re.I,
+)
+""""Which builders quoted £5,000 or less in total": "in total" says what the amount
+compared is (the whole price), it asks for no sum (held-out quotes: the 1.5B lead's plan
+was summed, 2026-12-05)."""
 _OWN_TOTAL = re.compile(r"'s (?:[\w-]+ ){0,2}total\b", re.I)
 """A total that belongs to someone ("Felix Silva's vote total") is stated, not summed."""
 
@@ -225,6 +233,7 @@ def question_operation(question: str) -> str | None:
     q = _SET_PHRASES.sub(" ", question)  # "at least 5 years" is a condition, not a min
     q = _MEASURE.sub(" ", q)
     q = _OWN_TOTAL.sub(" ", q)  # "Felix Silva's official vote total" is one stated number
+    q = _BOUND_TOTAL.sub(r"\1", q)  # "£5,000 or less in total" compares, it does not sum
     for op, pattern in _CUES:
         if pattern.search(q):
             return op
