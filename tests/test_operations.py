@@ -1345,6 +1345,13 @@ def test_a_day_the_question_bounds_is_a_condition_shoal_writes() -> None:
         "total_price ≤ '5000'", "start_date < '2027-03-01'"]  # fmt: skip
     assert not omissions(fixed, q)  # the 1 of "1 March 2027" is used by the date
     assert question_operation(q) is None  # "£5,000 or less in total" compares; no sum
+    # told it left out "VAT", the lead bounded two fields no quote gives by the same £5,000
+    again = QueryPlan("judge", "quote",
+                      [Field("cost", "number"), Field("max_vat", "number"),
+                       Field("max_cost", "number"), Field("start_date", "date")],
+                      [Condition("cost", "le", "5000"), Condition("max_vat", "le", "5000"),
+                       Condition("max_cost", "le", "5000")])  # fmt: skip
+    assert [c.field for c in repair(again, q).where] == ["cost", "start_date"]
     assert question_operation("What did the 3 invoices cost in total?") == "sum"
     assert day_bound("Which invoices are due by 14 July 2027?")[:2] == ("le", date(2027, 7, 14))
     assert day_bound("Who stayed from 1 May 2026 to 3 June 2026?") is None  # a range: the lead's

@@ -525,8 +525,33 @@ def repair(plan: QueryPlan, question: str) -> QueryPlan:
                               f"{_BOUND_WORDS[said_op]} {c.value}")  # fmt: skip
             c = Condition(c.field, said_op, c.value)
         kept.append(c)
-    plan.where = kept
+    plan.where = _one_field_per_number(plan, kept, question)
     return _asked_day(_asked_month(plan, question), question)
+
+
+def _one_field_per_number(
+    plan: QueryPlan, where: list[Condition], question: str
+) -> list[Condition]:
+    """A number the question writes once bounds one field: later comparisons of other
+    fields with it are dropped. Held-out builders' quotes (2026-12-05): told it had left
+    out "VAT", the 1.5B lead declared ``max_vat`` and ``max_cost`` beside ``cost``, each
+    ``<= 5000``; no quote gives them, and 6 of 9 right builders were left undecided."""
+    kept: list[Condition] = []
+    seen: dict[float, str] = {}
+    for c in where:
+        n = parse_number(c.value) if c.op in ("gt", "ge", "lt", "le") else None
+        once = (
+            n is not None
+            and len([m for m in _QUESTION_NUMBER.findall(question) if parse_number(m) == n]) == 1
+        )
+        if n is not None and once and seen.get(n, c.field) != c.field:
+            plan.notes.append(f"condition {c.describe()} dropped: the question's {c.value} "
+                              f"bounds {seen[n]!r} already")  # fmt: skip
+            continue
+        if n is not None:
+            seen.setdefault(n, c.field)
+        kept.append(c)
+    return kept
 
 
 def _named_by(value: str, question: str) -> bool:
