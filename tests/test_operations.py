@@ -549,7 +549,7 @@ def test_a_short_documents_quote_is_pointed_at_never_written() -> None:
                    {"name": "pets", "type": "flag", "description": "the applicant has pets"}],
         "where": [{"field": "yearly_income", "op": "ge", "value": "30000"}],
     })  # fmt: skip
-    income = records.schema(plan, unit)["properties"]["yearly_income"]["properties"]
+    income = records.schema(plan, unit, point=True)["properties"]["yearly_income"]["properties"]
     (choices, _) = income["quote"]["anyOf"]
     assert choices["enum"] == ["Application for Flat 2", "Applicant: Ana Silva",
                                "Occupation: nurse.", "Annual salary: £32,000.", "No pets.",
@@ -563,17 +563,18 @@ def test_a_short_documents_quote_is_pointed_at_never_written() -> None:
     (r,) = check_extraction(wrong, unit, plan, "worker").records
     assert r.rejected["yearly_income"] and "yearly_income" not in r.values
     # the old way stays reachable (the benchmark measures both), and is used where needed
-    written = records.schema(plan, unit, point=False)["properties"]["yearly_income"]
+    written = records.schema(plan, unit)["properties"]["yearly_income"]
     assert "enum" not in json.dumps(written)
     quoted = text.replace("No pets.", 'She said "no pets".')
     odd = Unit(0, "d", "x.md", 0, len(quoted), quoted, "document")
-    assert "enum" not in json.dumps(records.schema(plan, odd))
+    assert "enum" not in json.dumps(records.schema(plan, odd, point=True))
     # only the stronger model's re-reads point; a worker's job writes (its guesses are caught)
     from shoal.swarm.extract import _job
 
     assert "enum" not in json.dumps(_job(plan, unit, "x-u0").schema)
     llama = pytest.importorskip("llama_cpp")  # the grammar llama.cpp decodes with compiles
-    llama.LlamaGrammar.from_json_schema(json.dumps(records.schema(plan, unit)), verbose=False)
+    grammar = json.dumps(records.schema(plan, unit, point=True))
+    llama.LlamaGrammar.from_json_schema(grammar, verbose=False)
 
 
 def test_a_screening_of_a_folder_gives_one_verdict_per_document(tmp_path: Path) -> None:

@@ -169,12 +169,13 @@ def asked(plan: QueryPlan) -> list[Field]:
     return [f for f in plan.fields if f.type != "flag"]
 
 
-def schema(plan: QueryPlan, unit: Unit, point: bool = True) -> dict[str, Any]:
+def schema(plan: QueryPlan, unit: Unit, point: bool = False) -> dict[str, Any]:
     """What a reply about ``unit`` must look like: per field a value and its quote (a
     document), one record with no quote (a line: the line is the quote; gathered lines: one
     such record per line), or records with quotes (prose, or a block of paragraphs the
     stronger model reads whole). A short document's quote is one of its sentences and a
-    number field's value a number (``point``; False: both written freely, as before)."""
+    number field's value a number when ``point`` (the stronger model's reads, ``extract``);
+    otherwise both are written freely."""
     value: dict[str, Any] = {"anyOf": [{"type": "string", "maxLength": 80}, {"type": "null"}]}
     number: dict[str, Any] = {
         "anyOf": [{"type": "number"}, {"type": "string", "maxLength": 40}, {"type": "null"}]
