@@ -642,23 +642,37 @@ def _asked_month(plan: QueryPlan, question: str) -> QueryPlan:
         return plan
     lo, hi, words = asked
     dates = [f.name for f in plan.fields if f.type == "date"]
-    target = dates[0] if dates else "date"
-    if not dates:
-        plan.fields.append(Field(target, "date", f"the date of the {plan.unit or 'item'}"))
-    on_date = [c for c in plan.where if c.field in (*dates, target)]
-    replaced = [c for c in on_date if _about_time(c.value)]
-    for c in on_date:
-        if c not in replaced:  # a name the lead wrote on the date field ("date contains
-            c.field = _kind_field(plan, c.value)  # 'Circuits'") is kept, on a field of its own
-    plan.where = [c for c in plan.where if c not in replaced] + [
-        Condition(target, "ge", lo.isoformat()),
-        Condition(target, "le", hi.isoformat()),
-    ]
-    plan.notes.append(f"{words!r} is a condition shoal wrote: {target} from {lo.isoformat()} "
-                      f"to {hi.isoformat()}"
-                      + (f" (in place of {', '.join(c.describe() for c in replaced)})"
-                         if replaced else ""))  # fmt: skip
+    target = _date_field(plan)
+    for c in plan.where:
+        if c.field in (*dates, target) and not _about_time(c.value):
+            # a name the lead wrote on the date field ("date contains 'Circuits'") is
+            # kept, on a field of its own
+            c.field = _kind_field(plan, c.value)
+    _write_dates(plan, (*dates, target),
+                 [Condition(target, "ge", lo.isoformat()), Condition(target, "le", hi.isoformat())],
+                 f"{words!r} is a condition shoal wrote: {target} from {lo.isoformat()} to "
+                 f"{hi.isoformat()}")  # fmt: skip
     return plan
+
+
+def _date_field(plan: QueryPlan) -> str:
+    """The plan's date field that a date the question names goes on: its first, or
+    ``date``, declared."""
+    dates = [f.name for f in plan.fields if f.type == "date"]
+    if not dates:
+        plan.fields.append(Field("date", "date", f"the date of the {plan.unit or 'item'}"))
+    return dates[0] if dates else "date"
+
+
+def _write_dates(
+    plan: QueryPlan, fields: tuple[str, ...], conditions: list[Condition], note: str
+) -> None:
+    """``conditions`` shoal wrote from the question's words, in place of the lead's
+    conditions of time on ``fields``; noted, with what they replace."""
+    replaced = [c for c in plan.where if c.field in fields and _about_time(c.value)]
+    plan.where = [c for c in plan.where if c not in replaced] + conditions
+    plan.notes.append(note + (f" (in place of {', '.join(c.describe() for c in replaced)})"
+                              if replaced else ""))  # fmt: skip
 
 
 _DAY_BOUNDS = [
@@ -675,15 +689,17 @@ def day_bound(question: str) -> tuple[str, date, str] | None:
     """The day the question bounds a date by, with its comparison and words: "can start
     before 1 March 2027" is ``< 2027-03-01``. None unless the question writes exactly one
     full date and bounds it."""
-    found = []
-    for m in FULL_DATE.finditer(question):
-        day = parse_date(m.group(0))
-        before = question[max(0, m.start() - 24) : m.start()]
-        said = next(((op, hit) for op, p in _DAY_BOUNDS if (hit := p.search(before))), None)
-        if day is not None and said is not None:
-            found.append((said[0], day, f"{said[1].group(0).strip()} {m.group(0)}"))
-    alone = len(FULL_DATE.findall(question)) == 1  # "from 1 May to 3 June": a range, left
-    return found[0] if len(found) == 1 and alone else None
+    matches = list(FULL_DATE.finditer(question))
+    if len(matches) != 1:
+        return None  # none, or "from 1 May to 3 June": a range, the lead's to write
+    m = matches[0]
+    day = parse_date(m.group(0))
+    before = question[max(0, m.start() - 24) : m.start()]
+    for op, pattern in _DAY_BOUNDS:
+        hit = pattern.search(before)
+        if hit is not None and day is not None:
+            return op, day, f"{hit.group(0).strip()} {m.group(0)}"
+    return None
 
 
 _DAY_WORDS = {"lt": "before", "le": "on or before", "gt": "after", "ge": "on or after"}
@@ -699,20 +715,12 @@ def _asked_day(plan: QueryPlan, question: str) -> QueryPlan:
     if asked is None or (plan.operation == "find" and question_operation(question) is None):
         return plan
     op, day, words = asked
-    dates = [f.name for f in plan.fields if f.type == "date"]
-    if len(dates) > 1:
+    if sum(f.type == "date" for f in plan.fields) > 1:
         return plan  # which date the question bounds is the lead's call
-    target = dates[0] if dates else "date"
-    if not dates:
-        plan.fields.append(Field(target, "date", f"the date of the {plan.unit or 'item'}"))
-    replaced = [c for c in plan.where if c.field == target and _about_time(c.value)]
-    plan.where = [c for c in plan.where if c not in replaced] + [
-        Condition(target, op, day.isoformat())
-    ]
-    plan.notes.append(f"{words!r} is a condition shoal wrote: {target} "
-                      f"{_DAY_WORDS[op]} {day.isoformat()}"
-                      + (f" (in place of {', '.join(c.describe() for c in replaced)})"
-                         if replaced else ""))  # fmt: skip
+    target = _date_field(plan)
+    _write_dates(plan, (target,), [Condition(target, op, day.isoformat())],
+                 f"{words!r} is a condition shoal wrote: {target} {_DAY_WORDS[op]} "
+                 f"{day.isoformat()}")  # fmt: skip
     return plan
 
 
@@ -861,20 +869,17 @@ def omissions(plan: QueryPlan, question: str) -> list[str]:
     from shoal.swarm.check import entity_terms, terms
 
     used = set()
+    numbers = {n.replace(",", "") for c in plan.where for n in _NUMBER_IN_VALUE.findall(c.value)}
     for c in plan.where:
         used.update(terms(c.value))
         used.update(terms(c.field.replace("_", " ")))
         day = parse_date(c.value) if _ISO_DAY.fullmatch(c.value) else None
-        if day is not None:  # a month shoal wrote as two dates names the month
-            used.update(terms(day.strftime("%B %b")))
+        if day is not None:  # a month shoal wrote as two dates names the month; a day
+            used.update(terms(day.strftime("%B %b")))  # ("before 1 March 2027") its 1 too
+            numbers.update((str(day.day), str(day.year)))
     for f in plan.fields:
         if f.type == "flag":
             used.update(terms(f.name.replace("_", " ")))
-    numbers = {n.replace(",", "") for c in plan.where for n in _NUMBER_IN_VALUE.findall(c.value)}
-    for c in plan.where:  # "before 1 March 2027" as 2027-03-01 uses the question's 1
-        day = parse_date(c.value) if _ISO_DAY.fullmatch(c.value) else None
-        if day is not None:
-            numbers.update((str(day.day), str(day.year)))
     missing = sorted(t for t in entity_terms(question) if t not in used and not t.isdigit())
     missing += [n for n in _QUESTION_NUMBER.findall(question)
                 if n not in used and n.replace(",", "") not in numbers]  # fmt: skip
