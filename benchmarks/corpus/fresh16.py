@@ -1,9 +1,7 @@
 """Six sealed genres, written on 2026-12-05 (stop 33) during the one final run of
 ``fresh14`` and ``fresh15``.
 
-Measured only, in a later session's final run; no protocol decision may be based on what
-they show; a session that studies their failures marks them ``studied`` and writes new
-sealed ones.
+Run once, sealed, in stop 34 (``longdoc-sealed13.json``); studied since.
 
 Shapes nobody tuned for: a travel vaccination card, a parcel's customs declaration, a boiler
 service record, an orchestra's rehearsal schedule, an allotment's tenancy terms and a rail
