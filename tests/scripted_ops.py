@@ -80,6 +80,30 @@ def extractor(
     return respond
 
 
+def one_by_one(strong: Callable[[list[Message]], str]) -> Callable[[list[Message]], str]:
+    """``strong``, which reads one document at a time, answering a prompt that holds
+    several documents read together (``extract._together``): each document as if alone."""
+
+    def respond(messages: list[Message]) -> str:
+        system = messages[0]["content"]
+        if not system.startswith("You read several short documents"):
+            return strong(messages)
+        fields, docs = messages[-1]["content"].split("\n\nDocuments:\n", 1)
+        alone = "You read one document and copy facts from it."
+        if "a number as its digits" in system:
+            alone += " Copy a number as its digits."
+        out = {}
+        for name, text in re.findall(r"^(d\d+):\n<<<\n(.*?)\n>>>", docs, re.M | re.S):
+            msgs: list[Message] = [
+                {"role": "system", "content": alone},
+                {"role": "user", "content": f"{fields}\n\nDocument:\n<<<\n{text}\n>>>"},
+            ]
+            out[name] = json.loads(strong(msgs))
+        return json.dumps(out)
+
+    return respond
+
+
 def planner(
     plan: dict[str, Any] | str,
     strong: Callable[[list[Message]], str] | None = None,
@@ -93,7 +117,7 @@ def planner(
         if system == prompts.QUERY_SYSTEM:
             return plan if isinstance(plan, str) else json.dumps(plan)
         if strong is not None and "copy facts" in system:
-            return strong(messages)
+            return one_by_one(strong)(messages)
         if other is not None:
             return other(messages)
         return json.dumps({"sentences": []})

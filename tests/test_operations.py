@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -620,6 +621,98 @@ def test_a_screening_of_a_folder_gives_one_verdict_per_document(tmp_path: Path) 
     assert passing == case.answer
     assert len(answer.items) == 24
     assert rust is not None
+
+
+def _years(text: str) -> str | None:
+    m = re.search(r"(\d+) years of professional Rust|Rust: (\d+) years|Rust for (\d+) years",
+                  text)  # fmt: skip
+    return next(g for g in m.groups() if g) if m else None
+
+
+def _resumes(tmp_path: Path, n: int) -> tuple[Any, dict[str, Any], Callable[..., str], Any]:
+    """A folder of ``n`` resumes, the plan the lead writes, a careful re-reader and a
+    worker whose every reply is junk (so every document is re-read)."""
+    case = screen_case(n, 1)
+    for name, text in case.files.items():
+        (tmp_path / name).write_text(text)
+    plan = {"operation": "judge", "unit": "candidate", "fields": [
+        {"name": "city", "type": "text", "description": "where they are based"},
+        {"name": "rust_years", "type": "number", "description": "years of Rust"}],
+        "where": [{"field": "city", "op": "contains", "value": "Lisbon"},
+                  {"field": "rust_years", "op": "ge", "value": "5"}],
+        "target": "", "group_by": "", "k": 0}  # fmt: skip
+    careful = extractor({"city": search(r"(?:based in|Location:|works in|works from) (\w+)"),
+                         "rust_years": _years})  # fmt: skip
+    return case, plan, careful, ScriptedModel("{not json", name="w")
+
+
+def test_short_documents_are_re_read_together_with_the_same_verdicts(tmp_path: Path) -> None:
+    """Each re-read pays the instructions again: the lead's per-document re-reads of 50
+    builders' quotes cost 3.6x what it spends reading the folder once. Short documents are
+    re-read several to a call, each checked as if read alone: the same verdicts, fewer
+    calls, fewer tokens."""
+    case, plan, careful, junk = _resumes(tmp_path, 12)
+    got = {}
+    for together in (1, 4):
+        lead = planner(plan, strong=careful)
+        swarm = Swarm(lead=lead, workers=junk, store=Store(), read_together=together)
+        answer = swarm.ask(tmp_path, case.question)
+        reads = [c for c in lead.calls if "copy facts" in c[0]["content"]]
+        got[together] = (answer, len(reads))
+    (alone, calls_alone), (joint, calls_joint) = got[1], got[4]
+    assert {i["label"] for i in joint.items if i["passes"]} == case.answer
+    assert [(i["label"], i["passes"], i["fields"]) for i in joint.items] == [
+        (i["label"], i["passes"], i["fields"]) for i in alone.items
+    ]
+    lisbon = sum("Lisbon" in t for t in case.files.values())  # the others are ruled out
+    assert calls_alone == lisbon >= 4 and calls_joint < calls_alone
+    assert joint.escalation["reads"] == alone.escalation["reads"] == lisbon
+    assert joint.escalation["spent_tokens"] < alone.escalation["spent_tokens"]
+    # each item's citation is in its own document
+    for i in joint.items:
+        for c in i["citations"]:
+            assert c["document"] == i["label"]
+
+
+def test_documents_read_together_in_a_malformed_reply_are_read_one_by_one(
+    tmp_path: Path,
+) -> None:
+    case, plan, careful, junk = _resumes(tmp_path, 8)
+
+    def loses_track(messages: list[Message]) -> str:
+        if messages[0]["content"].startswith("You read several short documents"):
+            return "{the documents were"
+        return careful(messages)
+
+    lead = planner(plan, other=loses_track)  # sees the prompts as they are
+    swarm = Swarm(lead=lead, workers=junk, store=Store(), read_together=4)
+    answer = swarm.ask(tmp_path, case.question)
+    assert {i["label"] for i in answer.items if i["passes"]} == case.answer
+    assert answer.escalation["reads"] == sum("Lisbon" in t for t in case.files.values()) >= 2
+    several = [c for c in lead.calls if "several short documents" in c[0]["content"]]
+    assert several  # tried together first
+
+
+def test_the_grammar_of_documents_read_together_compiles() -> None:
+    text = "Applicant: Ann.\nAnnual salary: £32,000.\nNo pets."
+    plan = from_reply({"operation": "judge", "unit": "applicant", "fields": [
+        {"name": "yearly_income", "type": "number", "description": "yearly income"}],
+        "where": [{"field": "yearly_income", "op": "ge", "value": "30000"}],
+        "target": "", "group_by": "", "k": 0})  # fmt: skip
+    docs = tuple(Unit(i, f"d{i}", f"{i}.md", 0, len(text), text, "document") for i in range(3))
+    both = Unit(0, "d0", "0.md", 0, 0, "", "documents", docs)
+    schema = records.schema(plan, both, point=True)
+    assert list(schema["properties"]) == ["d1", "d2", "d3"]
+    reply = {f"d{i}": {"yearly_income": {"value": 32000, "quote": "Annual salary: £32,000."}}
+             for i in (1, 2, 3)}  # fmt: skip
+    reply["d2"] = {"yearly_income": {"value": 41000, "quote": "Annual salary: £32,000."}}
+    one, two, three = records.check_documents(reply, both, plan, "lead")
+    assert [x.unit.doc_name for x in (one, two, three)] == ["0.md", "1.md", "2.md"]
+    assert one.records[0].values["yearly_income"] == 32000 and not one.troubled
+    assert two.troubled and three.records[0].verified
+    assert [x.unit for x in records.check_documents("nonsense", both, plan, "lead")] == list(docs)  # type: ignore[arg-type]
+    llama = pytest.importorskip("llama_cpp")
+    llama.LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
 
 
 def test_a_flag_the_text_denies_is_false() -> None:
@@ -1709,3 +1802,13 @@ def test_a_verb_a_comparison_measures_by_is_no_condition_and_52k_is_52_000() -> 
     assert parse_number("£52k") == 52000 and parse_number("€3.3 million") == 3_300_000
     assert number_in(52000, "Greenway was awarded £52k in the 2025 round")
     assert parse_number("3 m") == 3 and parse_number("5 km") == 5  # metres are no millions
+
+
+def test_read_together_is_a_choice_checked_where_it_is_made() -> None:
+    from shoal.errors import InputError
+
+    with pytest.raises(InputError, match="read_together"):
+        Swarm(lead=planner({}), workers=ScriptedModel("{}", name="w"), read_together=0)
+    out = CliRunner().invoke(cli, ["ask", "-", "Who?", "--read-together", "0"], input="x")
+    assert out.exit_code == 2 and "--read-together" in out.output
+    assert out.exception is None or isinstance(out.exception, SystemExit)

@@ -233,6 +233,9 @@ def read_input(source: str) -> list[Document] | Path:
 @click.option("--escalation-tokens", type=click.IntRange(0, 10_000_000), default=None,
               help="Prompt tokens the stronger model may re-read (default: a share of the "
                    "input).")  # fmt: skip
+@click.option("--read-together", type=click.IntRange(1, 16), default=1, show_default=True,
+              help="Short documents the stronger model re-reads in one call (a screening): "
+                   "fewer lead tokens, a slightly worse read (see the README).")  # fmt: skip
 @click.option("--plan-tasks", is_flag=True,
               help="For a lookup, let the lead split the question into tasks for the "
                    "workers (default: the question itself is the task).")  # fmt: skip
@@ -243,7 +246,7 @@ def ask(
     workers: tuple[str, ...], workers_file: Any, executor: str, ray_address: str | None,
     escalation: str | None, chunk_tokens: int | None, rounds: int,
     concurrency: int | None, min_confidence: float, operation: str,
-    escalation_tokens: int | None, plan_tasks: bool, as_json: bool,
+    escalation_tokens: int | None, read_together: int, plan_tasks: bool, as_json: bool,
 ) -> None:  # fmt: skip
     """Answer QUESTION from SOURCE (a text file, a directory of them, or - for stdin)."""
     from shoal.models import DEFAULT_LEAD, DEFAULT_WORKER
@@ -265,6 +268,7 @@ def ask(
         min_confidence=min_confidence,
         operation=operation,
         escalation_tokens=escalation_tokens,
+        read_together=read_together,
         plan_tasks=plan_tasks,
         on_event=progress,
     )

@@ -183,6 +183,9 @@ def schema(plan: QueryPlan, unit: Unit, point: bool = False) -> dict[str, Any]:
     digits: dict[str, Any] = {"anyOf": [{"type": "number"}, {"type": "null"}]}
     yes_no: dict[str, Any] = {"anyOf": [{"type": "boolean"}, {"type": "null"}]}
     kinds = {"number": number, JUDGED: yes_no}
+    if unit.kind == "documents":  # several short documents read together: one reply each
+        docs = {f"d{i}": schema(plan, m, point) for i, m in enumerate(unit.members, 1)}
+        return {"type": "object", "properties": docs, "required": list(docs)}
     if unit.kind == "line" or unit.members:
         props: dict[str, Any] = {f.name: kinds.get(f.type, value) for f in asked(plan)}
         # gathered lines: one record per line, in order (its place is its line)
@@ -270,7 +273,18 @@ def _field_lines(plan: QueryPlan) -> str:
 def messages(plan: QueryPlan, unit: Unit, point: bool = False) -> list[Message]:
     """Fields first, the text last: every unit's prompt shares the same long prefix.
     ``point``: the reply's schema points at a sentence and gives numbers as numbers."""
-    if unit.members:
+    if unit.kind == "documents":
+        system = (
+            "You read several short documents, marked d1, d2 and so on, and copy facts from "
+            "each one. For each document and each field below give value (copied as written "
+            f"in that document{', a number as its digits' if point else ''}, or null if that "
+            "document does not say) and quote (the exact sentence of that document that "
+            "shows it, or null). A document's facts come from that document only. Reply with "
+            "JSON."
+        )
+        docs = "\n\n".join(f"d{i}:\n<<<\n{m.text}\n>>>" for i, m in enumerate(unit.members, 1))
+        user = f"Fields:\n{_field_lines(plan)}\n\nDocuments:\n{docs}"
+    elif unit.members:
         system = (
             "You copy facts from numbered lines of a log, a table or a list. Reply with "
             "JSON: records, exactly one for each line, in the order of the lines. For a line "
@@ -470,6 +484,16 @@ def _place(quote: str | None, unit: Unit) -> tuple[int, int] | None:
     if found is None:
         return None
     return unit.start + found[0], unit.start + found[1]
+
+
+def check_documents(
+    raw: dict[str, Any], unit: Unit, plan: QueryPlan, model: str
+) -> list[Extraction]:
+    """A reply about several documents read together (a ``documents`` unit): each
+    document's part checked as that document read alone."""
+    raw = raw if isinstance(raw, dict) else {}
+    return [check_extraction(raw.get(f"d{i}") or {}, m, plan, model)
+            for i, m in enumerate(unit.members, 1)]  # fmt: skip
 
 
 def check_extraction(raw: dict[str, Any], unit: Unit, plan: QueryPlan, model: str) -> Extraction:

@@ -247,6 +247,7 @@ class Swarm:
         min_confidence: float = ABSTAIN_BELOW,
         operation: str = "auto",
         plan_tasks: bool = False,
+        read_together: int = 1,
         executor: str | Executor = "local",
         ray_address: str | None = None,
         concurrency: int | None = None,
@@ -267,8 +268,11 @@ class Swarm:
             raise InputError(
                 f"unknown operation {operation!r}; use auto or one of {', '.join(OPERATIONS)}"
             )
+        if read_together < 1:
+            raise InputError(f"read_together must be at least 1, not {read_together}")
         self.operation = operation
         self.plan_tasks = plan_tasks
+        self.read_together = read_together
         if isinstance(executor, str) and executor not in ("local", "ray"):
             raise InputError(f"unknown executor {executor!r}; use local or ray")
         self.executor = executor
@@ -346,6 +350,7 @@ class Swarm:
             min_confidence=self.min_confidence,
             operation=self.operation,
             plan_tasks=self.plan_tasks,
+            read_together=self.read_together,
             worker_reads=strategy != "skim",
         )
         for d in docs:

@@ -43,11 +43,13 @@ class Unit:
     kind: str = "prose"
     """``line`` (a line of a log, table or list), ``prose``, ``document``, or ``block`` /
     ``lines`` (neighbouring prose units / candidate lines gathered, for the stronger model
-    to read: ``extract._blocks_to_read``)."""
+    to read: ``extract._blocks_to_read``), or ``documents`` (short documents the stronger
+    model reads together in one call: ``extract._together``)."""
     members: tuple[Unit, ...] = ()
     """The lines a ``lines`` block gathers (its text is theirs, one per line, though they
-    need not be neighbours in the source): the reader gives one record per line, in order,
-    and each is checked as that line read alone."""
+    need not be neighbours in the source) or the documents a ``documents`` unit holds: the
+    reader gives one record per member, in order, and each is checked as that member read
+    alone."""
 
 
 def _line_shaped(text: str) -> bool:
