@@ -832,25 +832,7 @@ def test_every_failed_worker_read_is_re_read_even_past_the_default_budget(tmp_pa
     """Workers that reply with no JSON leave every resume undecided. The default budget
     (half the input) would re-read only some of them; shoal re-reads all, because an
     unread resume is a candidate missed. A budget the user set still binds."""
-    case = screen_case(50, 1)
-    for name, text in case.files.items():
-        (tmp_path / name).write_text(text)
-    plan = {"operation": "judge", "unit": "candidate", "fields": [
-        {"name": "city", "type": "text", "description": "where they are based"},
-        {"name": "rust_years", "type": "number", "description": "years of Rust"}],
-        "where": [{"field": "city", "op": "contains", "value": "Lisbon"},
-                  {"field": "rust_years", "op": "ge", "value": "5"}],
-        "target": "", "group_by": "", "k": 0}  # fmt: skip
-
-    def years(text: str) -> str | None:
-        m = re.search(r"(\d+) years of professional Rust|Rust: (\d+) years|Rust for (\d+) "
-                      r"years", text)  # fmt: skip
-        return next(g for g in m.groups() if g) if m else None
-
-    strong = extractor({
-        "city": search(r"(?:based in|Location:|works in|works from) (\w+)"), "rust_years": years,
-    })  # fmt: skip
-    broken = ScriptedModel(lambda m: "no json here", name="w")
+    case, plan, strong, broken = _resumes(tmp_path, 50)
     answer = Swarm(lead=planner(plan, strong=strong), workers=broken, store=Store()).ask(
         tmp_path, case.question
     )
