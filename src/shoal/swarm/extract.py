@@ -9,7 +9,7 @@ verified, and computed by shoal.
 3. **escalate**: the stronger model re-reads, within a budget the run reports, the units
    whose reply was malformed or had a value rejected, then the units whose records are in
    the answer, then those a condition could not decide (short documents several to a
-   call); its records replace the worker's;
+   call, if the run asks); its records replace the worker's;
 4. **compute** (``compute.py``): filters and arithmetic by shoal, never a model.
 
 Every item of the answer carries its citation (document and offsets) and which model's
@@ -421,9 +421,10 @@ async def _escalate(
 ) -> dict[int, rec.Extraction]:
     """Re-read units with the stronger model: troubled first, then those in the answer,
     then those a condition could not decide, then the rest (``why``). Within the budget
-    (``allowance``, else the run's); stored; never repeated. Short documents are read
-    several to a call, in that order (``_together``); a reply about several that is
-    malformed is read again one document at a time."""
+    (``allowance``, else the run's); stored; never repeated. Where the run asks for it
+    (``RunConfig.read_together``), short documents are read several to a call, in that
+    order (``_together``); a reply about several that is malformed is read again one
+    document at a time."""
     by_index = {u.index: u for u in candidates}
     stored = _stored(run, plan, by_index, "extract-read")
     out = {x.unit.index: x for x in stored.values()}
