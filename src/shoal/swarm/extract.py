@@ -527,6 +527,8 @@ def _together(
     tokens each, the lead's per-document re-reads cost 209 tokens each, 3.6x what it spends
     reading the whole folder once (2026-12-05). What grouping costs in accuracy:
     ``RunConfig.read_together``."""
+    if most <= 1:  # the default: one unit a call, nothing to measure
+        return [[x] for x in todo]
     out: list[list[tuple[Unit, str]]] = []
     size = 0
     for u, why in todo:

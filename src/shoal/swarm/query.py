@@ -16,6 +16,7 @@ from __future__ import annotations
 import calendar
 import logging
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal, get_args
@@ -538,13 +539,10 @@ def _one_field_per_number(
     ``<= 5000``; no quote gives them, and 6 of 9 right builders were left undecided."""
     kept: list[Condition] = []
     seen: dict[float, str] = {}
+    written = Counter(parse_number(m) for m in _QUESTION_NUMBER.findall(question))
     for c in where:
         n = parse_number(c.value) if c.op in ("gt", "ge", "lt", "le") else None
-        once = (
-            n is not None
-            and len([m for m in _QUESTION_NUMBER.findall(question) if parse_number(m) == n]) == 1
-        )
-        if n is not None and once and seen.get(n, c.field) != c.field:
+        if n is not None and written[n] == 1 and seen.get(n, c.field) != c.field:
             plan.notes.append(f"condition {c.describe()} dropped: the question's {c.value} "
                               f"bounds {seen[n]!r} already")  # fmt: skip
             continue
