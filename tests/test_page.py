@@ -164,3 +164,50 @@ def test_code_is_written_live_then_its_verdicts_appear(
         assert "passed" in verdicts.nth(1).inner_text() and "fix" in verdicts.nth(1).inner_text()
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "page-code.png"), full_page=True)
+
+
+def test_a_run_is_asked_with_the_settings_chosen_and_replayed_with_them(
+    browser_page: object, tmp_path: Path
+) -> None:
+    """The page's settings reach the run (its stored config), and replaying the run puts
+    them back in the form."""
+    from playwright.sync_api import Page, expect
+
+    page: Page = browser_page  # type: ignore[assignment]
+    register("scripted:lead", lead(finds=r"code of the north vault is (\d+)"))
+    register("scripted:finder", ScriptedModel(finder(r"code of the north vault is (\d+)"),
+                                              name="finder"))  # fmt: skip
+    settings = Settings(db=str(tmp_path / "page.db"), lead="scripted:lead",
+                        worker="scripted:finder")  # fmt: skip
+    with running(settings) as srv:
+        _, key = create_key(srv.store, "erin")
+        page.goto(srv.url + "/")
+        page.fill("#key", key)
+        page.dispatch_event("#key", "change")
+        expect(page.locator("#escalation option")).not_to_have_count(1)
+        page.fill("#doc", document(sentences=200, fact_at=150))
+        page.fill("#question", QUESTION)
+        page.click("#settings summary")
+        page.select_option("#operation", "find")
+        page.fill("#minconf", "0.55")
+        page.select_option("#escalation", "scripted:lead")
+        page.fill("#esctokens", "3000")
+        page.fill("#together", "2")
+        page.click("#run")
+        expect(page.locator("#answer")).to_have_text(CODE, timeout=60_000)
+        row = srv.store.list_runs(5, None)[0]
+        config = srv.store.get_run(row["id"])["config"]
+        assert (config["operation"], config["min_confidence"], config["escalation_spec"],
+                config["escalation_tokens"], config["read_together"]) == (
+            "find", 0.55, "scripted:lead", 3000, 2)  # fmt: skip
+
+        page.reload()
+        page.fill("#key", key)
+        page.dispatch_event("#key", "change")
+        page.locator("#runs li").first.click()
+        expect(page.locator("#answer")).to_have_text(CODE, timeout=20_000)
+        expect(page.locator("#settings")).to_have_attribute("open", "")
+        expect(page.locator("#operation")).to_have_value("find")
+        expect(page.locator("#minconf")).to_have_value("0.55")
+        expect(page.locator("#escalation")).to_have_value("scripted:lead")
+        expect(page.locator("#together")).to_have_value("2")

@@ -380,3 +380,49 @@ def test_memory_over_the_api_is_per_tenant(server: tuple[Running, str, str]) -> 
             model="scripted:echo", messages=[{"role": "user", "content": "hi"}],
             extra_body={"memory": True},
         )  # fmt: skip
+
+
+def test_a_run_takes_the_settings_of_shoal_ask(db: str) -> None:
+    """POST /v1/runs carries ``shoal ask``'s knobs into the run's stored config; a bad one is
+    a 4xx naming it and takes no slot; an escalation model must be one the server serves."""
+    _register()
+    with running(settings_for(db, max_concurrent_per_key=1)) as srv:
+        _, key = create_key(srv.store, "dora")
+        _, doc = http("POST", f"{srv.v1}/documents", key, {"text": document(120, 100)})
+        base = {"question": QUESTION, "documents": [doc["id"]]}
+        for bad, param in (
+            ({"read_together": 0}, "read_together"),
+            ({"min_confidence": 1.5}, "min_confidence"),
+            ({"operation": "guess"}, "operation"),
+            ({"rounds": 9}, "rounds"),
+            ({"min_conf": 0.5}, "min_conf"),  # a misspelt setting is not silently ignored
+        ):
+            status, body = http("POST", f"{srv.v1}/runs", key, {**base, **bad})
+            assert status == 422 and body["error"]["param"] == param, (bad, body)
+        status, body = http("POST", f"{srv.v1}/runs", key, {**base, "escalation": "gpt-9"})
+        assert status == 404 and body["error"]["code"] == "model_not_found"
+        settings = {"operation": "find", "min_confidence": 0.55, "escalation": "scripted:lead",
+                    "escalation_tokens": 4000, "read_together": 3, "rounds": 1}  # fmt: skip
+        status, run = http("POST", f"{srv.v1}/runs", key, {**base, **settings})
+        assert status == 202  # the rejected requests took no slot
+        sse(f"{srv.v1}/runs/{run['id']}/events", key)
+        _, record = http("GET", f"{srv.v1}/runs/{run['id']}", key)
+        config = record["config"]
+        assert (config["operation"], config["min_confidence"], config["escalation_spec"],
+                config["escalation_tokens"], config["read_together"], config["max_rounds"]) == (
+            "find", 0.55, "scripted:lead", 4000, 3, 1)  # fmt: skip
+        assert record["result"]["answer"] == CODE
+        # the same settings on a chat completion of a shoal model (the SDK's extra_body)
+        resp = client(srv, key).chat.completions.create(
+            model="shoal",
+            messages=[{"role": "user", "content": QUESTION}],
+            extra_body={"documents": [doc["id"]], "min_confidence": 0.6, "read_together": 2},
+        )
+        assert resp.choices[0].message.content == CODE
+        _, record = http("GET", f"{srv.v1}/runs/{resp.model_extra['shoal']['run_id']}", key)
+        assert (record["config"]["min_confidence"], record["config"]["read_together"]) == (0.6, 2)
+        with pytest.raises(openai.UnprocessableEntityError):
+            client(srv, key).chat.completions.create(
+                model="shoal", messages=[{"role": "user", "content": QUESTION}],
+                extra_body={"documents": [doc["id"]], "read_together": -1},
+            )  # fmt: skip

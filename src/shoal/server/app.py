@@ -37,7 +37,15 @@ from shoal.server import chat, errors
 from shoal.server.auth import LOCAL, KeyRing, Tenant
 from shoal.server.errors import APIError
 from shoal.server.runs import RunHub, Slots
-from shoal.server.schemas import INT_MAX, ChatRequest, CodeIn, DocumentIn, RunIn, _unicode
+from shoal.server.schemas import (
+    INT_MAX,
+    ChatRequest,
+    CodeIn,
+    DocumentIn,
+    RunIn,
+    RunSettings,
+    _unicode,
+)
 from shoal.server.settings import Settings
 from shoal.store import Store
 from shoal.swarm.documents import Document, decode
@@ -186,6 +194,14 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             ],
         }
 
+    def _options(req: RunSettings) -> dict[str, object]:
+        """A request's run settings as ``Swarm`` arguments; its escalation model must be
+        one this server serves (404 otherwise, before any slot is taken)."""
+        options = req.options()
+        if req.escalation is not None:
+            options["escalation"] = chat._allowed(req.escalation, settings)
+        return options
+
     # --- chat completions ---------------------------------------------------------------
     @app.post("/v1/chat/completions", response_model=None)
     async def chat_completions(
@@ -195,7 +211,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         if target.is_swarm:
             docs, question = chat.swarm_inputs(req, store, who.id, settings)
             assert target.lead is not None
-            run = hub.start(who.id, docs, question, target.lead, target.workers, req.strategy)
+            run = hub.start(who.id, docs, question, target.lead, target.workers, req.strategy,
+                            options=_options(req))  # fmt: skip
             cid = "chatcmpl-" + run.id
             if req.stream:
                 return EventSourceResponse(_swarm_stream(run.id, cid, req), ping=10)
@@ -386,7 +403,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             if row is None:
                 raise APIError(404, f"no document {doc_id!r}", "document_not_found", "documents")
             docs.append(Document(row["name"], row["text"]))
-        run = hub.start(who.id, docs, run_in.question, target.lead, target.workers, run_in.strategy)
+        run = hub.start(who.id, docs, run_in.question, target.lead, target.workers,
+                        run_in.strategy, options=_options(run_in))  # fmt: skip
         return {"id": run.id, "object": "run", "status": "running"}
 
     @app.post("/v1/code", status_code=202)
@@ -414,6 +432,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         lead, workers = row["config"]["lead_spec"], row["config"]["worker_specs"]
         target = chat.resolve(f"shoal:{lead}+{','.join(workers)}", settings)  # still allowed?
         assert target.lead is not None
+        if row["config"].get("escalation_spec"):
+            chat._allowed(row["config"]["escalation_spec"], settings)  # and this one?
         hub.resume(who.id, run_id, target.lead, target.workers)
         return {"id": run_id, "object": "run", "status": "running"}
 

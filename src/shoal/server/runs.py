@@ -13,7 +13,7 @@ import contextlib
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,9 +118,11 @@ class RunHub:
         lead: str,
         workers: list[str],
         strategy: str = "swarm",
+        options: Mapping[str, Any] | None = None,
     ) -> LiveRun:
         """Start a run in the background (a slot is taken now, or 429) and return it.
-        Models are given as specs, which the run stores so it can be resumed."""
+        Models are given as specs, which the run stores so it can be resumed; ``options``
+        are more ``Swarm`` settings (the request's), checked before a slot is taken."""
         size = sum(len(d.text) for d in docs)
         used = self.inflight.get(tenant, 0)
         if self.max_tenant_bytes is not None and used + size > self.max_tenant_bytes:
@@ -131,8 +133,9 @@ class RunHub:
                 "to finish",
                 "too_much_input_in_flight",
             )
-        run = self._launch(LiveRun(new_run_id(), tenant))
-        swarm = self._swarm(run, lead, workers)
+        run = LiveRun(new_run_id(), tenant)
+        swarm = self._swarm(run, lead, workers, **(options or {}))  # a bad setting: 400 here
+        self._launch(run)
         run.size = size
         self.inflight[tenant] = used + size
         work = swarm.aask(list(docs), question, strategy, tenant=tenant, run_id=run.id)
@@ -188,10 +191,10 @@ class RunHub:
         self._trim()
         return run
 
-    def _swarm(self, run: LiveRun, lead: str, workers: list[str]) -> Swarm:
+    def _swarm(self, run: LiveRun, lead: str, workers: list[str], **options: Any) -> Swarm:
         return Swarm(lead=lead, workers=workers, store=self.store, job_timeout=self.job_timeout,
                      executor=self.executor, ray_address=self.ray_address,
-                     on_event=lambda event: self._on_event(run, event))  # fmt: skip
+                     on_event=lambda event: self._on_event(run, event), **options)  # fmt: skip
 
     async def _run(self, run: LiveRun, work: Awaitable[Any]) -> None:
         """Await ``work`` (a swarm's or a coder's), keep its result, free the slot."""

@@ -1,6 +1,6 @@
 """Request bodies the API accepts. Unknown OpenAI fields (top_p, n, ...) are accepted and
 ignored, as a drop-in server must; shoal's own fields are ``documents``, ``strategy``,
-``memory`` and ``thread``.
+``memory``, ``thread`` and a run's settings (``RunSettings``).
 
 Every string is checked to be real Unicode text (JSON allows lone surrogates such as
 ``"\\ud800"``, which no database or tokenizer can store): a bad one is a 422 naming the
@@ -52,7 +52,47 @@ class StreamOptions(BaseModel):
     include_usage: bool = False
 
 
-class ChatRequest(BaseModel):
+def _operation(value: str) -> str:
+    from shoal.swarm.query import OPERATIONS
+
+    if value != "auto" and value not in OPERATIONS:
+        raise ValueError(f"unknown operation; use auto or one of {', '.join(OPERATIONS)}")
+    return value
+
+
+class RunSettings(BaseModel):
+    """The knobs of ``shoal ask`` a client may turn per run, on POST /v1/runs and on a chat
+    completion of a ``shoal`` model. Concurrency and timeouts stay the operator's (one
+    tenant must not be able to starve the others), and an escalation model must be one
+    the server serves, like any model."""
+
+    operation: Annotated[Text, AfterValidator(_operation)] = Field(default="auto", max_length=20)
+    """The plan's operation, or ``auto`` for the lead to choose (``shoal ask --operation``)."""
+    min_confidence: float | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
+    """Abstain below this confidence (default ``confidence.ABSTAIN_BELOW``)."""
+    escalation: Text | None = Field(default=None, min_length=1, max_length=500)
+    """The stronger model that re-reads what the workers could not settle (default: the
+    lead)."""
+    escalation_tokens: int | None = Field(default=None, ge=0, le=10_000_000)
+    """The re-reads' token budget (default: the run's own, by input size)."""
+    read_together: int = Field(default=1, ge=1, le=16)
+    """Short documents the stronger model re-reads per call (``--read-together``)."""
+    rounds: int = Field(default=2, ge=1, le=5)
+    """Rounds of worker jobs at most (``--rounds``)."""
+
+    def options(self) -> dict[str, object]:
+        """The ``Swarm`` keyword arguments this request sets (the escalation model apart:
+        the server checks it is served before it becomes one)."""
+        out: dict[str, object] = {"operation": self.operation, "max_rounds": self.rounds,
+                                  "read_together": self.read_together}  # fmt: skip
+        if self.min_confidence is not None:
+            out["min_confidence"] = self.min_confidence
+        if self.escalation_tokens is not None:
+            out["escalation_tokens"] = self.escalation_tokens
+        return out
+
+
+class ChatRequest(RunSettings):
     model_config = ConfigDict(extra="allow")
     model: Text = Field(min_length=1, max_length=500)
     messages: list[ChatMessage] = Field(min_length=1, max_length=10_000)
@@ -101,7 +141,10 @@ class CodeIn(BaseModel):
     """Sample the extra candidates only after the greedy first draft failed, or always."""
 
 
-class RunIn(BaseModel):
+class RunIn(RunSettings):
+    """POST /v1/runs: a question over stored documents, answered in the background."""
+
+    model_config = ConfigDict(extra="forbid")  # a misspelt setting is an error, not ignored
     question: Text = Field(min_length=1, max_length=20_000)
     documents: list[Annotated[Text, Field(max_length=100)]] = Field(min_length=1, max_length=100)
     model: Text = Field(default="shoal", min_length=1, max_length=500)
