@@ -1696,6 +1696,21 @@ def test_a_total_that_belongs_to_someone_is_stated_not_summed() -> None:
     assert question_operation("What is the total of all invoices?") == "sum"
 
 
+def test_which_with_a_singular_noun_asks_for_one_thing() -> None:
+    """A "which X are/have/were" question lists only when X is plural; with a singular X the verb is
+    the subject's after it ("have we been given"), and the question is a lookup."""
+    from shoal.swarm.query import question_operation
+
+    for one in ("Which spot have we been given at the campsite?",
+                "Which room are we staying in?", "Which flight were we moved to?",
+                "Which gate have they sent us to?"):  # fmt: skip
+        assert question_operation(one) is None, one
+    for several in ("Which suppliers have raised prices by more than 10%?",
+                    "Which rooms are free on Friday?", "Which children are in the Owls room?",
+                    "Which of these candidates are in Lisbon?"):  # fmt: skip
+        assert question_operation(several) == "list", several
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 def test_records_whose_sentence_rules_them_out_are_set_aside(seed: int) -> None:
     """Rises of more than 10%: a cut of 25% (the other direction), a rise proposed and

@@ -182,8 +182,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "list",
         re.compile(
-            r"\b(list|every|all the|each of|which of (?:these|the)|who (?:are|have)|"
-            r"which \w+ (?:are|have|were))\b",
+            r"\b(list|every|all the|each of|which of (?:these|the)|who (?:are|have))\b",
             re.I,
         ),
     ),
@@ -238,7 +237,18 @@ def question_operation(question: str) -> str | None:
     for op, pattern in _CUES:
         if pattern.search(q):
             return op
+    if any(_plural(m.group(1)) or m.group(1).lower() in _IRREGULAR_PLURALS
+           for m in _WHICH_ARE.finditer(q)):  # fmt: skip
+        return "list"
     return None
+
+
+_WHICH_ARE = re.compile(r"\bwhich ([\w-]+) (?:are|have|were)\b", re.I)
+""""Which suppliers have raised prices", "which rooms are free": a list; but only with a
+plural noun. With a singular one the verb belongs to the subject after it: "Which spot
+have we been given at the campsite?" asks for one spot (held-out campsite booking: listed
+as "1 spot(s) match", 2026-12-06)."""
+_IRREGULAR_PLURALS = frozenset({"people", "children", "men", "women", "staff", "data"})
 
 
 _ASKED_NOUNS = re.compile(r"\b(?:which|what|who)((?: [\w'-]+){1,3})", re.I)
