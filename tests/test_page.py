@@ -11,6 +11,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,7 @@ from shoal.server import Settings
 from shoal.server.auth import create_key
 
 from .scripted_swarm import finder, lead
-from .serving import running
+from .serving import Running, running
 from .test_server import CODE, QUESTION, document
 
 pytestmark = pytest.mark.server
@@ -47,24 +48,31 @@ def browser_page() -> Iterator[object]:
         browser.close()
 
 
+def _vault_settings(tmp_path: Path, latency: float = 0.0) -> Settings:
+    """A server whose scripted lead and workers find the north vault's code."""
+    register("scripted:lead", lead(finds=r"code of the north vault is (\d+)"))
+    register("scripted:finder", ScriptedModel(finder(r"code of the north vault is (\d+)"),
+                                              name="finder", latency=latency))  # fmt: skip
+    return Settings(db=str(tmp_path / "page.db"), lead="scripted:lead",
+                    worker="scripted:finder")  # fmt: skip
+
+
+def _sign_in(page: Any, srv: Running, name: str) -> str:
+    """A new key for ``name``, entered on the page as a person would."""
+    _, key = create_key(srv.store, name)
+    page.goto(srv.url + "/")
+    page.fill("#key", key)
+    page.dispatch_event("#key", "change")
+    return key
+
+
 def test_watch_a_run_and_replay_it(browser_page: object, tmp_path: Path) -> None:
     from playwright.sync_api import Page, expect
 
     page: Page = browser_page  # type: ignore[assignment]
-    register("scripted:lead", lead(finds=r"code of the north vault is (\d+)"))
     # slow enough workers that the grid visibly fills in
-    register(
-        "scripted:finder",
-        ScriptedModel(finder(r"code of the north vault is (\d+)"), name="finder", latency=1.0),
-    )
-    settings = Settings(
-        db=str(tmp_path / "page.db"), lead="scripted:lead", worker="scripted:finder"
-    )
-    with running(settings) as srv:
-        _, key = create_key(srv.store, "dana")
-        page.goto(srv.url + "/")
-        page.fill("#key", key)
-        page.dispatch_event("#key", "change")
+    with running(_vault_settings(tmp_path, latency=1.0)) as srv:
+        key = _sign_in(page, srv, "dana")
         expect(page.locator("#model option")).not_to_have_count(0)
         page.fill("#doc", document(sentences=600, fact_at=500))
         page.fill("#question", QUESTION)
@@ -174,16 +182,8 @@ def test_a_run_is_asked_with_the_settings_chosen_and_replayed_with_them(
     from playwright.sync_api import Page, expect
 
     page: Page = browser_page  # type: ignore[assignment]
-    register("scripted:lead", lead(finds=r"code of the north vault is (\d+)"))
-    register("scripted:finder", ScriptedModel(finder(r"code of the north vault is (\d+)"),
-                                              name="finder"))  # fmt: skip
-    settings = Settings(db=str(tmp_path / "page.db"), lead="scripted:lead",
-                        worker="scripted:finder")  # fmt: skip
-    with running(settings) as srv:
-        _, key = create_key(srv.store, "erin")
-        page.goto(srv.url + "/")
-        page.fill("#key", key)
-        page.dispatch_event("#key", "change")
+    with running(_vault_settings(tmp_path)) as srv:
+        key = _sign_in(page, srv, "erin")
         expect(page.locator("#escalation option")).not_to_have_count(1)
         page.fill("#doc", document(sentences=200, fact_at=150))
         page.fill("#question", QUESTION)
