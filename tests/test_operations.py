@@ -1142,6 +1142,8 @@ def test_cli_json_has_operation_and_items_and_show_prints_the_plan(tmp_path: Pat
             "scripted:ops-lead",
             "--worker",
             "scripted:ops-worker",
+            "--min-confidence",
+            "0.5",
             "--json",
         ],
     )
@@ -1151,6 +1153,8 @@ def test_cli_json_has_operation_and_items_and_show_prints_the_plan(tmp_path: Pat
     assert len(out["items"]) == case.answer and "answer" in out and "citations" in out
     shown = runner.invoke(cli, ["show", out["run_id"]])
     assert "count" in shown.stdout and "depot" in shown.stdout
+    # the settings the run was asked with, as the flags that ask for them (defaults unsaid)
+    assert "settings: --min-confidence 0.5" in shown.stdout and "--rounds" not in shown.stdout
     table = runner.invoke(
         cli,
         [

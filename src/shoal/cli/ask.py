@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from shoal.errors import InputError, ShoalError
 from shoal.swarm import Answer, Document, Event
 from shoal.swarm.confidence import ABSTAIN_BELOW
 from shoal.swarm.query import OPERATIONS
+from shoal.swarm.run import RunConfig
 from shoal.swarm.state import RunState
 
 
@@ -399,6 +401,24 @@ def runs(ctx: click.Context, limit: int, as_json: bool) -> None:
     out.print(table)
 
 
+_FLAGS = {"operation": "--operation", "min_confidence": "--min-confidence",
+          "escalation_spec": "--escalation", "escalation_tokens": "--escalation-tokens",
+          "read_together": "--read-together", "max_rounds": "--rounds",
+          "plan_tasks": "--plan-tasks"}  # fmt: skip
+
+
+def settings_changed(config: dict[str, Any]) -> list[str]:
+    """The run's settings that differ from ``shoal ask``'s defaults, written as its flags
+    (so a run asked with other settings, from the CLI, the API or the page, says so)."""
+    defaults = {f.name: f.default for f in fields(RunConfig)}
+    out = []
+    for key, flag in _FLAGS.items():
+        value = config.get(key, defaults[key])
+        if value != defaults[key]:
+            out.append(flag if value is True else f"{flag} {value}")
+    return out
+
+
 @cli.command()
 @click.argument("run_id")
 @click.option("--json", "as_json", is_flag=True)
@@ -422,6 +442,9 @@ def show(ctx: click.Context, run_id: str, as_json: bool) -> None:
     if run["strategy"] == "code":
         _show_code(run, jobs)
         return
+    changed = settings_changed(run["config"])
+    if changed:
+        out.print("settings: " + " ".join(changed))
     state = RunState.from_dict(run["state"])
     query = state.extra.get("query")
     if query:
