@@ -1813,3 +1813,19 @@ def test_read_together_is_a_choice_checked_where_it_is_made() -> None:
     out = CliRunner().invoke(cli, ["ask", "-", "Who?", "--read-together", "0"], input="x")
     assert out.exit_code == 2 and "--read-together" in out.output
     assert out.exception is None or isinstance(out.exception, SystemExit)
+
+
+def test_a_number_belongs_to_the_clause_it_stands_in() -> None:
+    """A screening's number field is checked against the clause its value stands in: "No
+    Rust experience; 7 years of Python." names Rust, but its 7 is Python's."""
+    from shoal.swarm.query import Field
+    from shoal.swarm.records import named_in_its_clause
+
+    rust = Field("rust_experience", "number")
+    assert named_in_its_clause(7, "No Rust experience; 7 years of Python.", rust) is False
+    assert named_in_its_clause(7, "Rust since 2019. 7 years in all.", rust) is False
+    for said in ("8 years of professional Rust development.", "Rust: 8 years, mostly async.",
+                 "Has written production Rust for 8 years."):  # fmt: skip
+        assert named_in_its_clause(8, said, rust) is True, said
+    assert named_in_its_clause(5.5, "Has written Rust for 5.5 years.", rust) is True  # 5.5: one
+    assert named_in_its_clause(6, "Worked 6 years in Go.", rust) is None  # names no field
