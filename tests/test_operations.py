@@ -1829,3 +1829,14 @@ def test_a_number_belongs_to_the_clause_it_stands_in() -> None:
         assert named_in_its_clause(8, said, rust) is True, said
     assert named_in_its_clause(5.5, "Has written Rust for 5.5 years.", rust) is True  # 5.5: one
     assert named_in_its_clause(6, "Worked 6 years in Go.", rust) is None  # names no field
+
+
+def test_a_null_is_not_mended_from_a_number_of_another_clause() -> None:
+    """A judgement that left a number null beside its quote is read from the quote only
+    when the number stands in the clause naming the field."""
+    from shoal.swarm.query import Field
+    from shoal.swarm.records import _number_of_quote
+
+    rust = Field("rust_experience", "number", "years of Rust experience")
+    assert _number_of_quote(rust, "No Rust experience; 7 years of Python.") is None
+    assert _number_of_quote(rust, "Has written production Rust for 7 years.") == 7.0

@@ -444,7 +444,8 @@ def named_in_its_clause(value: float, text: str, f: Field) -> bool | None:
     """Whether ``value`` stands in a clause of ``text`` that names ``f`` (None when no
     clause names it). "No Rust experience; 7 years of Python." names rust_experience, but
     its 7 is said of Python: a number belongs to the clause it stands in (held-out
-    screening of 200 resumes, 2026-12-06: nine such sentences passed as Rust years)."""
+    screening of 200 resumes, 2026-12-06: nine such sentences passed as Rust years, the
+    lead's null read as 7 by ``_number_of_quote``)."""
     if not labels(text, f):
         return None
     return any(labels(c, f) and number_in(value, c) for c in _CLAUSE_END.split(text))
@@ -700,7 +701,11 @@ def _number_of_quote(f: Field, quote: str) -> float | None:
     if f.type != "number" or not quote or not labels(quote, f):
         return None
     found = number_tokens(quote)
-    return float(next(iter(found))) if len(found) == 1 else None
+    if len(found) != 1:
+        return None
+    value = float(next(iter(found)))
+    # "No Rust experience; 7 years of Python.": the one number is said of another clause
+    return value if named_in_its_clause(value, quote, f) else None
 
 
 def _check_judgement(raw: dict[str, Any], unit: Unit, plan: QueryPlan, model: str) -> Record:
