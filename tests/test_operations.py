@@ -1831,6 +1831,20 @@ def test_a_number_belongs_to_the_clause_it_stands_in() -> None:
     assert named_in_its_clause(6, "Worked 6 years in Go.", rust) is None  # names no field
 
 
+def test_a_labelled_number_must_stand_in_the_clause_of_its_label() -> None:
+    """Where the input labels a field beside its number, the number must be next to the
+    label in the same clause: two words across a semicolon or a full stop is another
+    field's number."""
+    from shoal.swarm.query import Field
+    from shoal.swarm.records import near_label
+
+    price = Field("price", "number")
+    assert near_label(40, "Price: 40 (was 35)", price)
+    assert near_label(12.5, "Unit price 12.5 GBP.", price)  # a decimal point ends nothing
+    assert not near_label(7, "Price on request; 7 in stock.", price)
+    assert not near_label(9, "New price. 9 units left.", price)
+
+
 def test_a_null_is_not_mended_from_a_number_of_another_clause() -> None:
     """A judgement that left a number null beside its quote is read from the quote only
     when the number stands in the clause naming the field."""

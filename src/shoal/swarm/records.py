@@ -429,14 +429,19 @@ def labelled(f: Field, units: list[Unit]) -> bool:
 
 
 def near_label(value: float, text: str, f: Field, reach: int = 2) -> bool:
-    """Whether ``value`` is written within ``reach`` words of a word that labels ``f``."""
+    """Whether ``value`` is written within ``reach`` words of a word that labels ``f``, in
+    the same clause: in "No Rust experience; 7 years of Python" the 7 is two words from
+    "experience" but said of Python (``named_in_its_clause`` holds the same rule for a
+    value the reader wrote)."""
     from shoal.swarm.values import number_tokens
 
-    words = terms(text)
-    marks = labels(text, f)
-    for i, t in enumerate(words):
-        if number_tokens(t) and number_in(value, t) and any(abs(i - m) <= reach for m in marks):
-            return True
+    for clause in _CLAUSE_END.split(text):
+        words = terms(clause)
+        marks = labels(clause, f)
+        for i, t in enumerate(words):
+            if (number_tokens(t) and number_in(value, t)
+                    and any(abs(i - m) <= reach for m in marks)):  # fmt: skip
+                return True
     return False
 
 
