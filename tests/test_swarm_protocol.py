@@ -265,34 +265,24 @@ def test_a_whole_read_whose_value_was_set_aside_looks_again_told_why() -> None:
     assert again.answer == "48213" and lead_calls(the_lead, prompts.SECOND_LOOK_SYSTEM) == 1
 
 
-def test_a_whole_read_whose_value_was_judged_unsure_looks_again_once() -> None:
-    """Measured (bank statements, fresh9): read whole, the lead quoted the available
-    balance for the closing one; the rules let it through and the judgement withheld it.
-    A second whole read, told it was judged unsure, finds the closing balance, and the
-    judgement weighs both; a second look that repeats the same value changes nothing."""
+def test_a_whole_read_whose_value_was_judged_unsure_is_not_read_again() -> None:
+    """A whole read whose value the word rules let through and the judgement withheld is
+    an abstention at once: told it was judged unsure, the 1.5B lead gave no new value in
+    113 of 113 stored runs, for the tokens of a second whole read. The run does not reach
+    for the workers either: the stronger model read everything they would."""
     both = r"(?:north|south) vault of the Halvard archive is (\d{5})"
     worker = ScriptedModel(finder(CODE), name="worker")
     the_lead = lead(choose="north", finds=both, whole="south", second="north", doubts="south")
     s = swarm(the_lead, worker)
     answer = s.ask(doc(2000), QUESTION)
-    assert answer.answer == "48213" and answer.jobs == 0 and worker.calls == []
-    told = next(m for m in the_lead.calls if m[0]["content"] == prompts.SECOND_LOOK_SYSTEM)
-    assert '"66120"' in told[-1]["content"] and "judged unlikely" in told[-1]["content"]
-    assert any("'66120' was judged unsure" in n for n in answer.notes)
-    judged = [j["key"] for j in s.store.get_jobs(answer.run_id) if j["kind"] == "judge"]
-    assert sorted(judged) == ["r1-judge", "r1-judge-second"]
-    again = s.resume(answer.run_id)
-    assert again.answer == "48213" and lead_calls(the_lead, prompts.SECOND_LOOK_SYSTEM) == 1
-    # told, the lead gives the same value again: the first judgement stands
-    stubborn = lead(choose="north", finds=both, whole="south", second="south", doubts="south")
-    s = swarm(stubborn, ScriptedModel(finder(CODE), name="w"))
-    answer = s.ask(doc(2000), QUESTION)
     assert "66120" not in answer.answer and not answer.citations
-    assert lead_calls(stubborn, prompts.SECOND_LOOK_SYSTEM) == 1
-    assert any("the first judgement stands" in n for n in answer.notes)
-    assert [j["key"] for j in s.store.get_jobs(answer.run_id) if j["kind"] == "judge"] == [
-        "r1-judge"
-    ]
+    assert answer.jobs == 0 and worker.calls == []
+    assert lead_calls(the_lead, prompts.SECOND_LOOK_SYSTEM) == 0
+    assert not answer.escalation["second_look"]
+    judged = [j["key"] for j in s.store.get_jobs(answer.run_id) if j["kind"] == "judge"]
+    assert judged == ["r1-judge"]
+    again = s.resume(answer.run_id)
+    assert again.answer == answer.answer and lead_calls(the_lead, prompts.WHOLE_SYSTEM) == 1
 
 
 def test_an_escalation_budget_below_the_input_means_no_whole_read() -> None:

@@ -19,7 +19,7 @@ WHOLE_KEY = "r1-whole"
 """The key of a small input's whole read by the stronger model (``find.py``), then ``-i``
 per window."""
 SECOND_KEY = "r1-second"
-"""The key of its second whole read, told which values were set aside or judged unsure."""
+"""The key of its second whole read, told which values the word rules set aside."""
 
 
 def report_row(
