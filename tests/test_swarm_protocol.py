@@ -268,7 +268,7 @@ def test_a_whole_read_whose_value_was_set_aside_looks_again_told_why() -> None:
 def test_a_whole_read_whose_value_was_judged_unsure_is_not_read_again() -> None:
     """A whole read whose value the word rules let through and the judgement withheld is
     an abstention at once: told it was judged unsure, the 1.5B lead gave no new value in
-    113 of 113 stored runs, for the tokens of a second whole read. The run does not reach
+    119 of 119 stored runs, for the tokens of a second whole read. The run does not reach
     for the workers either: the stronger model read everything they would."""
     both = r"(?:north|south) vault of the Halvard archive is (\d{5})"
     worker = ScriptedModel(finder(CODE), name="worker")

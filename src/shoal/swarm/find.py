@@ -301,7 +301,7 @@ async def _whole_outcome(
     confirmed.
 
     A value the judgement withheld gets no second whole read: told it was judged unsure,
-    the 1.5B lead gave no new value that fits in 113 of 113 stored runs (every
+    the 1.5B lead gave no new value that fits in 119 of 119 stored runs (every
     ``longdoc.py`` result since that look was added, 2026-12-05 to 12-06; mostly the same
     value again), for the tokens of its first read again (at 2k, 26% and 35% of the lead's
     tokens and 28% and 35% of the wall time of fresh16's and fresh17's sealed runs)."""
