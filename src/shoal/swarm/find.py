@@ -651,14 +651,13 @@ def _viable(run: Run, confirmed: list[Candidate], notes: list[str]) -> list[Cand
 
 
 async def _settle(
-    run: Run, r: int, rd: Round, confirmed: list[Candidate], cands: list[Candidate],
-    judge_key: str | None = None,
+    run: Run, r: int, rd: Round, confirmed: list[Candidate], cands: list[Candidate]
 ) -> Outcome:  # fmt: skip
     """The answer from the confirmed values: the word rules set look-alikes aside, the
     judgement (``judge.py``) picks among the rest and says how sure it is."""
     stored = rd.decision
     by_key = {c.key: c for c in cands}
-    judge_key = judge_key or f"r{r}-judge"
+    judge_key = f"r{r}-judge"
     if stored is not None:  # resumed after the decision: never ask again
         kept = by_key.get(stored.evidence[0]) if stored.evidence else None
         if kept is None and stored.evidence:  # a rival read as an answer (``_promote``)
