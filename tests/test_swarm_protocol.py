@@ -21,6 +21,7 @@ from shoal.swarm.check import REJECT_NO_VALUE, REJECT_NOT_FOUND, REJECT_RESTATES
 from shoal.swarm.chunk import chunk_document, coverage
 from shoal.swarm.confidence import UNJUDGED
 from shoal.swarm.find import MIN_READS, RETRYING
+from shoal.types import Message
 
 from .scripted_swarm import CODE, excerpt, finder, joint_read, lead, passage, task
 
@@ -320,6 +321,34 @@ def test_a_long_input_opens_its_re_reading_with_one_excerpt_of_the_likeliest_pla
     again = s.resume(answer.run_id)
     assert again.answer == "48213"
     assert lead_calls(the_lead, prompts.EXCERPT_SYSTEM) == 1
+
+
+def test_the_best_place_is_read_alone_when_the_excerpt_found_no_fitting_value_in_it() -> None:
+    """Read among its neighbours, the 1.5B lead may quote a word of the question instead
+    of the value (or the look-alike beside it); the place BM25 ranks first is then read on
+    its own, where it confirms the value. An excerpt whose value came from that place
+    needs no second read of it."""
+    d = doc(6000)
+    blind = ScriptedModel(finder(r"no such (\d+) sentence"), name="worker")
+    base = lead(choose="archive is")
+    restating = json.dumps({"answer": "north vault", "quote": "the north vault"})
+
+    def respond(messages: list[Message]) -> str:
+        if messages[0]["content"] == prompts.EXCERPT_SYSTEM:
+            return restating
+        return base._respond(messages)
+
+    the_lead = ScriptedModel(respond, name="lead")
+    answer = swarm(the_lead, blind).ask(d, QUESTION)
+    assert answer.answer == "48213"
+    assert answer.escalation["reads"] >= 2
+    alone = [passage(c) for c in the_lead.calls
+             if c[0]["content"] == prompts.READ_SYSTEM and "…" in passage(c)]  # fmt: skip
+    assert any("48213" in p for p in alone)
+    # the excerpt confirmed the value in the best place: no read of it alone
+    plain = lead(choose="archive is")
+    again = swarm(plain, blind).ask(d, QUESTION)
+    assert again.answer == "48213" and again.escalation["reads"] == 1
 
 
 def test_skimming_sends_no_worker_job_and_says_how_much_was_read() -> None:

@@ -427,6 +427,8 @@ async def _escalate(
     places = _places(run, worker_reports)
     owed: set[str | None] = set()
     """Workers' values an opening excerpt held but did not confirm: each gets its own read."""
+    alone: Place | None = None
+    """The best place, read on its own after an excerpt that found no fitting value there."""
     if r == 1 and "whole_read" not in run.state.extra:
         made = _excerpt(run, places, reader, int(EXCERPT_SHARE * reader.budget))
         if made is not None:
@@ -440,16 +442,23 @@ async def _escalate(
             # An excerpt confirms; it never refutes. A worker's value it did not confirm is
             # re-read in its own window below (the judgement then weighs both).
             got = answer_key(report.answer or "") if report.supported else None
-            read_windows.extend(p.window for p in inside if p.candidate in (None, got))
+            alone = _best_alone(run, places, report)
+            read_windows.extend(p.window for p in inside
+                                if p.candidate in (None, got) and p is not alone)  # fmt: skip
             owed = {p.candidate for p in inside if p.candidate not in (None, got)}
             reads[key] = report
             _tally(esc, excerpt.why, report, len(excerpt.windows))
     for place in places:
         w = place.window
         settled = any(x.supported and _report_fit(run, x).viable for x in reads.values())
-        if settled and len(read_windows) >= MIN_READS and place.candidate is None:
+        if (settled and len(read_windows) >= MIN_READS and place.candidate is None
+                and place is not alone):  # fmt: skip
             continue  # only a value a worker verified is still read once something fits
-        if w.covered(read_windows) >= COVERED and place.candidate not in owed:
+        if (
+            w.covered(read_windows) >= COVERED
+            and place.candidate not in owed
+            and place is not alone
+        ):
             continue  # read already (a window that only touches one read is still read)
         owed.discard(place.candidate)
         key = _read_key(r, w)
@@ -474,6 +483,25 @@ async def _escalate(
         [w.doc_id, w.start, w.end] for w in read_windows
     )
     return esc
+
+
+def _best_alone(run: Run, places: list[Place], excerpt: Report) -> Place | None:
+    """The best place no worker marked with a value (BM25's first, as a rule), when the
+    opening excerpt did not confirm a value that fits the question inside it: read on its
+    own next. Read among its neighbours, the 1.5B lead often quotes the look-alike beside
+    the answer ("on arrival: 0.7 bar" for "left at 1.2 bar") or a word of the question
+    ("Saturday" for the weekend's call time), and the excerpt's places then counted as
+    read: on fresh16's and fresh17's 8k documents the passage ranked first held the answer
+    in 6 lookups where the excerpt gave another value, and no read came back to it."""
+    top = next((p for p in places if p.candidate is None), None)
+    if top is None:
+        return None
+    w = top.window
+    if (excerpt.supported and excerpt.located and excerpt.doc_id == w.doc_id
+            and excerpt.start is not None and w.start <= excerpt.start < w.end
+            and _report_fit(run, excerpt).viable):  # fmt: skip
+        return None
+    return top
 
 
 WORDING_TOKENS = 60
