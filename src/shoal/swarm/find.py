@@ -350,6 +350,9 @@ class Place:
     priority: float
     candidate: str | None = None
     """The value a worker verified here (the re-read confirms or refutes it)."""
+    rank: int = 0
+    """BM25's rank of the passage it was opened around (0: opened around a worker's
+    report)."""
 
 
 def _places(run: Run, reports: list[Report]) -> list[Place]:
@@ -393,7 +396,7 @@ def _places(run: Run, reports: list[Report]) -> list[Place]:
         w = window_around(run.source[p.doc_id], p.doc_id, p.doc_name, p.start, p.end,
                           f"BM25 rank {rank_no}", chars=max(0, WINDOW_CHARS - (mid - p.start)),
                           outline=run.outlines[p.doc_id], count=run.count)  # fmt: skip
-        places.append(Place(w, score / top))
+        places.append(Place(w, score / top, rank=rank_no))
     return sorted(places, key=lambda p: -p.priority)
 
 
@@ -486,21 +489,24 @@ async def _escalate(
 
 
 def _best_alone(run: Run, places: list[Place], excerpt: Report) -> Place | None:
-    """The best place no worker marked with a value (BM25's first, as a rule), when the
-    opening excerpt did not confirm a value that fits the question inside it: read on its
-    own next. Read among its neighbours, the 1.5B lead often quotes the look-alike beside
-    the answer ("on arrival: 0.7 bar" for "left at 1.2 bar") or a word of the question
-    ("Saturday" for the weekend's call time), and the excerpt's places then counted as
-    read: on fresh16's and fresh17's 8k documents the passage ranked first held the answer
-    in 6 lookups where the excerpt gave another value, and no read came back to it."""
-    top = next((p for p in places if p.candidate is None), None)
+    """BM25's first place, when the opening excerpt confirmed no value that fits the
+    question inside it: read on its own next. Read among its neighbours, the 1.5B lead
+    often quotes the look-alike beside the answer ("on arrival: 0.7 bar" for "left at 1.2
+    bar") or a word of the question ("Saturday" for the weekend's call time), and the
+    excerpt's places then counted as read: on fresh16's and fresh17's 8k documents the
+    passage ranked first held the answer in 6 lookups where the excerpt gave another
+    value, and no read came back to it. A value a worker verified and the excerpt
+    confirmed (two reads agreeing) needs no third."""
+    top = next((p for p in places if p.rank == 1), None)
     if top is None:
         return None
-    w = top.window
-    if (excerpt.supported and excerpt.located and excerpt.doc_id == w.doc_id
-            and excerpt.start is not None and w.start <= excerpt.start < w.end
-            and _report_fit(run, excerpt).viable):  # fmt: skip
-        return None
+    if excerpt.supported and excerpt.located and _report_fit(run, excerpt).viable:
+        agreed = answer_key(excerpt.answer or "") in {p.candidate for p in places}
+        w = top.window
+        inside = (excerpt.doc_id == w.doc_id and excerpt.start is not None
+                  and w.start <= excerpt.start < w.end)  # fmt: skip
+        if agreed or inside:
+            return None
     return top
 
 
