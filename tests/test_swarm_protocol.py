@@ -351,6 +351,28 @@ def test_the_best_place_is_read_alone_when_the_excerpt_found_no_fitting_value_in
     assert again.answer == "48213" and again.escalation["reads"] == 1
 
 
+def test_the_best_place_is_not_read_alone_inside_the_window_of_a_workers_value() -> None:
+    """A worker verified the value in the place BM25 ranks first and the excerpt quoted
+    something else: the worker's value gets its own read, which covers that place, so the
+    place is not read a second time on its own (the real 20k test read both)."""
+    d = doc(6000)
+    worker = ScriptedModel(finder(CODE), name="worker")
+    base = lead(choose="archive is")
+    restating = json.dumps({"answer": "north vault", "quote": "the north vault"})
+
+    def respond(messages: list[Message]) -> str:
+        if messages[0]["content"] == prompts.EXCERPT_SYSTEM:
+            return restating
+        return base._respond(messages)
+
+    the_lead = ScriptedModel(respond, name="lead")
+    answer = swarm(the_lead, worker).ask(d, QUESTION)
+    assert answer.answer == "48213"
+    windows = [passage(c) for c in the_lead.calls
+               if c[0]["content"] == prompts.READ_SYSTEM and "…" in passage(c)]  # fmt: skip
+    assert sum("48213" in p for p in windows) == 1
+
+
 def test_skimming_sends_no_worker_job_and_says_how_much_was_read() -> None:
     """``strategy="skim"``: no worker reads a chunk; the lead re-reads the passages BM25
     ranks highest, confirms the value there, and the answer says it skimmed: its coverage
