@@ -82,6 +82,8 @@ def harvest(exclude: set[str], kept: str = "calibrate") -> list[dict[str, Any]]:
                                                    or states(expected, p["pick"])),
                 "share": max(v for k, v in shares.items() if k != "none"),
                 "none": shares.get("none", 0.0), "support": p["support"],
+                # stored, not yet fitted on: a lone pick's shares beside its rivals
+                **({"contrast": p["contrast"]} if p.get("contrast") else {}),
             })  # fmt: skip
         con.close()
     return out

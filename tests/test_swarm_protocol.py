@@ -983,8 +983,13 @@ def test_a_lone_pick_that_a_neighbouring_row_beats_is_no_answer() -> None:
     assert answer.answer == UNSURE and not answer.citations
     assert any("18:14" in n and "likelier" in n for n in answer.notes)
     # a pick that still leads beside its neighbours keeps its answer
-    answer = swarm(_tide_lead(beside="none"), worker).ask(TIDES, TIDE_Q)
+    s = swarm(_tide_lead(beside="none"), worker)
+    answer = s.ask(TIDES, TIDE_Q)
     assert answer.answer == "15:50" and answer.citations
+    # and the shares it was read with are stored (the pick's, each rival's, null's)
+    (judged,) = [j for j in s.store.get_jobs(answer.run_id) if j["kind"] == "judge"]
+    contrast = judged["payload"]["contrast"]
+    assert len(contrast) == 1 + 2 + 1 and contrast[0] == max(contrast)  # 05:20, 18:14
 
 
 def test_a_rival_that_vetoes_a_lone_pick_is_read_as_an_answer_and_can_win() -> None:

@@ -94,6 +94,12 @@ class Judgement:
     rival_at: tuple[str, int, int] | None = None
     """Where the rival's sentence is (document id, start, end): ``find`` reads it there as
     an answer of its own."""
+    contrast: list[float] = field(default_factory=list)
+    """A lone pick read beside its rivals (``_contrast``): the pick's share, each rival's,
+    then "null"'s. Stored, not yet weighed: choosing is what a small lead does well, so a
+    pick that leads its own document's same-shape sentences clearly may say more than its
+    yes/no on new genres, where the right values sit at 0.2-0.6 (fresh18). The next fit of
+    ``confidence.WEIGHTS`` can measure it once runs carry it."""
     agreement: dict[str, int] = field(default_factory=dict)
     """Who named the pick independently: worker chunks, re-reads of a passage, whole reads,
     and how many values were judged. Stored, not yet weighed: the next fit of
@@ -110,6 +116,7 @@ class Judgement:
             "failed": self.failed,
             "changed": self.changed,
             "rival": self.rival,
+            "contrast": [round(v, 4) for v in self.contrast],
             "agreement": self.agreement,
         }
 
@@ -217,7 +224,8 @@ async def judge(run: Run, model: Model, cands: list[Candidate], key: str) -> Jud
         )
         judgement = Judgement(pick, shares, w.support, conf, w.exact, changed=w.changed)
         if pick is not None and len(cands) == 1:
-            rival = await _contrast(run, model, pick, sentences[pick.key], role)
+            rival, judgement.contrast = await _contrast(run, model, pick, sentences[pick.key],
+                                                        role)  # fmt: skip
             if rival is not None:
                 judgement.rival, _, judgement.rival_at = rival
                 judgement.pick, judgement.confidence = None, 0.0
@@ -276,23 +284,23 @@ def rivals(run: Run, c: Candidate) -> list[Rival]:
 
 async def _contrast(
     run: Run, model: Model, pick: Candidate, sentence: str, role: str
-) -> Rival | None:
+) -> tuple[Rival | None, list[float]]:
     """A lone pick read beside its rivals (``rivals``): the rival the lead finds likelier,
     clearly, or None. Alone, a 1.5B lead calls a tide table's Low row the time the tide
     "comes fully in" (0.78-0.85, fresh11) and an auto-ignition temperature the one at which
     a liquid "gives off enough vapour to catch fire from a flame" (0.80); the High row and
     the flash point two lines away were never weighed. A veto only: a pick that still leads
     keeps the confidence it had alone (``find`` then reads the rival as an answer of its
-    own)."""
+    own). Also returns the shares it read (the pick's, each rival's, "null"'s)."""
     near = rivals(run, pick)
     if not near:
-        return None
+        return None, []
     statements = [(sentence, pick.answer), *[(t, v) for t, v, _ in near]]
     w = await weigh(model, run.question, statements, role=role, timeout=run.lead_timeout,
                     support=False)  # fmt: skip
     if w.best is not None and w.best > 0:
-        return near[w.best - 1]
-    return None
+        return near[w.best - 1], w.shares
+    return None, w.shares
 
 
 def _agreement(c: Candidate, values: int) -> dict[str, int]:
