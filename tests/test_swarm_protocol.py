@@ -323,13 +323,9 @@ def test_a_long_input_opens_its_re_reading_with_one_excerpt_of_the_likeliest_pla
     assert lead_calls(the_lead, prompts.EXCERPT_SYSTEM) == 1
 
 
-def test_the_best_place_is_read_alone_when_the_excerpt_found_no_fitting_value_in_it() -> None:
-    """Read among its neighbours, the 1.5B lead may quote a word of the question instead
-    of the value (or the look-alike beside it); the place BM25 ranks first is then read on
-    its own, where it confirms the value. An excerpt whose value came from that place
-    needs no second read of it."""
-    d = doc(6000)
-    blind = ScriptedModel(finder(r"no such (\d+) sentence"), name="worker")
+def _restating_excerpt_lead() -> ScriptedModel:
+    """A lead whose opening excerpt quotes a word of the question instead of the value
+    (the 1.5B lead's "Saturday" for the weekend's call time); otherwise ``lead``'s."""
     base = lead(choose="archive is")
     restating = json.dumps({"answer": "north vault", "quote": "the north vault"})
 
@@ -338,13 +334,27 @@ def test_the_best_place_is_read_alone_when_the_excerpt_found_no_fitting_value_in
             return restating
         return base._respond(messages)
 
-    the_lead = ScriptedModel(respond, name="lead")
+    return ScriptedModel(respond, name="lead")
+
+
+def _windows_read(the_lead: ScriptedModel) -> list[str]:
+    """The passages of the lead's re-reads of single windows (not the judgement's reads)."""
+    return [passage(c) for c in the_lead.calls
+            if c[0]["content"] == prompts.READ_SYSTEM and "…" in passage(c)]  # fmt: skip
+
+
+def test_the_best_place_is_read_alone_when_the_excerpt_found_no_fitting_value_in_it() -> None:
+    """Read among its neighbours, the 1.5B lead may quote a word of the question instead
+    of the value (or the look-alike beside it); the place BM25 ranks first is then read on
+    its own, where it confirms the value. An excerpt whose value came from that place
+    needs no second read of it."""
+    d = doc(6000)
+    blind = ScriptedModel(finder(r"no such (\d+) sentence"), name="worker")
+    the_lead = _restating_excerpt_lead()
     answer = swarm(the_lead, blind).ask(d, QUESTION)
     assert answer.answer == "48213"
     assert answer.escalation["reads"] >= 2
-    alone = [passage(c) for c in the_lead.calls
-             if c[0]["content"] == prompts.READ_SYSTEM and "…" in passage(c)]  # fmt: skip
-    assert any("48213" in p for p in alone)
+    assert any("48213" in p for p in _windows_read(the_lead))
     # the excerpt confirmed the value in the best place: no read of it alone
     plain = lead(choose="archive is")
     again = swarm(plain, blind).ask(d, QUESTION)
@@ -355,22 +365,11 @@ def test_the_best_place_is_not_read_alone_inside_the_window_of_a_workers_value()
     """A worker verified the value in the place BM25 ranks first and the excerpt quoted
     something else: the worker's value gets its own read, which covers that place, so the
     place is not read a second time on its own (the real 20k test read both)."""
-    d = doc(6000)
     worker = ScriptedModel(finder(CODE), name="worker")
-    base = lead(choose="archive is")
-    restating = json.dumps({"answer": "north vault", "quote": "the north vault"})
-
-    def respond(messages: list[Message]) -> str:
-        if messages[0]["content"] == prompts.EXCERPT_SYSTEM:
-            return restating
-        return base._respond(messages)
-
-    the_lead = ScriptedModel(respond, name="lead")
-    answer = swarm(the_lead, worker).ask(d, QUESTION)
+    the_lead = _restating_excerpt_lead()
+    answer = swarm(the_lead, worker).ask(doc(6000), QUESTION)
     assert answer.answer == "48213"
-    windows = [passage(c) for c in the_lead.calls
-               if c[0]["content"] == prompts.READ_SYSTEM and "…" in passage(c)]  # fmt: skip
-    assert sum("48213" in p for p in windows) == 1
+    assert sum("48213" in p for p in _windows_read(the_lead)) == 1
 
 
 def test_skimming_sends_no_worker_job_and_says_how_much_was_read() -> None:

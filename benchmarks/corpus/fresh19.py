@@ -21,19 +21,13 @@ from __future__ import annotations
 import random
 import re
 
+from benchmarks.corpus.fresh18 import _shares_a_number
 from benchmarks.corpus.lookup import FIRST, LAST, PLACES, Genre, Plant
 
 Fact = tuple[Plant, str, str, tuple[str, ...], tuple[str, ...]]
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December"]  # fmt: skip
-
-
-def _shares_a_number(unit: str, plant: Plant) -> bool:
-    """Whether a filler unit uses a number the fact or a near miss uses: such filler is
-    drawn again, so a number is asked about once."""
-    numbers = set(re.findall(r"\d+", " ".join([plant.fact or "", *plant.misses])))
-    return bool(numbers & set(re.findall(r"\d+", unit)))
 
 
 def _names_a_value(unit: str, plant: Plant) -> bool:
