@@ -193,6 +193,15 @@ def test_names_are_named_whole_numbers_keep_their_labels_and_unused_names_are_no
     # what was asked for is not what was decided
     asked = "The prosecution asked the court to impose a fine of €134,000 on Calder Waste Ltd."
     assert fit(asked, q).qualifiers == ("asked the court",) and not fit(asked, q).viable
+    grant = "Oakfield Trust had asked for £8,000; the panel awarded £5,500."
+    assert "asked for" in fit(grant, q).qualifiers
+    # a relative clause that ends on "asked for" looks back at a value stated as decided
+    book = (
+        "For the May meeting we will be discussing The Long Field, which several of you asked for."
+    )
+    assert fit(book, "What is the group reading for its May get-together?").qualifiers == ()
+    behind = "The €134,000 that the prosecution asked for was not imposed."
+    assert "asked for" in fit(behind, q).qualifiers
     q = "For record number 130145, what is the valid ferritin result?"
     assert named("2026-08-04 09:41 | MRN 130145 | ferritin | 52 ug/L | final", q) == {"130145"}
     q = "On what TCP port does ledger accept connections?"
