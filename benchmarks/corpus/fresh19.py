@@ -1,8 +1,6 @@
-"""Six sealed genres, written on 2026-12-06 (stop 37) before the protocol ran on them.
-
-Measured only, in a session's final run; no protocol decision may be based on what they
-show; a session that studies their failures marks them ``studied`` and writes new sealed
-ones.
+"""Six genres, written on 2026-12-06 (stop 37) before the protocol ran on them, sealed until
+their one final run the same day (``longdoc-sealed16.json``, ``longdoc-sealed16-8k.json``);
+studied since (their book club's failures changed a word rule).
 
 Shapes nobody tuned for, none of them a genre an earlier file has: an optician's recall
 letter, a household waste site's opening hours, a book club's programme written as prose,

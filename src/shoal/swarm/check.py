@@ -1145,7 +1145,7 @@ def _stranded(phrase: str, low: str) -> bool:
     The Long Field, which several of you asked for."): it looks back at a value the main
     clause states as decided, unlike "had asked for £8,000; the panel awarded £5,000" or
     "the €134,000 the prosecution asked for was not imposed", whose value is the thing
-    asked for (fresh19's book club: the month's book, three times set aside)."""
+    asked for (fresh19's book club: the month's book set aside in 6 of its 7 lookups)."""
     return phrase == "asked for" and low.count(phrase) == len(_STRANDED.findall(low))
 
 

@@ -514,7 +514,7 @@ def _best_alone(run: Run, places: list[Place], excerpt: Report) -> Place | None:
     if any(top.holds(p) for p in places if p.candidate not in (None, got)):
         return None
     if excerpt.supported and excerpt.located and _report_fit(run, excerpt).viable:
-        agreed = answer_key(excerpt.answer or "") in {p.candidate for p in places}
+        agreed = got in {p.candidate for p in places}
         w = top.window
         inside = (excerpt.doc_id == w.doc_id and excerpt.start is not None
                   and w.start <= excerpt.start < w.end)  # fmt: skip
