@@ -453,7 +453,7 @@ async def _escalate(
             # An excerpt confirms; it never refutes. A worker's value it did not confirm is
             # re-read in its own window below (the judgement then weighs both).
             got = answer_key(report.answer or "") if report.supported else None
-            alone = _best_alone(run, places, report)
+            alone = _best_alone(run, places, report, got)
             read_windows.extend(p.window for p in inside
                                 if p.candidate in (None, got) and p is not alone)  # fmt: skip
             owed = {p.candidate for p in inside if p.candidate not in (None, got)}
@@ -496,7 +496,7 @@ async def _escalate(
     return esc
 
 
-def _best_alone(run: Run, places: list[Place], excerpt: Report) -> Place | None:
+def _best_alone(run: Run, places: list[Place], excerpt: Report, got: str | None) -> Place | None:
     """BM25's first place, when the opening excerpt confirmed no value that fits the
     question inside it: read on its own next. Read among its neighbours, the 1.5B lead
     often quotes the look-alike beside the answer ("on arrival: 0.7 bar" for "left at 1.2
@@ -506,11 +506,11 @@ def _best_alone(run: Run, places: list[Place], excerpt: Report) -> Place | None:
     value, and no read came back to it. A value a worker verified and the excerpt
     confirmed (two reads agreeing) needs no third, and a place holding the quote of a
     worker's value the excerpt did not confirm is read around that quote anyway (on the
-    real 20k test the lead read both windows, which shared 64% of their text)."""
+    real 20k test the lead read both windows, which shared 64% of their text). ``got`` is
+    the key of the excerpt's value if it was verified (``_escalate``'s)."""
     top = next((p for p in places if p.rank == 1), None)
     if top is None:
         return None
-    got = answer_key(excerpt.answer or "") if excerpt.supported else None
     if any(top.holds(p) for p in places if p.candidate not in (None, got)):
         return None
     if excerpt.supported and excerpt.located and _report_fit(run, excerpt).viable:
