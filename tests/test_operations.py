@@ -1829,6 +1829,13 @@ def test_a_number_belongs_to_the_clause_it_stands_in() -> None:
         assert named_in_its_clause(8, said, rust) is True, said
     assert named_in_its_clause(5.5, "Has written Rust for 5.5 years.", rust) is True  # 5.5: one
     assert named_in_its_clause(6, "Worked 6 years in Go.", rust) is None  # names no field
+    # the plan may name the field by its unit: "years" labels no clause, "rust" does
+    years = Field("years_of_rust", "number")
+    assert named_in_its_clause(7, "No Rust experience; 7 years of C++.", years) is False
+    assert named_in_its_clause(7, "7 years of Rust.", years) is True
+    assert named_in_its_clause(7, "7 years of Go.", years) is None
+    months = Field("rust_months", "number")
+    assert named_in_its_clause(3, "Rust for 3 years; 9 months of Go.", months)
 
 
 def test_a_labelled_number_must_stand_in_the_clause_of_its_label() -> None:
@@ -1843,6 +1850,67 @@ def test_a_labelled_number_must_stand_in_the_clause_of_its_label() -> None:
     assert near_label(12.5, "Unit price 12.5 GBP.", price)  # a decimal point ends nothing
     assert not near_label(7, "Price on request; 7 in stock.", price)
     assert not near_label(9, "New price. 9 units left.", price)
+
+
+def test_a_quote_that_is_only_its_value_cut_from_a_sentence_is_no_evidence() -> None:
+    """A document's quote that is the value alone, cut from a longer sentence, verifies
+    anything the text holds ("10" as a location): rejected, so the document is re-read.
+    A value that is a whole line of its own stands."""
+    from shoal.swarm.query import Condition, Field, QueryPlan
+    from shoal.swarm.records import check_extraction
+
+    plan = QueryPlan("judge", "candidate",
+                     [Field("location", "text"), Field("years_of_rust", "number")],
+                     [Condition("location", "contains", "Lisbon"),
+                      Condition("years_of_rust", "ge", "5")])  # fmt: skip
+    text = "# Tiago\n\nLocation: Lisbon. Open to hybrid work.\n10 years of professional Rust.\n"
+    unit = Unit(0, "d", "tiago.md", 0, len(text), text, "document")
+    raw = {"location": {"value": "10", "quote": "10"},
+           "years_of_rust": {"value": "10", "quote": "10"}}  # fmt: skip
+    (r,) = check_extraction(raw, unit, plan, "worker").records
+    assert not r.values and set(r.rejected) == {"location", "years_of_rust"}
+    assert "value alone" in r.rejected["location"]
+    whole = "# Tiago\n\nLocation:\nLisbon\n10 years of professional Rust.\n"
+    unit = Unit(0, "d", "tiago.md", 0, len(whole), whole, "document")
+    raw = {"location": {"value": "Lisbon", "quote": "Lisbon"},
+           "years_of_rust": {"value": 10, "quote": "10 years of professional Rust."}}  # fmt: skip
+    (r,) = check_extraction(raw, unit, plan, "lead").records
+    assert r.values == {"location": "Lisbon", "years_of_rust": 10.0} and not r.rejected
+
+
+def test_a_flag_the_document_never_words_is_judged_by_the_stronger_read() -> None:
+    """An application's "I would be moving in with my dog." never says "pets": read by its words the
+    applicant has none. Such a flag is left undecided in the worker's record (the document
+    is owed a re-read); the stronger model is asked for it, with its sentence, and only
+    for the documents that never word it."""
+    from shoal.swarm.query import Condition, Field, QueryPlan
+    from shoal.swarm.records import check_extraction, messages, schema, worded
+
+    pets = Field("has_pets", "flag", "whether the applicant keeps pets")
+    where = [Condition("income", "ge", "30000"), Condition("has_pets", "is_false")]
+    plan = QueryPlan("judge", "applicant", [Field("income", "number"), pets], where)
+    assert worded(pets, "Pets: one dog.") is True
+    assert worded(pets, "No pets. I do not have any pets.") is False
+    assert worded(pets, "I would be moving in with my dog.") is None
+    dog = "I earn £40,000 a year.\nI would be moving in with my dog.\n"
+    unit = Unit(0, "d", "a.md", 0, len(dog), dog, "document")
+    worker = {"income": {"value": "40,000", "quote": "I earn £40,000 a year."}}
+    (r,) = check_extraction(worker, unit, plan, "worker").records
+    assert r.values == {"income": 40000.0} and r.verified  # pets undecided: owed a re-read
+    assert "has_pets" in schema(plan, unit, point=True)["properties"]
+    assert "has_pets" not in schema(plan, unit)["properties"]  # the worker is not asked
+    assert "has_pets (true or false)" in messages(plan, unit, point=True)[1]["content"]
+    lead = {**worker, "has_pets": {"value": True, "quote": "I would be moving in with my dog."}}
+    (r,) = check_extraction(lead, unit, plan, "lead").records
+    assert r.values["has_pets"] is True and "judged by the reader" in r.mended["has_pets"]
+    assert dog[slice(*r.spans["has_pets"])].startswith("I would be moving in with my dog")
+    # a document that words it is read by its words, whatever a reader says
+    said = "I earn £40,000 a year.\nNo pets.\n"
+    unit = Unit(0, "d", "b.md", 0, len(said), said, "document")
+    assert "has_pets" not in schema(plan, unit, point=True)["properties"]
+    (r,) = check_extraction({**lead, "has_pets": {"value": True, "quote": "No pets."}}, unit,
+                            plan, "lead").records  # fmt: skip
+    assert r.values["has_pets"] is False
 
 
 def test_a_null_is_not_mended_from_a_number_of_another_clause() -> None:

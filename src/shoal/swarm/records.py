@@ -164,9 +164,24 @@ class Extraction:
 _KIND = {"text": "string", "number": "string", "date": "string"}
 
 
-def asked(plan: QueryPlan) -> list[Field]:
-    """The fields a model copies (flags are set by shoal, from the words)."""
-    return [f for f in plan.fields if f.type != "flag"]
+def asked(plan: QueryPlan, unit: Unit | None = None) -> list[Field]:
+    """The fields a model copies. Flags are set by shoal, from the words, except in a
+    document the stronger model re-reads (``unit``) that never uses a flag's words: there
+    it judges the flag, with the sentence that shows it (``unworded``)."""
+    out = [f for f in plan.fields if f.type != "flag"]
+    return out + unworded(plan, unit) if unit is not None else out
+
+
+def unworded(plan: QueryPlan, unit: Unit | None) -> list[Field]:
+    """The flags of ``plan`` that the document ``unit`` (or one of the documents read
+    together) never words: "I would be moving in with my dog." never says "pets", and read
+    by its words alone the applicant has none (held-out screening of 50 tenancy
+    applications, 2026-12-06: one such applicant listed as having no pets)."""
+    if unit is None or unit.kind not in ("document", "documents"):
+        return []
+    texts = [m.text for m in unit.members] if unit.kind == "documents" else [unit.text]
+    return [f for f in plan.fields
+            if f.type == "flag" and any(worded(f, t) is None for t in texts)]  # fmt: skip
 
 
 def schema(plan: QueryPlan, unit: Unit, point: bool = False) -> dict[str, Any]:
@@ -213,12 +228,18 @@ def schema(plan: QueryPlan, unit: Unit, point: bool = False) -> dict[str, Any]:
             f.name: {
                 "type": "object",
                 "properties": {
-                    "value": digits if f.type == "number" and choices else value,
+                    "value": (
+                        digits
+                        if f.type == "number" and choices
+                        else yes_no
+                        if f.type in YES_NO
+                        else value
+                    ),
                     "quote": quote,
                 },
                 "required": ["value", "quote"],
             }
-            for f in asked(plan)
+            for f in asked(plan, unit if point else None)
         }
         return {"type": "object", "properties": props, "required": list(props)}
     props = {f.name: kinds.get(f.type, value) for f in asked(plan)}
@@ -264,10 +285,10 @@ def sentences(text: str) -> list[str] | None:
     return out if 0 < len(out) <= POINT_MAX else None
 
 
-def _field_lines(plan: QueryPlan) -> str:
-    kind = {JUDGED: "true or false"}
+def _field_lines(plan: QueryPlan, unit: Unit | None = None) -> str:
+    kind = {JUDGED: "true or false", "flag": "true or false"}
     return "\n".join(f"- {f.name} ({kind.get(f.type, f.type)}): {f.description}"
-                     for f in asked(plan))  # fmt: skip
+                     for f in asked(plan, unit))  # fmt: skip
 
 
 def messages(plan: QueryPlan, unit: Unit, point: bool = False) -> list[Message]:
@@ -283,7 +304,7 @@ def messages(plan: QueryPlan, unit: Unit, point: bool = False) -> list[Message]:
             "JSON."
         )
         docs = "\n\n".join(f"d{i}:\n<<<\n{m.text}\n>>>" for i, m in enumerate(unit.members, 1))
-        user = f"Fields:\n{_field_lines(plan)}\n\nDocuments:\n{docs}"
+        user = f"Fields:\n{_field_lines(plan, unit if point else None)}\n\nDocuments:\n{docs}"
     elif unit.members:
         system = (
             "You copy facts from numbered lines of a log, a table or a list. Reply with "
@@ -311,7 +332,8 @@ def messages(plan: QueryPlan, unit: Unit, point: bool = False) -> list[Message]:
             " or null if the document does not say) and quote (the exact sentence of the "
             "document that shows it, or null). Use only the document. Reply with JSON."
         )
-        user = f"Fields:\n{_field_lines(plan)}\n\nDocument:\n<<<\n{unit.text}\n>>>"
+        fields = _field_lines(plan, unit if point else None)
+        user = f"Fields:\n{fields}\n\nDocument:\n<<<\n{unit.text}\n>>>"
     else:
         system = (
             f"You read a short text and copy facts from it. Reply with JSON: records, one for "
@@ -398,12 +420,24 @@ def _date_of_quote(plan: QueryPlan, quote: str, wrote: Any, line: bool) -> date 
 _GENERIC = frozenset(
     ["level", "number", "count", "value", "amount", "total", "name", "date", "time", "kind", "type"]
 )
+_UNIT_WORDS = frozenset(
+    ["years", "months", "weeks", "days", "hours", "minutes", "seconds", "percent", "experience"]
+)
+"""What a field's number measures in, not what it is of: years_of_rust is named by "rust";
+"7 years of C++" is not Rust's (held-out screening of 50 resumes, 2026-12-06: the plan named
+the field years_of_rust, "years" labelled every clause, and two "No Rust experience; N years
+of C++/Go." passed as Rust years)."""
 
 
 def label_words(f: Field) -> list[str]:
     """The words a text may label a field with: its name's words ("severity" for
-    severity_level), matched by prefix ("sev=3" labels severity)."""
-    words = [w for w in f.name.lower().split("_") if len(w) >= 3 and w not in _GENERIC]
+    severity_level; "rust" for years_of_rust: a unit is no label), matched by prefix
+    ("sev=3" labels severity)."""
+    words = [
+        w
+        for w in f.name.lower().split("_")
+        if len(w) >= 3 and w not in _GENERIC and w not in _UNIT_WORDS and w + "s" not in _UNIT_WORDS
+    ]
     return words or [w for w in f.name.lower().split("_") if len(w) >= 3]
 
 
@@ -465,24 +499,34 @@ _DENY_AFTER = frozenset({"none", "no", "nil", "0", "zero", "n/a"})
 
 
 def flag(f: Field, text: str) -> bool:
-    """A flag is true when one clause of ``text`` uses all of the flag's words (stemmed)
-    and does not deny them. "No pets", "I do not have any pets" and "Pets: none" deny
+    """Whether ``text`` words flag ``f`` as true (``worded``)."""
+    return worded(f, text) is True
+
+
+def worded(f: Field, text: str) -> bool | None:
+    """A flag read from the words: true when one clause of ``text`` uses all of the flag's
+    words (stemmed) and does not deny them, false when every clause that uses them denies
+    them, None when no clause uses them (the text may still say it otherwise).
+
+    "No pets", "I do not have any pets" and "Pets: none" deny
     ``pets``; a denial is a negative word at most three words before the flag's words, or
     "none"/"no"/"nil" just after them (words of the flag itself never deny it, so
     ``no_show`` is still met by "no-show")."""
     cue = {stem(w) for w in f.cue}
+    said: bool | None = None
     for clause in _CLAUSE.split(text.casefold()):
         words = _WORD.findall(clause)
         at = [i for i, w in enumerate(words) if stem(w) in cue]
         if not at or {stem(words[i]) for i in at} != cue:
             continue
+        said = False
         first, last = min(at), max(at)
         if any(_denies(w, cue) for w in words[max(0, first - 3) : first]):
             continue
         if any(_denies(w, cue, after=True) for w in words[last + 1 : last + 3]):
             continue
         return True
-    return False
+    return said
 
 
 def _denies(word: str, cue: set[str], *, after: bool = False) -> bool:
@@ -713,6 +757,20 @@ def _number_of_quote(f: Field, quote: str) -> float | None:
     return value if named_in_its_clause(value, quote, f) else None
 
 
+def _bare(given: Any, span: tuple[int, int], unit: Unit) -> bool:
+    """Whether a document's quote is nothing but the value, cut out of a longer sentence.
+    Such a quote verifies anything the text holds: SmolLM2-135M gave a resume's location
+    as "10" and its Rust years as 10, each quoting "10" from "10 years of professional Rust
+    development."; the reply passed its checks, decided the candidate out, and was not
+    re-read (held-out screening of 50 resumes, 2026-12-06). A value that is a whole line
+    ("Location:" above "Lisbon") is its sentence, and stands."""
+    lo, hi = span[0] - unit.start, span[1] - unit.start
+    if set(terms(unit.text[lo:hi])) - set(terms(str(given))):
+        return False
+    s, e = sentence_around(unit.text, lo, hi)
+    return bool(set(terms(unit.text[s:e])) - set(terms(unit.text[lo:hi])))
+
+
 def _check_judgement(raw: dict[str, Any], unit: Unit, plan: QueryPlan, model: str) -> Record:
     rec = Record(
         unit.index, unit.doc_id, unit.doc_name, unit.start, unit.end, "", raw=raw, model=model
@@ -738,6 +796,10 @@ def _check_judgement(raw: dict[str, Any], unit: Unit, plan: QueryPlan, model: st
         if span is None:
             rec.rejected[f.name] = "its quote is not in the document"
             continue
+        if _bare(given, span, unit):
+            rec.rejected[f.name] = ("its quote is the value alone, cut from its sentence: it "
+                                    "does not show what the value is of")  # fmt: skip
+            continue
         value, why = _check_value(f, item.get("value"), quote)
         if why is not None and (mended := _number_of_quote(f, quote)) is not None:
             rec.mended[f.name] = f"{item.get('value')!r} read as {mended:g}, from its quote"
@@ -755,8 +817,27 @@ def _check_judgement(raw: dict[str, Any], unit: Unit, plan: QueryPlan, model: st
             rec.spans[f.name] = span
     for f in plan.fields:
         if f.type == "flag":
-            rec.values[f.name] = flag(f, unit.text)
+            _judge_flag(rec, f, raw, unit)
     return rec
+
+
+def _judge_flag(rec: Record, f: Field, raw: Any, unit: Unit) -> None:
+    """A document's flag: from its words where it uses them; where it never does, the
+    stronger model's yes/no with the sentence that shows it (``unworded``: only its reads
+    are asked); otherwise left undecided, so the document is re-read, not passed on a
+    word it never used."""
+    said = worded(f, unit.text)
+    if said is not None:
+        rec.values[f.name] = said
+        return
+    item = raw.get(f.name) if isinstance(raw, dict) else None
+    span = _place(item.get("quote"), unit) if isinstance(item, dict) else None
+    if not isinstance(item, dict) or span is None:
+        return
+    value, _ = _check_value(Field(f.name, JUDGED), item.get("value"), "")
+    if isinstance(value, bool):
+        rec.values[f.name], rec.spans[f.name] = value, span
+        rec.mended[f.name] = f"the text never says {' '.join(f.cue)}: judged by the reader"
 
 
 def malformed_extraction(unit: Unit, text: str, error: str, model: str) -> Extraction:
