@@ -1913,6 +1913,24 @@ def test_a_flag_the_document_never_words_is_judged_by_the_stronger_read() -> Non
     assert r.values["has_pets"] is False
 
 
+def test_a_screening_asks_only_for_the_fields_its_answer_depends_on() -> None:
+    """A judge plan's extra fields (a name, a second salary) are not asked for: each costs
+    every document's read a value and a sentence. Other operations keep theirs (a list
+    shows them)."""
+    from shoal.swarm.query import Condition, Field, QueryPlan
+    from shoal.swarm.records import messages, schema
+
+    fields = [Field("name", "text"), Field("annual_salary", "number"), Field("salary", "number")]
+    where = [Condition("annual_salary", "ge", "30000")]
+    text = "Applicant: Ana\nI earn £40,000 a year.\n"
+    unit = Unit(0, "d", "a.md", 0, len(text), text, "document")
+    judge = QueryPlan("judge", "applicant", fields, where)
+    assert list(schema(judge, unit, point=True)["properties"]) == ["annual_salary"]
+    assert "- name" not in messages(judge, unit)[1]["content"]
+    listing = QueryPlan("list", "applicant", fields, where)
+    assert list(schema(listing, unit)["properties"]) == ["name", "annual_salary", "salary"]
+
+
 def test_a_null_is_not_mended_from_a_number_of_another_clause() -> None:
     """A judgement that left a number null beside its quote is read from the quote only
     when the number stands in the clause naming the field."""

@@ -169,7 +169,18 @@ def asked(plan: QueryPlan, unit: Unit | None = None) -> list[Field]:
     document the stronger model re-reads (``unit``) that never uses a flag's words: there
     it judges the flag, with the sentence that shows it (``unworded``)."""
     out = [f for f in plan.fields if f.type != "flag"]
+    if plan.operation == "judge":
+        out = [f for f in out if f.name in needed(plan)] or out
     return out + unworded(plan, unit) if unit is not None else out
+
+
+def needed(plan: QueryPlan) -> set[str]:
+    """The fields the answer depends on: those a condition, the target or the grouping
+    uses. A screening asks only for these: each other field costs every document's read a
+    value and a quoted sentence (the 1.5B lead's plans for 50 tenancy applications carried a
+    second ``salary`` beside ``annual_salary``, and a candidate's ``name``, whose rejected
+    values made the worker's reads look troubled)."""
+    return {c.field for c in plan.where} | {plan.target, plan.group_by} - {""}
 
 
 def unworded(plan: QueryPlan, unit: Unit | None) -> list[Field]:
@@ -700,8 +711,7 @@ def _drop_unneeded(rec: Record, plan: QueryPlan) -> None:
     """A rejected value of a field the answer does not depend on (a paragraph number the
     model made up) is left out, not held against the record; a record none of whose
     values is in its quote is no record."""
-    needed = {c.field for c in plan.where} | {plan.target, plan.group_by}
-    for name in [n for n in rec.rejected if n not in needed and plan.field_named(n)]:
+    for name in [n for n in rec.rejected if n not in needed(plan) and plan.field_named(n)]:
         rec.dropped[name] = rec.rejected.pop(name)
     if not any(f.name in rec.values for f in asked(plan)) and not rec.rejected:
         rec.rejected["record"] = "none of its values is in its quote"
