@@ -1892,6 +1892,10 @@ def test_a_flag_the_document_never_words_is_judged_by_the_stronger_read() -> Non
     assert worded(pets, "Pets: one dog.") is True
     assert worded(pets, "No pets. I do not have any pets.") is False
     assert worded(pets, "I would be moving in with my dog.") is None
+    pet = Field("pet", "flag")  # a flag named in the singular is worded by the plural
+    assert worded(pet, "Pets: none.") is False and worded(pet, "Pets: one cat.") is True
+    assert could_match("Pets: one cat.", QueryPlan("judge", "applicant", [pet],
+                                                   [Condition("pet", "is_true")]))  # fmt: skip
     dog = "I earn £40,000 a year.\nI would be moving in with my dog.\n"
     unit = Unit(0, "d", "a.md", 0, len(dog), dog, "document")
     worker = {"income": {"value": "40,000", "quote": "I earn £40,000 a year."}}

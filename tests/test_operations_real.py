@@ -89,3 +89,34 @@ def test_a_screening_of_a_folder_judges_every_file_and_passes_only_true_matches(
             text = case.files[cite["document"]]
             assert text[cite["start"] : cite["end"]] == cite["text"]
     assert answer.result is not None and answer.result["value"] == len(passed)
+
+
+def test_a_pet_the_application_never_calls_a_pet_is_judged_by_the_lead(
+    tmp_path: Path,
+) -> None:
+    """Read by its words alone, "no pets" passes "I would be moving in with my cat.": the
+    text never says "pets". The flag is left to the lead's re-read, which judges it with
+    the sentence that shows it; the applicant with the cat does not pass."""
+    files = {
+        "ana.md": "Applicant: Ana Costa\n\nI am a nurse, earning £41,000 a year.\n"
+        "I would be moving in with my cat.\nReferences attached.\n",
+        "rui.md": "Applicant: Rui Lopes\n\nI am an engineer, earning £52,000 a year.\n"
+        "No pets.\nReferences attached.\n",
+        "eva.md": "Applicant: Eva Dias\n\nI am a student, earning £14,000 a year.\n"
+        "No pets.\nReferences attached.\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+
+    answer = _pair().ask(
+        tmp_path, "Which applicants earn at least £30,000 a year and have no pets?"
+    )
+
+    assert answer.operation == "judge", answer.notes
+    passed = {i["label"] for i in answer.items if i["passes"]}
+    assert "ana.md" not in passed and "eva.md" not in passed, answer.items
+    (ana,) = [i for i in answer.items if i["label"] == "ana.md"]
+    pets = [k for k in ana["fields"] if "pet" in k]
+    assert pets and ana["fields"][pets[0]] is True, ana
+    assert "judged by the reader" in ana["read_by_shoal"][pets[0]]
+    assert any("cat" in c["text"] for c in ana["citations"]), ana["citations"]

@@ -27,6 +27,7 @@ from shoal.swarm.check import (
     changed_from,
     clean,
     did_not_happen,
+    flag_stem,
     locate,
     marked_left_out,
     name_word,
@@ -523,12 +524,12 @@ def worded(f: Field, text: str) -> bool | None:
     ``pets``; a denial is a negative word at most three words before the flag's words, or
     "none"/"no"/"nil" just after them (words of the flag itself never deny it, so
     ``no_show`` is still met by "no-show")."""
-    cue = {stem(w) for w in f.cue}
+    cue = {flag_stem(w) for w in f.cue}
     said: bool | None = None
     for clause in _CLAUSE.split(text.casefold()):
         words = _WORD.findall(clause)
-        at = [i for i, w in enumerate(words) if stem(w) in cue]
-        if not at or {stem(words[i]) for i in at} != cue:
+        at = [i for i, w in enumerate(words) if flag_stem(w) in cue]
+        if not at or {flag_stem(words[i]) for i in at} != cue:
             continue
         said = False
         first, last = min(at), max(at)
@@ -542,7 +543,7 @@ def worded(f: Field, text: str) -> bool | None:
 
 def _denies(word: str, cue: set[str], *, after: bool = False) -> bool:
     """Whether ``word``, before (or ``after``) a flag's words, denies them."""
-    if stem(word) in cue:
+    if flag_stem(word) in cue:
         return False
     return word in _DENY_AFTER if after else (word in _DENY_BEFORE or word.endswith("n't"))
 
