@@ -67,7 +67,8 @@ class Record:
     condition, target or grouping uses it): the value is left out, the record stands."""
     mended: dict[str, str] = field(default_factory=dict)
     """Field -> how shoal read its value from the quote in place of the model's (a date the
-    model transcribed wrongly, when the quote writes exactly one)."""
+    model transcribed wrongly, when the quote writes exactly one), or why a flag's value is
+    the reader's judgement and not its words (``_judge_flag``)."""
     via: str = ""
     """How the values were read when no model read this line: ``template`` (a line of a
     shape the stronger model had read the same way twice, ``templates.py``)."""
