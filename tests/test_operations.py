@@ -1883,6 +1883,7 @@ def test_a_flag_the_document_never_words_is_judged_by_the_stronger_read() -> Non
     applicant has none. Such a flag is left undecided in the worker's record (the document
     is owed a re-read); the stronger model is asked for it, with its sentence, and only
     for the documents that never word it."""
+    from shoal.swarm.compute import judge
     from shoal.swarm.query import Condition, Field, QueryPlan
     from shoal.swarm.records import check_extraction, messages, schema, worded
 
@@ -1907,6 +1908,8 @@ def test_a_flag_the_document_never_words_is_judged_by_the_stronger_read() -> Non
     lead = {**worker, "has_pets": {"value": True, "quote": "I would be moving in with my dog."}}
     (r,) = check_extraction(lead, unit, plan, "lead").records
     assert r.values["has_pets"] is True and "judged by the reader" in r.mended["has_pets"]
+    (row,) = judge(plan, [r])  # the document's verdict keeps how each value was read
+    assert row["passes"] is False and "judged" in row["record"].mended["has_pets"]
     assert dog[slice(*r.spans["has_pets"])].startswith("I would be moving in with my dog")
     # a document that words it is read by its words, whatever a reader says
     said = "I earn £40,000 a year.\nNo pets.\n"

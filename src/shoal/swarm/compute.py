@@ -194,6 +194,9 @@ def judge(plan: QueryPlan, records: list[Record]) -> list[dict[str, Any]]:
                     merged.values[k] = v
                     if k in r.spans:
                         merged.spans[k] = r.spans[k]
+                    merged.mended.pop(k, None)
+                    if k in r.mended:  # how shoal read it, shown with the item
+                        merged.mended[k] = r.mended[k]
             for k, why in r.rejected.items():
                 if k not in merged.values:
                     merged.rejected.setdefault(k, why)
