@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from shoal.swarm.check import entity_terms, flag_stem, stem, terms
+from shoal.swarm.check import entity_terms, flag_stem, terms
 from shoal.swarm.chunk import chunk_document
 from shoal.swarm.documents import Document
 from shoal.swarm.query import JUDGED, Condition, Field, QueryPlan, clean_name
@@ -143,7 +143,7 @@ def could_match(text: str, plan: QueryPlan) -> bool:
     number, or a flag to be true, and the text lacks it (verified values must occur in the
     text, so this rules out exactly what verification would)."""
     words = set(terms(text))
-    stems = {stem(w) for w in words} | {flag_stem(w) for w in words}
+    stems = {flag_stem(w) for w in words}  # compared with a flag's words only
     numbers = number_tokens(text)
     for c in plan.where:
         f = plan.field_named(c.field)
