@@ -24,7 +24,9 @@ cost? All in one run; rows are appended as they finish and a rerun skips finishe
   written 2026-12-04, studied since);
 - projects awarded more than £20,000 in a funding panel's minutes (look-alikes: £20,000 or
   less, a bid for more that got less, rescinded, an earlier round, reduced, deferred, the
-  reserve list; written 2026-12-04 in stop 24, held out).
+  reserve list; written 2026-12-04 in stop 24, held out);
+- counts and lists over real documents (gzip's and diffutils' NEWS, git's Debian changelog,
+  bash's NEWS; ``corpus/real_records.py``, written 2026-12-06 in stop 39, held out).
 
 Reported: exact-answer rate (counts, with a 95% interval), precision, recall and F1 of the
 sets (screenings, lists), the lead's tokens against reading everything alone, escalations
@@ -64,6 +66,8 @@ from benchmarks.corpus.aggregate import (
     quotes_case,
     screen_case,
 )
+from benchmarks.corpus.real_records import RecordQuestion, named
+from benchmarks.corpus.real_records import questions as real_questions
 from benchmarks.longdoc import wilson
 from shoal.models import get_model
 from shoal.store import Store
@@ -303,6 +307,42 @@ def _run_named(
                     got, answer, wall)  # fmt: skip
 
 
+def run_real(config: str, q: RecordQuestion, store: Store) -> dict[str, Any]:
+    """A count or a list over a real document (``corpus/real_records.py``): a list's names
+    are those an item's fields state (or, if its fields state none, its citations); for
+    the lead alone, those its answer states."""
+    text = q.text
+    swarm, strategy = _swarm(config, store)
+    start = time.perf_counter()
+    answer = swarm.ask(Document(q.file, text), q.question, strategy)
+    wall = time.perf_counter() - start
+    tokens = get_model("smollm2-135m").count_tokens(text)
+    case_id = f"real-{q.id}"
+    if q.kind == "count":
+        got = (answer.result or {}).get("value") if strategy == "swarm" else None
+        if not isinstance(got, int | float):
+            got = _first_int(answer.answer)
+        want = q.answer
+        assert isinstance(want, int)
+        return {
+            "kind": "real-count", "config": config, "case": case_id, "size": 0, "seed": 0,
+            "tokens": tokens, "question": q.question, "expected": want, "got": got,
+            "exact": got is not None and int(got) == want, "items": len(answer.items),
+            **_common(answer, wall),
+        }  # fmt: skip
+    names: set[str] = set()
+    if strategy == "swarm" and answer.items:
+        for i in answer.items:
+            names |= named(" ".join(str(v) for v in i["fields"].values()), q.universe) or named(
+                " ".join(c["text"] for c in i["citations"]), q.universe
+            )
+    else:
+        names = named(answer.answer, q.universe)
+    assert isinstance(q.answer, frozenset)
+    return _set_row("real-list", config, case_id, 0, 0, tokens, q.question, set(q.answer),
+                    names, answer, wall)  # fmt: skip
+
+
 def summary(rows: list[dict[str, Any]]) -> list[list[str]]:
     groups: dict[tuple[str, str, int], list[dict[str, Any]]] = {}
     for r in rows:
@@ -369,6 +409,8 @@ def main() -> None:
     ap.add_argument("--actions", default="5,10,20,30", help="open action items in minutes")
     ap.add_argument("--prices", default="5,10,20", help="suppliers raising prices by >10%%")
     ap.add_argument("--grants", default="5,10", help="projects awarded more than £20,000")
+    ap.add_argument("--real", default="all",
+                    help="counts and lists over real files: question ids, 'all' or ''")  # fmt: skip
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--count-seeds", type=int, default=5)
     ap.add_argument("--first-seed", type=int, default=1,
@@ -430,22 +472,26 @@ def main() -> None:
         for s in map(int, filter(None, args.grants.split(",")))
         for k in range(args.first_seed, args.first_seed + args.seeds)
     ]
+    reals = [q for q in real_questions() if args.real == "all" or q.id in args.real.split(",")]
+    plan += [("real", i, 0) for i in range(len(reals))]
     runners: dict[str, Callable[[str, int, int, Store], dict[str, Any]]] = {
         "count": run_count, "bookings": partial(run_count, kind="bookings"),
         "orders": partial(run_count, kind="orders"), "screen": run_screen,
         "applicants": partial(run_screen, kind="applicants"),
         "quotes": partial(run_screen, kind="quotes"), "list": run_list,
         "actions": run_actions, "prices": run_prices, "grants": run_grants,
+        "real": lambda config, i, _seed, store: run_real(config, reals[i], store),
     }  # fmt: skip
     approx = {"count": lambda s: s, "bookings": lambda s: s, "orders": lambda s: s,
               "screen": lambda s: s * 150, "applicants": lambda s: s * 60,
               "quotes": lambda s: s * 60,
               "list": lambda s: s * 120,
               "actions": lambda s: s * 30, "prices": lambda s: s * 40,
-              "grants": lambda s: s * 40}  # fmt: skip
+              "grants": lambda s: s * 40,
+              "real": lambda i: len(reals[i].text) // 4}  # fmt: skip
     for config in args.configs.split(","):
         for kind, size, seed in plan:
-            case_id = f"{kind}-{size}-{seed}"
+            case_id = f"real-{reals[size].id}" if kind == "real" else f"{kind}-{size}-{seed}"
             if (config, case_id) in done:
                 continue
             tokens = approx[kind](size)
