@@ -1459,6 +1459,13 @@ def test_a_true_or_false_condition_on_text_is_dropped_not_the_whole_plan() -> No
     plan = QueryPlan("list", "action", [Field("action", "text"), Field("is_done", "flag")],
                      [Condition("is_done", "is_false")])  # fmt: skip
     assert len(repair(plan, q).where) == 1
+    # a comparison with no value says as little: "when is each due?" is no filter
+    plan = QueryPlan("list", "deadline", [Field("deadline", "text"), Field("date", "date")],
+                     [Condition("date", "gt", "")])  # fmt: skip
+    assert problems(plan)
+    fixed = repair(plan, "What are all the deadlines this agreement sets, and when is each due?")
+    assert fixed.where == [] and not problems(fixed)
+    assert any("no value to compare with" in n for n in fixed.notes)
 
 
 def test_a_flag_compared_with_a_word_is_read_as_true_or_false_or_dropped() -> None:
@@ -1947,3 +1954,55 @@ def test_a_null_is_not_mended_from_a_number_of_another_clause() -> None:
     rust = Field("rust_experience", "number", "years of Rust experience")
     assert _number_of_quote(rust, "No Rust experience; 7 years of Python.") is None
     assert _number_of_quote(rust, "Has written production Rust for 7 years.") == 7.0
+
+
+def test_a_date_no_read_named_is_read_again_one_sentence_at_a_time() -> None:
+    """Held-out deadline lists (2026-12-06): the 1.5B lead reading each block itself missed
+    1-4 deadlines of 10-20, silently. A sentence holding a date no record covers is read
+    again, gathered one record per sentence; the look-alike dates it also holds are read
+    too, and the reader's nulls leave them out."""
+    from shoal.swarm.missed import unread
+
+    text = ("SERVICES AGREEMENT\n\n1. The Client shall pay the deposit no later than 3 May "
+            "2027. Notices are given in writing.\n\n2. The Supplier must deliver the pumps by "
+            "9 June 2027. This agreement was signed on 4 January 2026.\n\n3. The Client shall "
+            "return the drawings no later than 1 July 2027.\n")  # fmt: skip
+    plan = {"operation": "list", "unit": "deadline", "fields": [
+        {"name": "deadline", "type": "text", "description": "what is due"},
+        {"name": "date", "type": "date", "description": "when it is due"}],
+        "where": [], "target": "", "group_by": "", "k": 0}  # fmt: skip
+    due = r"(?:no later than|by) (\d{1,2} \w+ \d{4})"
+    careless = extractor({"deadline": search(r"(shall \w+ the \w+)"),
+                          "date": search(r"no later than (\d{1,2} \w+ \d{4})")})  # fmt: skip
+    careful = extractor({"deadline": search(r"((?:shall|must) \w+ the \w+)"),
+                         "date": search(due)})  # fmt: skip
+
+    def strong(messages: list[Message]) -> str:  # misses "must ... by" reading a block
+        return (careful if "\nLines:\n" in messages[-1]["content"] or "\nLine: "
+                in messages[-1]["content"] else careless)(messages)  # fmt: skip
+
+    worker = ScriptedModel(lambda m: json.dumps({"records": []}), name="worker")
+    answer = Swarm(lead=planner(plan, strong), workers=worker).ask(
+        Document("contract.txt", text), "List every deadline in this contract with its date."
+    )
+    dates = sorted(str(i["fields"]["date"]) for i in answer.items)
+    assert dates == ["2027-05-03", "2027-06-09", "2027-07-01"]
+    assert any("holding a date that no read had named" in n and "1 more record" in n
+               for n in answer.notes), answer.notes  # fmt: skip
+    nine = next(i for i in answer.items if str(i["fields"]["date"]) == "2027-06-09")
+    assert "must deliver the pumps by 9 June 2027." in nine["citations"][0]["text"]
+    # the pure part: what is uncovered, within a date condition, in sentence bounds
+    p = from_reply(plan)
+    unit = Unit(0, "d", "contract.txt", 0, len(text), text)
+    got = unread({"d": text}, p, [unit], [])
+    assert [u.text for u in got] == [
+        "The Client shall pay the deposit no later than 3 May 2027.",
+        "The Supplier must deliver the pumps by 9 June 2027.",
+        "This agreement was signed on 4 January 2026.",
+        "The Client shall return the drawings no later than 1 July 2027.",
+    ]
+    p.where = [Condition("date", "ge", "2027-06-01")]
+    read = records.Record(0, "d", "contract.txt", text.index("3. The"), len(text) - 1, "")
+    assert [u.text[:16] for u in unread({"d": text}, p, [unit], [read])] == ["The Supplier mus"]
+    p.operation = "judge"  # a screening's documents are read whole already
+    assert unread({"d": text}, p, [unit], []) == []

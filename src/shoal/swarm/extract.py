@@ -25,6 +25,7 @@ from typing import Any
 
 from shoal.errors import ShoalError, StructuredOutputError
 from shoal.models.base import Model
+from shoal.swarm import missed
 from shoal.swarm import records as rec
 from shoal.swarm.aggregate import NONE_MENTIONED, is_abstention
 from shoal.swarm.chunk import Chunk
@@ -241,8 +242,9 @@ async def extract(run: Run, dispatcher: Dispatcher, plan: QueryPlan) -> Answer:
     for i, ex in reread.items():
         if i in worker and ex.unit.kind == "document":
             _fill_gaps(ex, worker[i])
-    records = [r for ex in final.values() for r in ex.records]
     notes = _notes(plan, ruled_out, len(units))
+    final.update(await _second_look(run, plan, candidates, final, notes))
+    records = [r for ex in final.values() for r in ex.records]
     if failed_units:
         notes.append(f"{failed_units} unit(s) could not be read (their jobs failed)")
     escalation = _escalation(run, run.state.extra.get("budget_tokens", budget(run)), reread,
@@ -378,6 +380,8 @@ async def _read_whole(
         if ex is not None:
             final[block.index] = ex
     notes = _notes(plan, ruled_out, len(units))
+    candidates = [u for b in blocks for u in (b.members or (b,))]
+    final.update(await _second_look(run, plan, candidates, final, notes))
     notes.append(
         f"what could match is small: {name} reads all of it itself, {len(blocks)} "
         f"block(s) for at most {cost:,} of the {run.input_tokens:,} input tokens, instead of "
@@ -394,6 +398,37 @@ async def _read_whole(
     records = [r for ex in final.values() for r in ex.records]
     return _answer(run, plan, records, final, notes, _escalation(run, cost, final, {}), 0,
                    blocks)  # fmt: skip
+
+
+async def _second_look(
+    run: Run, plan: QueryPlan, candidates: list[Unit], final: dict[int, rec.Extraction],
+    notes: list[str],
+) -> dict[int, rec.Extraction]:  # fmt: skip
+    """The sentences holding a date no read named (``missed.unread``), read again by the
+    stronger model, gathered one record per sentence. Within the run's budget when the user
+    set one; else at most ``missed.MISSED_AT_MOST`` sentences beyond what was spent."""
+    records = [r for ex in final.values() for r in ex.records]
+    lines = missed.unread(run.source, plan, candidates, records)
+    if not lines:
+        return {}
+    groups: list[list[Unit]] = [[]]
+    for u in lines:
+        if groups[-1] and run.count(_gathered([*groups[-1], u])) > BLOCK_TOKENS:
+            groups.append([])
+        groups[-1].append(u)
+    spent = sum(x.get("tokens", 0) for x in run.state.extra.get("escalations", []))
+    allowance = budget(run) if run.config.escalation_tokens is not None else spent + budget(run)
+    why = "a date no read named"
+    got: dict[int, rec.Extraction] = {}
+    for g in groups:
+        unit = _lines_unit(g[0].index, g)
+        got |= await _escalate(run, plan, [unit], {}, allowance=allowance, why=why)
+    more = sum(1 for ex in got.values() for r in ex.records if r.verified)
+    notes.append(
+        f"{len(lines)} sentence(s) holding a date that no read had named were read again by "
+        f"{run.escalation.name}: {more} more record(s)"
+    )
+    return got
 
 
 def _escalation(

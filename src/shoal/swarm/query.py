@@ -448,6 +448,9 @@ def repair(plan: QueryPlan, question: str) -> QueryPlan:
     - a true/false condition on a field that is not a flag ("action is_true" where
       ``action`` is the text of an action) says only that the item has one: it is
       dropped, where it used to throw the whole plan away for a lookup;
+    - so does a comparison with no value (``date gt ''`` for "what are all the deadlines,
+      and when is each due?": held-out contract, 2026-12-06, answered as a lookup with one
+      date of ten): dropped;
     - a condition on a field the plan never declared is kept, and its field declared (typed
       by its comparison), when it uses a word of the question and the plan copies other
       fields: the lead forgot one field, and the plan should not be thrown away for a
@@ -460,6 +463,11 @@ def repair(plan: QueryPlan, question: str) -> QueryPlan:
     unit = [t.rstrip("s") for t in terms(plan.unit) if t not in ("item", "items")]
     kept: list[Condition] = []
     for n, c in enumerate(plan.where):
+        if c.op not in ("is_true", "is_false") and not c.value.strip():
+            plan.notes.append(f"condition {c.describe()} dropped: it has no value to compare "
+                              f"with, so it says only that the {plan.unit} has a "
+                              f"{c.field.replace('_', ' ')}")  # fmt: skip
+            continue
         said = [t for t in terms(c.value) if not t.isdigit()]
         if (
             c.op in ("contains", "eq")

@@ -1,0 +1,87 @@
+"""A second look at what no read named: the sentences of the candidate text that hold a
+date the plan could use, that no record covers.
+
+A list is only as good as its recall, and its misses are silent: a read that skips a
+sentence leaves nothing behind to check. Dates are the one kind of value shoal can find by
+itself in any text (``values.FULL_DATE``), so for a plan with a date field shoal knows where
+every possible item's date sits. A date that passes the plan's conditions on its field, in
+a candidate unit, that no record's quote covers (verified, rejected or set aside alike:
+those were read), is a place no reader looked at closely enough. Its sentence is read
+again by the stronger model, gathered with the others one record per sentence
+(``records.messages`` for gathered lines, which asks for nulls on a sentence that is not
+about the unit), within what is left of the run's escalation budget.
+
+Measured where it came from (2026-12-06, deadline lists of 10 and 20 on seeds no run had
+used, the 1.5B lead reading every block itself): it listed most deadlines and missed 1, 1
+and 4. Numbers have no such reach (a paragraph's number, a year, a quantity are all
+numbers), so only dates are looked for.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from shoal.swarm.check import sentence_around
+from shoal.swarm.compute import test
+from shoal.swarm.query import QueryPlan
+from shoal.swarm.records import Record
+from shoal.swarm.units import Unit
+from shoal.swarm.values import FULL_DATE, parse_date
+
+MISSED_AT_MOST = 24
+"""Sentences read again at most: a second look, not a second pass over a dated log."""
+BASE_INDEX = 1_000_000
+"""Indices of the sentences read again, apart from every unit's and block's (so a resumed
+run finds their stored reads)."""
+
+
+def _usable(plan: QueryPlan, day: date, doc: tuple[str, str, int, int]) -> bool:
+    """Whether ``day`` passes every condition on some date field of the plan (a date field
+    without conditions takes any date)."""
+    doc_id, name, a, b = doc
+    for f in plan.fields:
+        if f.type != "date":
+            continue
+        probe = Record(-1, doc_id, name, a, b, "", values={f.name: day})
+        if all(test(c, probe, plan) is not False for c in plan.where if c.field == f.name):
+            return True
+    return False
+
+
+def unread(
+    source: dict[str, str], plan: QueryPlan, units: list[Unit], records: list[Record],
+    most: int = MISSED_AT_MOST,
+) -> list[Unit]:  # fmt: skip
+    """The sentences of ``units`` holding a usable date that no record covers, as line
+    units in document order (at most ``most``)."""
+    if plan.operation == "judge" or not any(f.type == "date" for f in plan.fields):
+        return []
+    covered: dict[str, list[tuple[int, int]]] = {}
+    for r in records:
+        covered.setdefault(r.doc_id, []).append((r.start, r.end))
+        for s, e in r.spans.values():
+            covered[r.doc_id].append((s, e))
+    out: list[Unit] = []
+    seen: set[tuple[str, int]] = set()
+    for u in sorted(units, key=lambda u: (u.doc_id, u.start)):
+        text = source[u.doc_id]
+        for m in FULL_DATE.finditer(text, u.start, u.end):
+            a, b = m.start(), m.end()
+            day = parse_date(m.group(0))
+            if day is None or any(s <= a and b <= e for s, e in covered.get(u.doc_id, [])):
+                continue
+            if not _usable(plan, day, (u.doc_id, u.doc_name, a, b)):
+                continue
+            s, e = sentence_around(text, a, b)
+            while s < a and text[s].isspace():
+                s += 1
+            while e > b and text[e - 1].isspace():
+                e -= 1
+            if (u.doc_id, s) in seen:
+                continue
+            seen.add((u.doc_id, s))
+            out.append(Unit(BASE_INDEX + len(out), u.doc_id, u.doc_name, s, e, text[s:e],
+                            "line"))  # fmt: skip
+            if len(out) >= most:
+                return out
+    return out
