@@ -1459,6 +1459,16 @@ def test_a_true_or_false_condition_on_text_is_dropped_not_the_whole_plan() -> No
     plan = QueryPlan("list", "action", [Field("action", "text"), Field("is_done", "flag")],
                      [Condition("is_done", "is_false")])  # fmt: skip
     assert len(repair(plan, q).where) == 1
+    # a date bound the question never names is the lead's invention (held-out contract)
+    plan = QueryPlan("list", "deadline", [Field("deadline", "text"), Field("date", "date")],
+                     [Condition("date", "gt", "2026-02-01"),
+                      Condition("date", "lt", "2027-03-28")])  # fmt: skip
+    fixed = repair(plan, "What are all the deadlines this agreement sets, and when is each due?")
+    assert fixed.where == [] and any("names no date" in n for n in fixed.notes)
+    for q in ("Which deadlines fall after the summer?", "List the deadlines due before 2027.",
+              "Which deadlines are still upcoming?"):  # fmt: skip
+        plan.where = [Condition("date", "gt", "2026-09-01")]
+        assert len(repair(plan, q).where) == 1, q
     # a comparison with no value says as little: "when is each due?" is no filter
     plan = QueryPlan("list", "deadline", [Field("deadline", "text"), Field("date", "date")],
                      [Condition("date", "gt", "")])  # fmt: skip

@@ -448,6 +448,10 @@ def repair(plan: QueryPlan, question: str) -> QueryPlan:
     - a true/false condition on a field that is not a flag ("action is_true" where
       ``action`` is the text of an action) says only that the item has one: it is
       dropped, where it used to throw the whole plan away for a lookup;
+    - a date bound when the question names no date, period or time at all ("what are
+      all the deadlines this agreement sets?" planned with ``date > 2026-02-01`` and
+      ``date < 2027-03-28``, from the text it was shown: held-out contract, 2026-12-06,
+      28 of 40 deadlines lost): dropped;
     - so does a comparison with no value (``date gt ''`` for "what are all the deadlines,
       and when is each due?": held-out contract, 2026-12-06, answered as a lookup with one
       date of ten): dropped;
@@ -483,6 +487,14 @@ def repair(plan: QueryPlan, question: str) -> QueryPlan:
             plan.notes.append(f"condition {c.describe()} dropped: it is the question's frame "
                               "(now), not a value a text gives; records the text marks as "
                               "past or withdrawn are set aside by their words")  # fmt: skip
+            continue
+        if (
+            c.op in ("eq", "ne", "gt", "ge", "lt", "le")
+            and _is_date(plan, c)
+            and not _TIMED.search(question)
+        ):
+            plan.notes.append(f"condition {c.describe()} dropped: the question names no date, "
+                              "period or time, so no date bounds its answer")  # fmt: skip
             continue
         measured = _measuring_verb(question)
         if (
@@ -546,6 +558,24 @@ def repair(plan: QueryPlan, question: str) -> QueryPlan:
         kept.append(c)
     plan.where = _one_field_per_number(plan, kept, question)
     return _asked_day(_asked_month(plan, question), question)
+
+
+_TIMED = re.compile(
+    r"\d|\b(?:today|tomorrow|yesterday|now|current(?:ly)?|years?|months?|weeks?|days?|"
+    r"quarters?|since|before|after|until|till|upcoming|next|last|past|previous|overdue|"
+    r"future|recent(?:ly)?|earlier|later|between|during|ago|"
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|spring|summer|autumn|fall|"
+    r"winter)\b",
+    re.I,
+)
+"""Words by which a question can bound a date (a digit, a month, a period, a relation in
+time). A question with none of them asks for every date."""
+
+
+def _is_date(plan: QueryPlan, c: Condition) -> bool:
+    f = plan.field_named(c.field)
+    return f.type == "date" if f is not None else parse_date(c.value) is not None
 
 
 def _one_field_per_number(
