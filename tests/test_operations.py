@@ -2014,6 +2014,8 @@ def test_a_date_no_read_named_is_read_again_one_sentence_at_a_time() -> None:
     p.where = [Condition("date", "ge", "2027-06-01")]
     read = records.Record(0, "d", "contract.txt", text.index("3. The"), len(text) - 1, "")
     assert [u.text[:16] for u in unread({"d": text}, p, [unit], [read])] == ["The Supplier mus"]
+    lost = records.Record(0, "d", "contract.txt", 0, len(text), "", rejected={"quote": "x"})
+    assert len(unread({"d": text}, p, [unit], [read, lost])) == 1  # it stands for no place
     for op in ("judge", "count"):  # a screening's documents are read whole already; counts
         p.operation = op  # are not looked at again before a count benchmark says it helps
         assert unread({"d": text}, p, [unit], []) == []

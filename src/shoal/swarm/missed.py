@@ -6,10 +6,10 @@ sentence leaves nothing behind to check. Dates are the one kind of value shoal c
 itself in any text (``values.FULL_DATE``), so for a plan with a date field shoal knows where
 every possible item's date sits. A date that passes the plan's conditions on its field, in
 a candidate unit, that no record's quote covers (verified, rejected or set aside alike:
-those were read), is a place no reader looked at closely enough. Its sentence is read
-again by the stronger model, gathered with the others one record per sentence
-(``records.messages`` for gathered lines, which asks for nulls on a sentence that is not
-about the unit), within what is left of the run's escalation budget.
+those were read; a quote not found in the text covers nothing), is a place no reader
+looked at closely enough. Its sentence is read again by the stronger model, gathered with
+the others one record per sentence (``records.messages`` for gathered lines, which asks
+for nulls on a sentence that is not about the unit), within the run's escalation budget.
 
 Measured where it came from (2026-12-06, deadline lists of 10 and 20 on seeds no run had
 used, the 1.5B lead reading every block itself): it listed most deadlines and missed 1, 1
@@ -62,6 +62,8 @@ def unread(
         return []
     covered: dict[str, list[tuple[int, int]]] = {}
     for r in records:
+        if "quote" in r.rejected:  # its quote was not in the text: it stands for no place
+            continue
         covered.setdefault(r.doc_id, []).append((r.start, r.end))
         for s, e in r.spans.values():
             covered[r.doc_id].append((s, e))
