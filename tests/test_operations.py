@@ -1522,6 +1522,11 @@ def test_the_question_s_frame_is_no_condition_and_20_000_is_one_number() -> None
     # a round the question names is a condition like any other
     named = QueryPlan("list", "project", fixed.fields, [Condition("round", "eq", "spring round")])
     assert len(repair(named, "Which projects got money in the spring round?").where) == 1
+    # the meeting a question's minutes are of is a frame too (held-out minutes)
+    meeting = QueryPlan("list", "action item", [Field("action", "text")],
+                        [Condition("meeting", "eq", "this meeting")])  # fmt: skip
+    fixed = repair(meeting, "What open action items came out of this meeting?")
+    assert fixed.where == [] and any("the question's frame" in n for n in fixed.notes)
 
 
 def test_a_month_the_question_names_is_a_date_range_shoal_writes() -> None:

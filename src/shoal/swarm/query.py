@@ -396,11 +396,14 @@ def settle(plan: QueryPlan, question: str, documents: int) -> QueryPlan:
 # --- repair --------------------------------------------------------------------------------
 _NOW = re.compile(
     r"(?:this|the current|current|the present) (?:round|year|month|week|term|time|season|"
-    r"quarter|period|cycle)|now|today|currently|at present",
+    r"quarter|period|cycle|meeting|session|call|agreement|contract|document|report|memo|"
+    r"minutes|file|text|letter|list|log|folder)|now|today|currently|at present",
     re.I,
 )
-"""A condition value that is only the question's frame ("in this round", "this year"):
-no text writes it next to each item, so read literally it rules out nearly everything."""
+"""A condition value that is only the question's frame ("in this round", "this year",
+"came out of this meeting"): no text writes it next to each item, so read literally it
+rules out nearly everything (held-out minutes, 2026-12-06: ``meeting = 'this meeting'``
+kept 2 of 30 open actions)."""
 _WORD_OPS = ("eq", "ne", "contains", "not_contains")
 _MEASURING = re.compile(
     r"\b(?:were|was|are|is|been|got|get|gets|received)\s+(\w+(?:ed|en|id))\s+"
