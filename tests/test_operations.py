@@ -1976,6 +1976,8 @@ def test_a_date_no_read_named_is_read_again_one_sentence_at_a_time() -> None:
     1-4 deadlines of 10-20, silently. A sentence holding a date no record covers is read
     again, gathered one record per sentence; the look-alike dates it also holds are read
     too, and the reader's nulls leave them out."""
+    from datetime import date
+
     from shoal.swarm.missed import unread
 
     text = ("SERVICES AGREEMENT\n\n1. The Client shall pay the deposit no later than 3 May "
@@ -2017,10 +2019,15 @@ def test_a_date_no_read_named_is_read_again_one_sentence_at_a_time() -> None:
         "The Client shall return the drawings no later than 1 July 2027.",
     ]
     p.where = [Condition("date", "ge", "2027-06-01")]
-    read = records.Record(0, "d", "contract.txt", text.index("3. The"), len(text) - 1, "")
+    read = records.Record(0, "d", "contract.txt", text.index("3. The"), len(text) - 1, "",
+                          values={"date": date(2027, 7, 1)})  # fmt: skip
     assert [u.text[:16] for u in unread({"d": text}, p, [unit], [read])] == ["The Supplier mus"]
     lost = records.Record(0, "d", "contract.txt", 0, len(text), "", rejected={"quote": "x"})
     assert len(unread({"d": text}, p, [unit], [read, lost])) == 1  # it stands for no place
+    # a quote of the whole text covers only the date its record was read with
+    wide = records.Record(0, "d", "contract.txt", 0, len(text), text,
+                          raw={"date": "9 June 2027", "quote": text})  # fmt: skip
+    assert [u.text[-12:] for u in unread({"d": text}, p, [unit], [wide])] == ["1 July 2027."]
     for op in ("judge", "count"):  # a screening's documents are read whole already; counts
         p.operation = op  # are not looked at again before a count benchmark says it helps
         assert unread({"d": text}, p, [unit], []) == []

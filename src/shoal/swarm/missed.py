@@ -5,9 +5,10 @@ A list is only as good as its recall, and its misses are silent: a read that ski
 sentence leaves nothing behind to check. Dates are the one kind of value shoal can find by
 itself in any text (``values.FULL_DATE``), so for a plan with a date field shoal knows where
 every possible item's date sits. A date that passes the plan's conditions on its field, in
-a candidate unit, that no record's quote covers (verified, rejected or set aside alike:
-those were read; a quote not found in the text covers nothing), is a place no reader
-looked at closely enough. Its sentence is read again by the stronger model, gathered with
+a candidate unit, that no record was read with where its quote covers it (verified,
+rejected or set aside alike: those were read; a quote not found in the text covers
+nothing; a quote of a whole paragraph covers only the dates its record gives), is a place
+no reader looked at closely enough. Its sentence is read again by the stronger model, gathered with
 the others one record per sentence (``records.messages`` for gathered lines, which asks
 for nulls on a sentence that is not about the unit), within the run's escalation budget.
 
@@ -52,6 +53,17 @@ def _usable(plan: QueryPlan, day: date, doc: tuple[str, str, int, int]) -> bool:
     return False
 
 
+def _read(r: Record) -> set[date]:
+    """The dates a record was read with: its values, and what the model wrote for any field
+    (a date it wrote that was rejected was read all the same)."""
+    days = {v for v in r.values.values() if isinstance(v, date)}
+    for k, v in r.raw.items():
+        day = parse_date(v) if k != "quote" and isinstance(v, str) else None
+        if day is not None:
+            days.add(day)
+    return days
+
+
 def unread(
     source: dict[str, str], plan: QueryPlan, units: list[Unit], records: list[Record],
     most: int = MISSED_AT_MOST,
@@ -60,13 +72,14 @@ def unread(
     units in document order (at most ``most``)."""
     if plan.operation not in LOOKED_AGAIN or not any(f.type == "date" for f in plan.fields):
         return []
-    covered: dict[str, list[tuple[int, int]]] = {}
+    covered: dict[str, list[tuple[int, int, set[date]]]] = {}
     for r in records:
         if "quote" in r.rejected:  # its quote was not in the text: it stands for no place
             continue
-        covered.setdefault(r.doc_id, []).append((r.start, r.end))
+        days = _read(r)
+        covered.setdefault(r.doc_id, []).append((r.start, r.end, days))
         for s, e in r.spans.values():
-            covered[r.doc_id].append((s, e))
+            covered[r.doc_id].append((s, e, days))
     out: list[Unit] = []
     seen: set[tuple[str, int]] = set()
     for u in sorted(units, key=lambda u: (u.doc_id, u.start)):
@@ -74,7 +87,9 @@ def unread(
         for m in FULL_DATE.finditer(text, u.start, u.end):
             a, b = m.start(), m.end()
             day = parse_date(m.group(0))
-            if day is None or any(s <= a and b <= e for s, e in covered.get(u.doc_id, [])):
+            if day is None or any(
+                s <= a and b <= e and day in days for s, e, days in covered.get(u.doc_id, [])
+            ):
                 continue
             if not _usable(plan, day, (u.doc_id, u.doc_name, a, b)):
                 continue
