@@ -1008,6 +1008,20 @@ def test_plan_checks_and_settling() -> None:
     assert could_match("Cobalt depot | severity 3", from_reply(count_plan("Cobalt", 3)))
     assert not could_match("Nickel depot | severity 3", from_reply(count_plan("Cobalt", 3)))
     assert not could_match("Cobalt depot | severity 4", from_reply(count_plan("Cobalt", 3)))
+    # a bounded date field needs a year the bounds leave open (every verified date writes one)
+    releases = QueryPlan("list", "release", [Field("version", "text"), Field("date", "date")],
+                         [Condition("date", "ge", "2016-01-01"),
+                          Condition("date", "le", "2016-12-31")])  # fmt: skip
+    assert could_match("* Noteworthy changes in release 1.8 (2016-04-26) [stable]", releases)
+    assert could_match("released on 26 April 2016", releases)
+    assert not could_match("* Noteworthy changes in release 1.6 (2013-06-09) [stable]", releases)
+    assert not could_match("  zgrep now names input file on error", releases)
+    before = QueryPlan("list", "quote", [Field("start", "date")],
+                       [Condition("start", "lt", "2027-03-01")])  # fmt: skip
+    assert could_match("can start on 3 February 2027", before)
+    assert not could_match("can start in 2028", before)
+    before.operation = "judge"  # a document that never writes its date is undecided, not failed
+    assert could_match("can start soon", before)
 
 
 def test_compare_lists_every_change_cited_on_both_sides() -> None:
