@@ -1541,6 +1541,13 @@ def test_the_question_s_frame_is_no_condition_and_20_000_is_one_number() -> None
                         [Condition("meeting", "eq", "this meeting")])  # fmt: skip
     fixed = repair(meeting, "What open action items came out of this meeting?")
     assert fixed.where == [] and any("the question's frame" in n for n in fixed.notes)
+    # and so is the file read (a real NEWS file: every line was ruled out by its name)
+    news = QueryPlan("list", "release", [Field("version", "text"), Field("status", "text")],
+                     [Condition("news_file", "eq", "gzip-NEWS.txt"),
+                      Condition("status", "eq", "beta")])  # fmt: skip
+    fixed = repair(news, "Which releases does this NEWS file mark as beta?")
+    assert [(c.field, c.value) for c in fixed.where] == [("status", "beta")]
+    assert any("it names a file" in n for n in fixed.notes)
 
 
 def test_a_month_the_question_names_is_a_date_range_shoal_writes() -> None:

@@ -443,7 +443,7 @@ def repair(plan: QueryPlan, question: str) -> QueryPlan:
       list of deadlines) filters nothing the question asked to filter, yet rules out every
       item whose text does not repeat the word: it is dropped;
     - a condition that is only the question's frame ("round = 'this round'", "year
-      contains 'this year'"): dropped, since the items of a text about now rarely say
+      contains 'this year'", a file's name): dropped, since the items of a text about now rarely say
       "this round" each; what the text marks as past is set aside by the record rules;
     - a flag compared with a word: "yes"/"no" (and the like) as true/false; any other
       word (``status eq 'awarded'``: a flag cannot hold it) dropped when other conditions
@@ -485,6 +485,10 @@ def repair(plan: QueryPlan, question: str) -> QueryPlan:
         ):
             plan.notes.append(f"condition {c.describe()} dropped: it names the {plan.unit} "
                               "themselves, not a filter on them")  # fmt: skip
+            continue
+        if c.op in ("eq", "contains") and _FILE_NAME.fullmatch(c.value.strip()):
+            plan.notes.append(f"condition {c.describe()} dropped: it names a file, not a "
+                              f"value each {plan.unit} is written with")  # fmt: skip
             continue
         if c.op in ("eq", "contains") and _NOW.fullmatch(c.value.strip()):
             plan.notes.append(f"condition {c.describe()} dropped: it is the question's frame "
@@ -563,6 +567,14 @@ def repair(plan: QueryPlan, question: str) -> QueryPlan:
     return _asked_day(_asked_month(plan, question), question)
 
 
+_FILE_NAME = re.compile(
+    r"[\w.-]+\.(?:txt|md|markdown|rst|pdf|docx?|odt|log|csv|tsv|jsonl?|html?|xml|ya?ml|ini|"
+    r"cfg|conf|gz)",
+    re.I,
+)
+"""A condition value that is a file's name (``news_file = 'gzip-NEWS.txt'``, held-out real
+NEWS file, 2026-12-06: every line ruled out): the document read, not a value its items
+are written with."""
 _TIMED = re.compile(
     r"\d|\b(?:today|tomorrow|yesterday|now|current(?:ly)?|years?|months?|weeks?|days?|"
     r"quarters?|since|before|after|until|till|upcoming|next|last|past|previous|overdue|"
