@@ -1453,6 +1453,25 @@ def test_a_day_the_question_bounds_is_a_condition_shoal_writes() -> None:
     month = repair(QueryPlan("count", "class", [Field("date", "date")], []),
                    "How many Spin classes did Ines attend in October 2026?")  # fmt: skip
     assert [c.value for c in month.where] == ["2026-10-01", "2026-10-31"]
+    # so is a year named alone, in place of the lead's half of it (git's real changelog)
+    year = repair(
+        QueryPlan(
+            "count", "upload", [Field("date", "date")], [Condition("date", "gt", "2021-01-01")]
+        ),
+        "How many uploads of git does this changelog record for the year 2021?",
+    )
+    assert [(c.op, c.value) for c in year.where] == [("ge", "2021-01-01"), ("le", "2021-12-31")]
+    for q in ("Which gzip releases came out in 2016?", "List the releases made in 2006."):
+        got = repair(QueryPlan("list", "release", [Field("date", "date")], []), q).where
+        assert [c.value[:4] for c in got] == [q[-5:-1]] * 2, q
+    for q in (
+        "List the releases from 2010 and 2011.",
+        "Which releases came out after 2016?",
+        "What was released in 2016 on 3 May 2016?",
+        "Which of the 2016 items cost most?",
+    ):
+        got = repair(QueryPlan("list", "release", [Field("date", "date")], []), q).where
+        assert got == [], q
     rust = QueryPlan("judge", "candidate", [Field("city", "text"), Field("years", "number")],
                      [Condition("city", "eq", "Lisbon"),
                       Condition("years", "ge", "5")])  # fmt: skip

@@ -678,16 +678,42 @@ _BOUNDED = re.compile(
 
 
 def month_asked(question: str) -> tuple[date, date, str] | None:
-    """The month a question names with its year ("in October 2026"): its first and last
-    day, and the words."""
+    """The month a question names with its year ("in October 2026"), or else the year it
+    names alone ("in 2016", ``_year_asked``): its first and last day, and the words."""
     m = _MONTH_YEAR.search(question)
-    if m is None or _BOUNDED.search(question[: m.start()][-24:]):
+    if m is None:
+        return _year_asked(question)
+    if _BOUNDED.search(question[: m.start()][-24:]):
         return None  # "after June 2027" is a comparison the lead writes, not the month
     if re.search(r"\b\d{1,2}(?:st|nd|rd|th)?\s+$", question[: m.start()]):
         return None  # "before 1 March 2027" names a day (``_asked_day``), not the month
     year, month = int(m.group(2)), MONTHS[m.group(1).lower()]
     last = calendar.monthrange(year, month)[1]
     return date(year, month, 1), date(year, month, last), m.group(0)
+
+
+_IN_YEAR = re.compile(
+    r"\b(?:in|during|throughout|for|of)\s+(?:the\s+(?:calendar\s+)?year\s+)?"
+    r"(1[89]\d\d|2[01]\d\d)\b(?![-/.,]?\d)",
+    re.I,
+)
+
+
+def _year_asked(question: str) -> tuple[date, date, str] | None:
+    """A year the question names as when the items happened ("came out in 2016", "for the
+    year 2021"): its first and last day. Only one, written with a word of time in or
+    during, never inside a full date. Measured on git's real Debian changelog
+    (2026-12-06): for "how many uploads ... for the year 2021?" the 1.5B lead wrote only
+    ``date > 2021-01-01``, and five uploads of 2022-2025 were counted in place of five of
+    2021's."""
+    if FULL_DATE.search(question):
+        return None  # a day (``_asked_day``), or a range the lead writes
+    found = list(_IN_YEAR.finditer(question))
+    years = set(re.findall(r"(?<![\w-])(?:1[89]\d\d|2[01]\d\d)(?![\w-])", question))
+    if len(found) != 1 or len(years) != 1:
+        return None  # "from 2010 and 2011", "between 2010 and 2015": the lead's to write
+    year = int(found[0].group(1))
+    return date(year, 1, 1), date(year, 12, 31), found[0].group(0)
 
 
 def _asked_month(plan: QueryPlan, question: str) -> QueryPlan:
