@@ -307,10 +307,20 @@ def _run_named(
                     got, answer, wall)  # fmt: skip
 
 
+def _count_items(items: list[dict[str, Any]], q: RecordQuestion) -> set[str]:
+    """The names of ``q.universe`` a count's items cite: a count is exact only when its
+    items are the right ones (the number can be right by chance)."""
+    got: set[str] = set()
+    for i in items:
+        got |= named(" ".join(c["text"] for c in i["citations"]), q.universe)
+    return got
+
+
 def run_real(config: str, q: RecordQuestion, store: Store) -> dict[str, Any]:
     """A count or a list over a real document (``corpus/real_records.py``): a list's names
     are those an item's fields state (or, if its fields state none, its citations); for
-    the lead alone, those its answer states."""
+    the lead alone, those its answer states. A count whose question names its members is
+    exact only when its items cite exactly those."""
     text = q.text
     swarm, strategy = _swarm(config, store)
     start = time.perf_counter()
@@ -324,10 +334,12 @@ def run_real(config: str, q: RecordQuestion, store: Store) -> dict[str, Any]:
             got = _first_int(answer.answer)
         want = q.answer
         assert isinstance(want, int)
+        cited = _count_items(answer.items, q) if q.members and strategy == "swarm" else None
         return {
             "kind": "real-count", "config": config, "case": case_id, "size": 0, "seed": 0,
             "tokens": tokens, "question": q.question, "expected": want, "got": got,
-            "exact": got is not None and int(got) == want, "items": len(answer.items),
+            "exact": got is not None and int(got) == want and cited in (None, set(q.members)),
+            "items": len(answer.items), "items_named": sorted(cited or ()),
             **_common(answer, wall),
         }  # fmt: skip
     names: set[str] = set()

@@ -36,6 +36,12 @@ GIT_PEOPLE = (
     "Nicolas Joly",
 )  # fmt: skip
 
+GIT_DAYS = tuple(
+    re.findall(r"^ -- .*?  \w+, (\d\d \w+ \d{4})", (HERE / "git-changelog.Debian.txt").read_text(),
+               re.M)
+)  # fmt: skip
+"""The day of each upload of the git changelog, as its trailer line writes it."""
+
 
 @dataclass(frozen=True)
 class RecordQuestion:
@@ -49,6 +55,9 @@ class RecordQuestion:
     """Every name of the answer's kind the file states (lists)."""
     how: str = ""
     """Where the answer is, in words: what a reader has to see."""
+    members: frozenset[str] = frozenset()
+    """A count's items, by names of ``universe`` (empty: not scored by item): a count is
+    exact only when the items it cites are these, not when the number is right by chance."""
 
     @property
     def text(self) -> str:
@@ -97,12 +106,14 @@ QUESTIONS = [
     RecordQuestion(
         "gzip-stable", "gzip-NEWS.txt",
         "How many releases in this file are marked stable?",
-        "count", 10, (), "ten headings end '[stable]'",
+        "count", 10, GZIP_VERSIONS, "ten headings end '[stable]'",
+        frozenset(GZIP_VERSIONS[:9]) | {"1.3.13"},
     ),
     RecordQuestion(
         "git-2021", "git-changelog.Debian.txt",
         "How many uploads of git does this changelog record for the year 2021?",
-        "count", 11, (), "the year is only on each entry's trailer line ('-- name  date')",
+        "count", 11, GIT_DAYS, "the year is only on each entry's trailer line ('-- name  date')",
+        frozenset(d for d in GIT_DAYS if d.endswith("2021")),
     ),
     RecordQuestion(
         "git-2018", "git-changelog.Debian.txt",
@@ -165,6 +176,7 @@ def questions() -> list[RecordQuestion]:
     out = []
     for q in QUESTIONS:
         if q.kind == "list" and not q.universe:
-            q = RecordQuestion(q.id, q.file, q.question, q.kind, q.answer, cves(q.text), q.how)
+            q = RecordQuestion(q.id, q.file, q.question, q.kind, q.answer, cves(q.text), q.how,
+                               q.members)  # fmt: skip
         out.append(q)
     return out
