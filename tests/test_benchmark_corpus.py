@@ -74,6 +74,11 @@ def test_every_answer_agrees_with_a_parser_of_the_file() -> None:
             assert set(q.answer) <= set(q.universe), q.id
             assert named(q.text, q.universe) == set(q.universe), q.id
     assert {v for v, _, _ in gzip} <= set(GZIP_VERSIONS)
+    # a count scored by its items names exactly as many as it counts
+    for q in qs.values():
+        if q.kind == "count" and q.members:
+            assert len(q.members) == q.answer and q.members <= set(q.universe), q.id
+    assert qs["gzip-stable"].members == {v for v, _, t in gzip if t == "stable"}
 
 
 def test_a_version_is_named_whole() -> None:
