@@ -2018,6 +2018,7 @@ def test_a_date_no_read_named_is_read_again_one_sentence_at_a_time() -> None:
     too, and the reader's nulls leave them out."""
     from datetime import date
 
+    from shoal.swarm import prompts
     from shoal.swarm.missed import unread
 
     text = ("SERVICES AGREEMENT\n\n1. The Client shall pay the deposit no later than 3 May "
@@ -2028,24 +2029,29 @@ def test_a_date_no_read_named_is_read_again_one_sentence_at_a_time() -> None:
         {"name": "deadline", "type": "text", "description": "what is due"},
         {"name": "date", "type": "date", "description": "when it is due"}],
         "where": [], "target": "", "group_by": "", "k": 0}  # fmt: skip
-    due = r"(?:no later than|by) (\d{1,2} \w+ \d{4})"
     careless = extractor({"deadline": search(r"(shall \w+ the \w+)"),
                           "date": search(r"no later than (\d{1,2} \w+ \d{4})")})  # fmt: skip
-    careful = extractor({"deadline": search(r"((?:shall|must) \w+ the \w+)"),
-                         "date": search(due)})  # fmt: skip
+    # one record per sentence, it fills every dated sentence, the signing date too
+    eager = extractor({"deadline": search(r"(\w+ \w+ the \w+)"),
+                       "date": search(r"(\d{1,2} \w+ \d{4})")})  # fmt: skip
 
     def strong(messages: list[Message]) -> str:  # misses "must ... by" reading a block
-        return (careful if "\nLines:\n" in messages[-1]["content"] or "\nLine: "
+        return (eager if "\nLines:\n" in messages[-1]["content"] or "\nLine: "
                 in messages[-1]["content"] else careless)(messages)  # fmt: skip
 
+    def asked_apart(messages: list[Message]) -> str:  # yes or no, it can tell
+        assert messages[0]["content"] == prompts.ITEM_SYSTEM
+        return "yes" if re.search(r"\b(?:shall|must)\b", messages[-1]["content"]) else "no"
+
     worker = ScriptedModel(lambda m: json.dumps({"records": []}), name="worker")
-    answer = Swarm(lead=planner(plan, strong), workers=worker).ask(
+    answer = Swarm(lead=planner(plan, strong, asked_apart), workers=worker).ask(
         Document("contract.txt", text), "List every deadline in this contract with its date."
     )
     dates = sorted(str(i["fields"]["date"]) for i in answer.items)
     assert dates == ["2027-05-03", "2027-06-09", "2027-07-01"]
     assert any("holding a date that no read had named" in n and "1 more record" in n
-               for n in answer.notes), answer.notes  # fmt: skip
+               and "1 more it read as no deadline" in n for n in answer.notes), answer.notes
+    assert answer.reports["rejected"] >= 1  # the signing date, kept on record as rejected
     nine = next(i for i in answer.items if str(i["fields"]["date"]) == "2027-06-09")
     assert "must deliver the pumps by 9 June 2027." in nine["citations"][0]["text"]
     # the pure part: what is uncovered, within a date condition, in sentence bounds

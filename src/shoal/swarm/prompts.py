@@ -256,6 +256,23 @@ SUPPORT_STRICT_SYSTEM = (
 )
 
 
+ITEM_SYSTEM = (
+    "You check one sentence of a document against a question that asks for a list. Does the "
+    "sentence itself state one of the items the question asks for? A date, name or amount "
+    "of something else (when a document was signed or took effect, when people met, an "
+    "item done, withdrawn or refused) is not one. Answer yes or no."
+)
+
+
+def item_messages(question: str, sentence: str) -> list[Message]:
+    """Whether one sentence states an item of a list (``extract._second_look``); scored
+    as "yes" against "no"."""
+    return [
+        {"role": "system", "content": ITEM_SYSTEM},
+        {"role": "user", "content": f"Question: {question}\nSentence: {sentence}"},
+    ]
+
+
 def support_messages(system: str, question: str, sentence: str, value: str) -> list[Message]:
     """Asked apart about one sentence and the value in it; scored as "yes" against "no"."""
     return [
