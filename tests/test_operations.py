@@ -2049,8 +2049,12 @@ def test_a_date_no_read_named_is_read_again_one_sentence_at_a_time() -> None:
     )
     dates = sorted(str(i["fields"]["date"]) for i in answer.items)
     assert dates == ["2027-05-03", "2027-06-09", "2027-07-01"]
-    assert any("holding a date that no read had named" in n and "1 more record" in n
-               and "1 more it read as no deadline" in n for n in answer.notes), answer.notes
+    assert any(
+        "holding a date that no read had named" in n
+        and "1 more record" in n
+        and "1 more it read as no deadline" in n
+        for n in answer.notes
+    ), answer.notes
     assert answer.reports["rejected"] >= 1  # the signing date, kept on record as rejected
     nine = next(i for i in answer.items if str(i["fields"]["date"]) == "2027-06-09")
     assert "must deliver the pumps by 9 June 2027." in nine["citations"][0]["text"]
