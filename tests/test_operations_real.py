@@ -120,3 +120,39 @@ def test_a_pet_the_application_never_calls_a_pet_is_judged_by_the_lead(
     assert pets and ana["fields"][pets[0]] is True, ana
     assert "judged by the reader" in ana["read_by_shoal"][pets[0]]
     assert any("cat" in c["text"] for c in ana["citations"]), ana["citations"]
+
+
+def test_a_list_s_second_look_keeps_what_the_lead_reads_as_an_item() -> None:
+    """The second look's check on the real lead (``extract._item_bar``): asked apart whether
+    a sentence states one of the items a list asks for, the 1.5B lead scores a contract's
+    deadlines above its signing date, effective date and meeting date, and a look-alike
+    falls below the bar its own deadlines set. The end-to-end figures (recall, precision)
+    are ``benchmarks/aggregate.py``'s, not a test's."""
+    import asyncio
+
+    from shoal.swarm import prompts
+    from shoal.swarm.extract import ITEM_MARGIN
+
+    need_model("qwen2.5-coder-1.5b")
+    lead = get_model("qwen2.5-coder-1.5b")
+    question = "What are all the deadlines this agreement sets, and when is each due?"
+    deadlines = [
+        "The Supplier must hand over the site keys by 12 May 2027.",
+        "The deadline for the client to approve the drawings is 3 March 2027.",
+        "The Contractor shall finish the roof no later than 30 June 2027.",
+    ]
+    others = [
+        "This agreement was signed on 9 January 2026.",
+        "The parties met on 14 March 2025 to agree these terms.",
+    ]
+
+    async def yes(sentence: str) -> float:
+        scores = await lead.score(prompts.item_messages(question, sentence), ["yes", "no"])
+        return scores.shares()[0]
+
+    async def read() -> tuple[list[float], list[float]]:
+        return [await yes(s) for s in deadlines], [await yes(s) for s in others]
+
+    due, not_due = asyncio.run(read())
+    assert min(due) > max(not_due), (due, not_due)
+    assert max(not_due) < sum(due) / len(due) - ITEM_MARGIN, (due, not_due)
