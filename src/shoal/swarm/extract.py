@@ -456,7 +456,7 @@ async def _yes(run: Run, sentence: str) -> float | None:
     try:
         scores = await model.score(
             prompts.item_messages(run.question, sentence), ["yes", "no"],
-            role="lead" if model is run.lead else "escalation", timeout=run.lead_timeout,
+            role=run.escalation_role, timeout=run.lead_timeout,
         )  # fmt: skip
     except ShoalError as exc:
         log.warning("asking whether a sentence states an item failed: %s", exc)
@@ -538,7 +538,7 @@ async def _escalate(
     # then the rest, so a worker's miss is caught too while the budget lasts
     order += [(u.index, why) for u in candidates]
     model = run.escalation
-    role = "lead" if model is run.lead else "escalation"
+    role = run.escalation_role
     if run.config.escalation_tokens is None:
         owed = set(troubled) | positive_units | undecided
         allowance = max(allowance, _owed(owed, by_index, plan, model))

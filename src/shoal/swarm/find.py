@@ -157,7 +157,7 @@ async def find(run: Run, dispatcher: Dispatcher) -> Answer:
         # escalate: the stronger model re-reads the passages that matter, within budget
         spent = sum(x.escalation.spent_tokens for x in run.state.rounds[: r - 1] if x.escalation)
         reader = Reader(run.escalation, budget - spent,
-                        role="lead" if run.escalation is run.lead else "escalation",
+                        role=run.escalation_role,
                         timeout=run.lead_timeout)  # fmt: skip
         esc = await _escalate(run, r, reader, worker_reports, reads, refuted)
         rd.escalation = esc
@@ -250,7 +250,7 @@ async def _read_whole(
     if set_aside:
         prompt = partial(prompts.second_look_messages, set_aside=set_aside)
     reader = Reader(run.escalation, run.config.small_input_limit(),
-                    role="lead" if run.escalation is run.lead else "escalation",
+                    role=run.escalation_role,
                     timeout=run.lead_timeout, prompt=prompt)  # fmt: skip
     room = run.escalation.context_window - READ_REPLY_TOKENS
     costs = [reader.cost(run.question, w) for w in windows]
@@ -540,7 +540,7 @@ async def _wording(run: Run) -> None:
             reply = await run.escalation.complete(
                 prompts.wording_messages(run.question), schema=prompts.WORDING_SCHEMA,
                 max_tokens=WORDING_TOKENS, timeout=run.lead_timeout, retries=0,
-                role="lead" if run.escalation is run.lead else "escalation",
+                role=run.escalation_role,
             )  # fmt: skip
             said = reply.parsed.get("line")
             line = said.strip()[:200] if isinstance(said, str) else ""
@@ -815,7 +815,7 @@ async def _promote(
     key = f"{judge_key}-rival"
     done = finished(run.store, run.id, r, run.chunks, run.index, kinds=("read",))
     reader = Reader(run.escalation, RIVAL_READ_TOKENS,
-                    role="lead" if run.escalation is run.lead else "escalation",
+                    role=run.escalation_role,
                     timeout=run.lead_timeout)  # fmt: skip
     if key in done:
         report = done[key]

@@ -119,6 +119,12 @@ class Run:
         self.emit(Event(event_kind, data))
 
     @property
+    def escalation_role(self) -> str:
+        """The ledger role of the stronger model's calls: ``lead`` when the lead re-reads
+        itself (no escalation model named), so its tokens are counted as the lead's."""
+        return "lead" if self.escalation is self.lead else "escalation"
+
+    @property
     def count(self) -> Callable[[str], int]:
         return self.workers[0].count_tokens
 
