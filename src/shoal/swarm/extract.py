@@ -424,8 +424,10 @@ async def _second_look(
         unit = _lines_unit(g[0].index, g)
         got |= await _escalate(run, plan, [unit], {}, allowance=allowance, why=why)
     found = [r for ex in got.values() for r in ex.records if r.verified]
-    listed = [r for r in records if r.verified and any(f.type == "date" and f.name in r.values
-                                                       for f in plan.fields)]  # fmt: skip
+    # the run's own items are the reference: a count's look-alikes (another depot's
+    # incident, another year's upload) are records too, and would lower the bar
+    listed = [r for r in matching(plan, records)[0]
+              if any(f.type == "date" and f.name in r.values for f in plan.fields)]  # fmt: skip
     bar = await _item_bar(run, listed[:ITEM_REFERENCES]) if found else ITEM_YES
     refused = 0
     for r in found:

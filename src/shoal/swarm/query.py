@@ -693,10 +693,15 @@ def month_asked(question: str) -> tuple[date, date, str] | None:
 
 
 _IN_YEAR = re.compile(
-    r"\b(?:in|during|throughout|for|of)\s+(?:the\s+(?:calendar\s+)?year\s+)?"
-    r"(1[89]\d\d|2[01]\d\d)\b(?![-/.,]?\d)",
+    r"\b(?:in|during|throughout|for|of|from)\s+(?:the\s+(?:calendar\s+)?year\s+)?"
+    r"(1[89]\d\d|2[01]\d\d)\b(?![-/.,]?\d)"
+    r"(?!\s*(?:[-\u2013]|on\b|onwards?\b|to\b|till\b|until\b|through\b|thru\b|up\b|"
+    r"(?:and|or)\s+(?:later|after|before|earlier)\b))",
     re.I,
 )
+"""A year named as when things happened: "in 2016", "for the year 2021", "uploads from
+2018" (dated 2018). Not the start or end of a range: "from 2018 on", "in 2016 and later",
+"from 2010 to 2012" are the lead's to write."""
 
 
 def _year_asked(question: str) -> tuple[date, date, str] | None:
