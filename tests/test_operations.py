@@ -976,6 +976,11 @@ def test_plan_checks_and_settling() -> None:
     load = settle(kilos, "How many kilos of cotton can I put in at once?", 1)
     assert load.operation == "find" and question_operation("How many litres does it hold?") is None
     assert question_operation("How many bars of soap are left?") == "count"
+    # one named apart from the others: the others are a set (git's real changelog: the
+    # lead looked up one signer of "Apart from Jonathan Nieder, who signed uploads ...?")
+    assert question_operation("Apart from Jonathan Nieder, who signed uploads here?") == "list"
+    assert question_operation("Besides the deposit, what must the client pay?") == "list"
+    assert question_operation("Who signed the upload apart from the changes?") is None
     # fresh9's baggage rules: conditions the lead wrote for one value do not make a list
     bag = QueryPlan("find", "fact", [Field("class", "text"), Field("weight", "number")],
                     [Condition("class", "eq", "cheapest")])  # fmt: skip
@@ -2015,6 +2020,53 @@ def test_a_null_is_not_mended_from_a_number_of_another_clause() -> None:
     assert _number_of_quote(rust, "Has written production Rust for 7 years.") == 7.0
 
 
+def test_an_entry_shaped_text_is_cut_between_entries_never_across_one() -> None:
+    """git's real Debian changelog (2026-12-06): units packed by tokens alone joined one
+    upload's date line to the next upload's version line, and every 2021 upload was read
+    with its neighbour's version. Entries (recurring lines at the margin after a blank
+    line) are packed whole; a long one is cut like prose; prose without entries is cut as
+    before; the second look reads a short entry with one date whole, and a sentence of an
+    entry with several dates alone."""
+    from shoal.swarm.chunk import chunk_document
+    from shoal.swarm.missed import unread
+    from shoal.swarm.units import UNIT_TOKENS, entry_starts, split
+
+    def entry(v: str, day: str, bullets: int = 1) -> str:
+        body = "".join(f"  * fix number {i} of the release notes.\n" for i in range(bullets))
+        return f"git (1:{v}) unstable; urgency=low\n\n{body}\n -- J N <j@x.org>  {day}\n\n"
+
+    text = (entry("2.34.1-1", "Mon, 29 Nov 2021 11:04:56 -0800")
+            + entry("2.34.0-1", "Mon, 15 Nov 2021 10:00:00 -0800", bullets=40)
+            + entry("2.33.1-1", "Mon, 25 Oct 2021 15:02:19 -0700")
+            + entry("2.33.0-1", "Mon, 16 Aug 2021 17:54:01 -0700").replace(
+                "  * fix", "  * fixed on Tue, 03 Aug 2021 a"))  # fmt: skip
+    heads = [m.start() for m in re.finditer(r"^git \(", text, re.M)]
+    assert entry_starts(text) == heads[1:]
+
+    def count(s: str) -> int:
+        return len(s) // 4
+
+    units = split([Document("changelog", text)], count, per_document=False)
+    assert {u.start for u in units} >= set(heads)  # every entry starts a unit
+    for u in units:  # no unit runs from one entry into the next
+        assert not any(u.start < h < u.end for h in heads), u.text
+    long = [u for u in units if heads[1] <= u.start and u.end <= heads[2]]  # cut like prose
+    assert len(long) >= 2 and all(count(u.text) <= UNIT_TOKENS for u in long)
+    prose = "The pump is due by 3 May 2027. " * 200
+    assert [(u.start, u.end) for u in split([Document("p", prose)], count, False)] == [
+        (c.start, c.end) for c in chunk_document(Document("p", prose), count, UNIT_TOKENS, 0)
+    ]
+    plan = from_reply({"operation": "count", "unit": "upload", "fields": [
+        {"name": "date", "type": "date", "description": "when"}], "where": [], "target": "",
+        "group_by": "", "k": 0})  # fmt: skip
+    whole = Unit(0, "d", "changelog", 0, len(text), text)
+    got = [u.text for u in unread({"d": text}, plan, [whole], [])]
+    assert got[0] == text[: heads[1]].strip()  # a short entry with one date: whole
+    assert got[2] == text[heads[2] : heads[3]].strip()
+    assert got[-2].startswith("* fixed on Tue, 03 Aug 2021")  # two dates: sentence by sentence
+    assert got[-1].startswith("-- J N") and got[-1].endswith("-0700")
+
+
 def test_a_count_s_second_look_counts_the_dated_entries_its_reads_skipped() -> None:
     """git's real Debian changelog (2026-12-06): "how many uploads ... for the year 2021?",
     the 1.5B lead reading its blocks itself counted 6 of 11, silently; the year of each
@@ -2027,19 +2079,26 @@ def test_a_count_s_second_look_counts_the_dated_entries_its_reads_skipped() -> N
                ("2.33.1-1", "Mon, 25 Oct 2021 15:02:19 -0700"),
                ("2.32.0-1", "Sun, 06 Jun 2021 14:34:33 -0700"),
                ("2.30.0-1", "Tue, 29 Dec 2020 10:00:00 -0800")]  # fmt: skip
-    text = "".join(
-        f"git (1:{v}) unstable; urgency=medium\n\n  * new upstream release.\n\n"
-        f" -- Jonathan Nieder <jrnieder@gmail.com>  {day}\n\n"
-        for v, day in entries
-    ) + "  * Thanks to Jeff King (reported Mon, 11 Jan 2021 09:00:00 -0800)\n"
+    text = (
+        "".join(
+            f"git (1:{v}) unstable; urgency=medium\n\n  * new upstream release.\n\n"
+            f" -- Jonathan Nieder <jrnieder@gmail.com>  {day}\n\n"
+            for v, day in entries
+        )
+        + "  * Thanks to Jeff King (reported Mon, 11 Jan 2021 09:00:00 -0800)\n"
+    )
     plan = {"operation": "count", "unit": "upload", "fields": [
         {"name": "signer", "type": "text", "description": "who signed the upload"},
         {"name": "date", "type": "date", "description": "when it was uploaded"}],
         "where": [{"field": "date", "op": "gt", "value": "2021-01-01"}],
         "target": "", "group_by": "", "k": 0}  # fmt: skip
     day = r"(\w{3}, \d\d \w{3} \d{4})"
-    careless = extractor({"signer": search(r"-- ([A-Z]\w+ [A-Z]\w+) <"),
-                          "date": search(r"-- .*>  " + day.replace("\\w{3}, ", "Mon, "))})
+    careless = extractor(
+        {
+            "signer": search(r"-- ([A-Z]\w+ [A-Z]\w+) <"),
+            "date": search(r"-- .*>  " + day.replace("\\w{3}, ", "Mon, ")),
+        }
+    )
     eager = extractor({"signer": search(r"([A-Z]\w+ [A-Z]\w+)"), "date": search(day)})
 
     def strong(messages: list[Message]) -> str:  # misses the Sunday's upload reading blocks
@@ -2058,8 +2117,12 @@ def test_a_count_s_second_look_counts_the_dated_entries_its_reads_skipped() -> N
     assert answer.result and answer.result["value"] == 3, (answer.answer, answer.notes)
     assert sorted(str(i["fields"]["date"]) for i in answer.items) == [
         "2021-06-06", "2021-10-25", "2021-11-29"]  # fmt: skip
-    assert any("holding a date that no read had named" in n and "1 more record" in n
-               and "1 more it read as no upload" in n for n in answer.notes), answer.notes  # fmt: skip
+    assert any(
+        "holding a date that no read had named" in n
+        and "1 more record" in n
+        and "1 more it read as no upload" in n
+        for n in answer.notes
+    ), answer.notes
 
 
 def test_a_date_no_read_named_is_read_again_one_sentence_at_a_time() -> None:

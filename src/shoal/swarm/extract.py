@@ -290,7 +290,7 @@ def block_limit(run: Run) -> int:
 
 def _gathered(lines: list[Unit]) -> str:
     """The text of a block of gathered lines: theirs, one per line."""
-    return "\n".join(u.text.rstrip("\n") for u in lines)
+    return "\n".join(rec.one_line(u.text) for u in lines)
 
 
 def _lines_unit(index: int, lines: list[Unit]) -> Unit:

@@ -1,16 +1,17 @@
 """A second look at what no read named: the sentences of the candidate text that hold a
 date the plan could use, that no record covers.
 
-A list or a count is only as good as its recall, and its misses are silent: a read that skips a
-sentence leaves nothing behind to check. Dates are the one kind of value shoal can find by
-itself in any text (``values.FULL_DATE``), so for a plan with a date field shoal knows where
-every possible item's date sits. A date that passes the plan's conditions on its field, in
-a candidate unit, that no record was read with where its quote covers it (verified,
-rejected or set aside alike: those were read; a quote not found in the text covers
-nothing; a quote of a whole paragraph covers only the dates its record gives), is a place
-no reader looked at closely enough. Its sentence is read again by the stronger model, gathered with
-the others one record per sentence (``records.messages`` for gathered lines, which asks
-for nulls on a sentence that is not about the unit), within the run's escalation budget.
+A list or a count is only as good as its recall, and its misses are silent: a read that
+skips a sentence leaves nothing behind to check. Dates are the one kind of value shoal can
+find by itself in any text (``values.FULL_DATE``), so for a plan with a date field shoal
+knows where every possible item's date sits. A date that passes the plan's conditions on its
+field, in a candidate unit, that no record was read with where its quote covers it
+(verified, rejected or set aside alike: those were read; a quote not found in the text
+covers nothing; a quote of a whole paragraph covers only the dates its record gives), is a
+place no reader looked at closely enough. Its sentence (or its entry, when short:
+``_entry_around``) is read again by the stronger model, gathered with the others one record
+per sentence (``records.messages`` for gathered lines, which asks for nulls on a sentence
+that is not about the unit), within the run's escalation budget.
 
 Measured where it came from (2026-12-06, deadline lists of 10 and 20 on seeds no run had
 used, the 1.5B lead reading every block itself): it listed most deadlines and missed 1, 1
@@ -20,13 +21,14 @@ numbers), so only dates are looked for.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import date
 
 from shoal.swarm.check import sentence_around
 from shoal.swarm.compute import test
 from shoal.swarm.query import QueryPlan
 from shoal.swarm.records import Record
-from shoal.swarm.units import Unit
+from shoal.swarm.units import Unit, entry_starts
 from shoal.swarm.values import FULL_DATE, parse_date
 
 MISSED_AT_MOST = 24
@@ -65,6 +67,29 @@ def _read(r: Record) -> set[date]:
     return days
 
 
+ENTRY_CHARS = 600
+"""An entry read whole by the second look is at most this long (about 150 tokens)."""
+
+
+def _entry_around(text: str, starts: list[int], a: int, b: int) -> tuple[int, int]:
+    """Where the second look reads the date at ``[a, b)``: its sentence, or the whole entry
+    (``units.entry_starts``) when that entry is short and the date is its only one. An
+    entry's parts name its item together (git's Debian changelog: the version on the first
+    line, the date on the last); the date's line alone named no upload of git, and the lead
+    read all five such lines it was given as no upload (2026-12-06). An entry with several
+    dates (a clause with a deadline and a signing date) is read sentence by sentence, one
+    record each."""
+    s, e = sentence_around(text, a, b)
+    if not starts:
+        return s, e
+    bounds = [0, *starts, len(text)]  # what comes before the first start is one entry too
+    i = bisect_right(bounds, a) - 1
+    lo, hi = bounds[i], bounds[i + 1]
+    if hi - lo > ENTRY_CHARS or sum(1 for _ in FULL_DATE.finditer(text, lo, hi)) != 1:
+        return s, e
+    return lo, hi
+
+
 def unread(
     source: dict[str, str], plan: QueryPlan, units: list[Unit], records: list[Record],
     most: int = MISSED_AT_MOST,
@@ -83,6 +108,7 @@ def unread(
             covered[r.doc_id].append((s, e, days))
     out: list[Unit] = []
     seen: set[tuple[str, int]] = set()
+    starts: dict[str, list[int]] = {}
     for u in sorted(units, key=lambda u: (u.doc_id, u.start)):
         text = source[u.doc_id]
         for m in FULL_DATE.finditer(text, u.start, u.end):
@@ -94,7 +120,7 @@ def unread(
                 continue
             if not _usable(plan, day, (u.doc_id, u.doc_name, a, b)):
                 continue
-            s, e = sentence_around(text, a, b)
+            s, e = _entry_around(text, starts.setdefault(u.doc_id, entry_starts(text)), a, b)
             while s < a and text[s].isspace():
                 s += 1
             while e > b and text[e - 1].isspace():

@@ -182,7 +182,9 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "list",
         re.compile(
-            r"\b(list|every|all the|each of|which of (?:these|the)|who (?:are|have))\b",
+            r"\b(list|every|all the|each of|which of (?:these|the)|who (?:are|have)|"
+            r"(?:apart from|aside from|besides|other than|except(?: for)?) [^,?]{1,60}, "
+            r"(?:who|which|what))\b",
             re.I,
         ),
     ),

@@ -304,6 +304,12 @@ def _field_lines(plan: QueryPlan, unit: Unit | None = None) -> str:
                      for f in asked(plan, unit))  # fmt: skip
 
 
+def one_line(text: str) -> str:
+    """A member of gathered lines on one line: a short entry the second look reads whole
+    (``missed.unread``) spans lines, and the reader is asked for one record per line."""
+    return re.sub(r"[ \t]*\n\s*", " ", text.strip())
+
+
 def messages(plan: QueryPlan, unit: Unit, point: bool = False) -> list[Message]:
     """Fields first, the text last: every unit's prompt shares the same long prefix.
     ``point``: the reply's schema points at a sentence and gives numbers as numbers."""
@@ -326,7 +332,7 @@ def messages(plan: QueryPlan, unit: Unit, point: bool = False) -> list[Message]:
             "number as its digits), or null if the line does not give it. For a line that "
             f"is not about a {plan.unit}, give null for every field."
         )
-        numbered = "\n".join(f"{i}. {m.text.strip()}" for i, m in enumerate(unit.members, 1))
+        numbered = "\n".join(f"{i}. {one_line(m.text)}" for i, m in enumerate(unit.members, 1))
         user = f"Fields:\n{_field_lines(plan)}\n\nLines:\n{numbered}"
     elif unit.kind == "line":
         system = (
@@ -337,7 +343,7 @@ def messages(plan: QueryPlan, unit: Unit, point: bool = False) -> list[Message]:
             "Example. Fields: colour (text), weight (number). Line: 7 May, the red box weighs "
             '12 kg. Reply: {"records": [{"colour": "red", "weight": 12}]}'
         )
-        user = f"Fields:\n{_field_lines(plan)}\n\nLine: {unit.text.strip()}"
+        user = f"Fields:\n{_field_lines(plan)}\n\nLine: {one_line(unit.text)}"
     elif unit.kind == "document":
         system = (
             "You read one document and copy facts from it. For each field below give value "
