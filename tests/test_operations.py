@@ -30,7 +30,7 @@ from shoal.swarm.query import (
     settle,
 )
 from shoal.swarm.records import check_extraction
-from shoal.swarm.units import Unit, could_match
+from shoal.swarm.units import Unit, could_match, split
 from shoal.types import Message
 
 from .scripted_ops import extractor, planner, search
@@ -1778,11 +1778,13 @@ def test_which_with_a_singular_noun_asks_for_one_thing() -> None:
 
     for one in ("Which spot have we been given at the campsite?",
                 "Which room are we staying in?", "Which flight were we moved to?",
-                "Which gate have they sent us to?"):  # fmt: skip
+                "Which gate have they sent us to?", "Which new room are we in?"):  # fmt: skip
         assert question_operation(one) is None, one
     for several in ("Which suppliers have raised prices by more than 10%?",
                     "Which rooms are free on Friday?", "Which children are in the Owls room?",
-                    "Which of these candidates are in Lisbon?"):  # fmt: skip
+                    "Which of these candidates are in Lisbon?",
+                    "Which diffutils releases were made in 2016, and when?",
+                    "Which gzip point releases were published in 2015?"):  # fmt: skip
         assert question_operation(several) == "list", several
 
 
@@ -2067,6 +2069,39 @@ def test_an_entry_shaped_text_is_cut_between_entries_never_across_one() -> None:
     assert got[-1].startswith("-- J N") and got[-1].endswith("-0700")
 
 
+def test_a_record_spread_over_one_entry_is_anchored_on_that_entry() -> None:
+    """git's real changelog (2026-12-06): the 1.5B lead read an upload's version and date
+    right and quoted the bullet between them, which holds neither; the record was rejected
+    and the upload went uncounted. In an entry-shaped text the one whole entry of the unit
+    that holds every value is the record's quote; a value no entry holds stays rejected."""
+    text = "".join(
+        f"git (1:{v}) unstable; urgency=low\n\n  * new upstream point release.\n\n"
+        f" -- J N <j@x.org>  {day}\n\n"
+        for v, day in [("2.34.1-1", "Mon, 29 Nov 2021 11:04:56 -0800"),
+                       ("2.33.1-1", "Mon, 25 Oct 2021 15:02:19 -0700"),
+                       ("2.30.2-1", "Tue, 09 Mar 2021 17:45:38 -0800")]
+    )  # fmt: skip
+    (unit, *_) = split([Document("changelog", text)], lambda t: len(t) // 4, False)
+    assert len(unit.entries) == 3
+    plan = from_reply({"operation": "count", "unit": "upload", "fields": [
+        {"name": "version", "type": "text", "description": "the version uploaded"},
+        {"name": "date", "type": "date", "description": "when"}], "where": [
+        {"field": "date", "op": "ge", "value": "2021-01-01"}], "target": "", "group_by": "",
+        "k": 0})  # fmt: skip
+    bullet = "new upstream point release."
+    raw = {
+        "records": [
+            {"version": "git (1:2.33.1-1)", "date": "2021-10-25", "quote": bullet},
+            {"version": "git (1:2.30.2-1)", "date": "2021-03-15", "quote": bullet},
+        ]
+    }
+    got = check_extraction(raw, unit, plan, "lead").records
+    good = next(r for r in got if str(r.values.get("version")).startswith("git (1:2.33.1-1"))
+    assert good.verified and str(good.values["date"]) == "2021-10-25"
+    assert good.quote.startswith("git (1:2.33.1-1)") and good.quote.endswith("-0700")
+    assert not any(r.verified and str(r.values.get("date")) == "2021-03-15" for r in got)
+
+
 def test_a_count_s_second_look_counts_the_dated_entries_its_reads_skipped() -> None:
     """git's real Debian changelog (2026-12-06): "how many uploads ... for the year 2021?",
     the 1.5B lead reading its blocks itself counted 6 of 11, silently; the year of each
@@ -2105,16 +2140,18 @@ def test_a_count_s_second_look_counts_the_dated_entries_its_reads_skipped() -> N
         return (eager if "\nLines:\n" in messages[-1]["content"] or "\nLine: "
                 in messages[-1]["content"] else careless)(messages)  # fmt: skip
 
-    def asked_apart(messages: list[Message]) -> str:  # a trailer line is an upload
+    def asked_apart(messages: list[Message]) -> str:  # a signed line is an upload
         assert messages[0]["content"] == prompts.ITEM_SYSTEM
-        return "yes" if " -- " in messages[-1]["content"] else "no"
+        return "yes" if "Nieder <" in messages[-1]["content"] else "no"
 
     worker = ScriptedModel(lambda m: json.dumps({"records": []}), name="worker")
     answer = Swarm(lead=planner(plan, strong, asked_apart), workers=worker).ask(
         Document("changelog", text),
         "How many uploads of git does this changelog record for the year 2021?",
     )
-    assert answer.result and answer.result["value"] == 3, (answer.answer, answer.notes)
+    assert answer.result and answer.result["value"] == 3, [
+        (i["fields"], i["citations"][0]["text"]) for i in answer.items
+    ]
     assert sorted(str(i["fields"]["date"]) for i in answer.items) == [
         "2021-06-06", "2021-10-25", "2021-11-29"]  # fmt: skip
     assert any(

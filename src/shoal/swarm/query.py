@@ -245,11 +245,13 @@ def question_operation(question: str) -> str | None:
     return None
 
 
-_WHICH_ARE = re.compile(r"\bwhich ([\w-]+) (?:are|have|were)\b", re.I)
+_WHICH_ARE = re.compile(r"\bwhich (?:[\w-]+ ){0,2}?([\w-]+) (?:are|have|were)\b", re.I)
 """"Which suppliers have raised prices", "which rooms are free": a list; but only with a
 plural noun. With a singular one the verb belongs to the subject after it: "Which spot
 have we been given at the campsite?" asks for one spot (held-out campsite booking: listed
-as "1 spot(s) match", 2026-12-06)."""
+as "1 spot(s) match", 2026-12-06). The noun may follow a name or two ("which diffutils
+releases were made in 2016": looked up as one release, then judged too unsure, on a real
+NEWS file, 2026-12-06)."""
 _IRREGULAR_PLURALS = frozenset({"people", "children", "men", "women", "staff", "data"})
 
 

@@ -304,6 +304,10 @@ def _field_lines(plan: QueryPlan, unit: Unit | None = None) -> str:
                      for f in asked(plan, unit))  # fmt: skip
 
 
+NOT_IN_QUOTE = " is not in the quote"
+"""How a value its quote does not hold is rejected."""
+
+
 def one_line(text: str) -> str:
     """A member of gathered lines on one line: a short entry the second look reads whole
     (``missed.unread``) spans lines, and the reader is asked for one record per line."""
@@ -383,17 +387,17 @@ def _check_value(f: Field, raw: Any, quote: str) -> tuple[Value | None, str | No
         if number is None:
             return None, f"{text!r} is not a number"
         if not number_in(number, quote):
-            return None, f"{text!r} is not in the quote"
+            return None, f"{text!r}{NOT_IN_QUOTE}"
         return number, None
     if f.type == "date":
         day = parse_date(text)
         if day is None:
             return None, f"{text!r} is not a date"
         if not carries(text, quote) and day not in dates_in(quote):
-            return None, f"{text!r} is not in the quote"
+            return None, f"{text!r}{NOT_IN_QUOTE}"
         return day, None
     if not carries(text, quote):
-        return None, f"{text!r} is not in the quote"
+        return None, f"{text!r}{NOT_IN_QUOTE}"
     return whole_name(text.strip(_STRIP) or text, quote), None
 
 
@@ -594,7 +598,7 @@ def check_extraction(raw: dict[str, Any], unit: Unit, plan: QueryPlan, model: st
         if not isinstance(item, dict):
             continue
         rec = _record(item, unit, plan, model)
-        if rec is not None and unit.kind != "line" and _misplaced(rec, plan):
+        if rec is not None and unit.kind != "line" and _misplaced(rec, plan, unit):
             moved = _reanchor(item, unit, plan, model)
             if moved is not None and _better(moved, rec, _key(plan)):
                 rec = moved
@@ -678,23 +682,27 @@ def _better(moved: Record, rec: Record, key: str | None) -> bool:
     return _count(moved) > _count(rec)
 
 
-def _misplaced(rec: Record, plan: QueryPlan) -> bool:
+def _misplaced(rec: Record, plan: QueryPlan, unit: Unit) -> bool:
     """Whether the model gave values with the wrong quote: none of them in it, a quote
-    stitched from sentences that are not next to each other (so not found), or the item's
-    own name missing from the quote that was given for it."""
+    stitched from sentences that are not next to each other (so not found), the item's
+    own name missing from the quote that was given for it, or, in a unit of whole entries,
+    any value missing from it (an entry's values sit on different lines of it)."""
     key = _key(plan)
     return bool(
         rec.rejected.get("record")
         or rec.rejected.get("quote")
         or (key is not None and (key in rec.dropped or key in rec.rejected))
+        or (unit.entries and any(w.endswith(NOT_IN_QUOTE) for w in rec.rejected.values()))
     )
 
 
 def _reanchor(item: dict[str, Any], unit: Unit, plan: QueryPlan, model: str) -> Record | None:
     """A record whose values are not in its quote (the model paired a date with the wrong
     sentence, or stitched two sentences into one quote), anchored on the sentence of the
-    unit that holds the item's name and most of its values, if exactly one does; the
-    values are checked again there."""
+    unit (or, in an entry-shaped text, the whole entry) that holds the item's name and most
+    of its values, if exactly one does (git's Debian changelog: an upload's version on the
+    entry's first line, its date on its last; the 1.5B lead quoted the bullet between,
+    2026-12-06). The values are checked again there."""
     key = _key(plan)
     found: list[tuple[tuple[bool, int], Record]] = []
     for piece in SENTENCE_BREAK.split(unit.text):
@@ -702,6 +710,11 @@ def _reanchor(item: dict[str, Any], unit: Unit, plan: QueryPlan, model: str) -> 
         if len(sentence) < 2:
             continue
         rec = _record({**item, "quote": sentence}, unit, plan, model, mend=False)
+        if rec is not None and rec.verified:
+            found.append(((key in rec.values, _count(rec)), rec))
+    for a, b in unit.entries:  # an entry holds what its lines give together
+        entry = unit.text[a - unit.start : b - unit.start].strip()
+        rec = _record({**item, "quote": entry}, unit, plan, model, mend=False)
         if rec is not None and rec.verified:
             found.append(((key in rec.values, _count(rec)), rec))
     if not found:

@@ -51,6 +51,11 @@ class Unit:
     need not be neighbours in the source) or the documents a ``documents`` unit holds: the
     reader gives one record per member, in order, and each is checked as that member read
     alone."""
+    entries: tuple[tuple[int, int], ...] = ()
+    """The whole entries a prose unit of an entry-shaped text holds (``entry_starts``), as
+    offsets in the document: a record whose values are spread over one entry's lines (the
+    version on its first, the date on its last) is anchored on that entry
+    (``records._reanchor``)."""
 
 
 ENTRY_WORDS = 12
@@ -63,8 +68,8 @@ _LINE_AT = re.compile(r"[^\n]*\n?")
 def entry_starts(text: str) -> list[int]:
     """Where the entries of an entry-shaped text begin (a changelog's ``git (1:2.33.1-1)
     unstable`` lines, a NEWS file's ``* Noteworthy changes in release 1.8``, numbered
-    clauses): lines at the left margin after a blank line, a heading's length, whose first
-    word (digits aside) starts at least ``ENTRY_MIN`` such lines. Not 0.
+    clauses): lines at the left margin after a blank line (or first), a heading's length,
+    whose first word (digits aside) starts at least ``ENTRY_MIN`` such lines. Not 0.
 
     An entry's parts name one item together: git's Debian changelog gives an upload's
     version on its first line and its date only on its last. Prose units packed by tokens
@@ -76,11 +81,11 @@ def entry_starts(text: str) -> list[int]:
         line = m.group(0).rstrip("\n")
         if not m.group(0):
             break
-        if blank and line[:1].strip() and len(line.split()) <= ENTRY_WORDS and m.start() > 0:
+        if blank and line[:1].strip() and len(line.split()) <= ENTRY_WORDS:
             lines.append((m.start(), re.sub(r"\d+", "0", line.split()[0].lower())))
         blank = not line.strip()
     shapes = Counter(shape for _, shape in lines)
-    return [at for at, shape in lines if shapes[shape] >= ENTRY_MIN]
+    return [at for at, shape in lines if shapes[shape] >= ENTRY_MIN and at > 0]
 
 
 def _line_shaped(text: str) -> bool:
@@ -108,9 +113,12 @@ def _line_shaped(text: str) -> bool:
 def split(docs: list[Document], count: Callable[[str], int], per_document: bool) -> list[Unit]:
     out: list[Unit] = []
 
-    def add(d: Document, start: int, end: int, kind: str) -> None:
+    def add(
+        d: Document, start: int, end: int, kind: str, entries: tuple[tuple[int, int], ...] = ()
+    ) -> None:
         if d.text[start:end].strip():
-            out.append(Unit(len(out), d.id, d.name, start, end, d.text[start:end], kind))
+            out.append(Unit(len(out), d.id, d.name, start, end, d.text[start:end], kind,
+                            entries=entries))  # fmt: skip
 
     for d in docs:
         if per_document:
@@ -123,33 +131,43 @@ def split(docs: list[Document], count: Callable[[str], int], per_document: bool)
             for m in re.finditer(r"[^\n]+", d.text):
                 add(d, m.start(), m.end(), "line")
         else:
-            for a, b in _entry_units(d, count):
-                add(d, a, b, "prose")
+            for a, b, entries in _entry_units(d, count):
+                add(d, a, b, "prose", entries)
     return out
 
 
-def _entry_units(d: Document, count: Callable[[str], int]) -> list[tuple[int, int]]:
-    """Prose units of about ``UNIT_TOKENS``: whole entries (``entry_starts``) packed
-    together while they fit, an entry longer than that cut like any prose. A unit never
-    holds the end of one entry and the start of the next."""
-    bounds = [0, *entry_starts(d.text), len(d.text)]
-    out: list[tuple[int, int]] = []
-    packed: tuple[int, int, int] | None = None  # start, end, tokens
+def _entry_units(
+    d: Document, count: Callable[[str], int]
+) -> list[tuple[int, int, tuple[tuple[int, int], ...]]]:
+    """Prose units of about ``UNIT_TOKENS``, each with the whole entries it holds: whole
+    entries (``entry_starts``) packed together while they fit, an entry longer than that
+    cut like any prose (its parts hold no whole entry). A unit never holds the end of one
+    entry and the start of the next."""
+    starts = entry_starts(d.text)
+    bounds = [0, *starts, len(d.text)]
+    out: list[tuple[int, int, tuple[tuple[int, int], ...]]] = []
+    packed: list[tuple[int, int]] = []
+    tokens = 0
+
+    def flush() -> None:
+        if packed:
+            out.append((packed[0][0], packed[-1][1], tuple(packed) if starts else ()))
+            packed.clear()
+
     for a, b in itertools.pairwise(bounds):
         n = count(d.text[a:b])
-        if packed is not None and packed[2] + n <= UNIT_TOKENS:
-            packed = (packed[0], b, packed[2] + n)
+        if packed and tokens + n <= UNIT_TOKENS:
+            packed.append((a, b))
+            tokens += n
             continue
-        if packed is not None:
-            out.append(packed[:2])
-            packed = None
+        flush()
         if n <= UNIT_TOKENS:
-            packed = (a, b, n)
+            packed.append((a, b))
+            tokens = n
         else:
             entry = Document(d.name, d.text[a:b])
-            out += [(a + c.start, a + c.end) for c in chunk_document(entry, count, UNIT_TOKENS)]
-    if packed is not None:
-        out.append(packed[:2])
+            out += [(a + c.start, a + c.end, ()) for c in chunk_document(entry, count, UNIT_TOKENS)]
+    flush()
     return out
 
 
