@@ -156,3 +156,39 @@ def test_a_list_s_second_look_keeps_what_the_lead_reads_as_an_item() -> None:
     due, not_due = asyncio.run(read())
     assert min(due) > max(not_due), (due, not_due)
     assert max(not_due) < sum(due) / len(due) - ITEM_MARGIN, (due, not_due)
+
+
+def test_a_count_s_second_look_keeps_changelog_entries_the_lead_reads_like_its_own() -> None:
+    """The second look's check on a real changelog (git's Debian changelog, ``_item_bar``):
+    asked apart whether a whole entry states one of the uploads a count asks for, the 1.5B
+    lead scores entries it did not list (the look's finds) within ``ITEM_MARGIN`` of
+    entries it did (the references), and above ``ITEM_FLOOR``. Entries of 2020, not those
+    the bar was set on (2021)."""
+    import asyncio
+    import itertools
+    import re
+
+    from benchmarks.corpus.real_records import HERE
+    from shoal.swarm import prompts
+    from shoal.swarm.extract import ITEM_FLOOR, ITEM_MARGIN
+    from shoal.swarm.records import one_line
+
+    need_model("qwen2.5-coder-1.5b")
+    lead = get_model("qwen2.5-coder-1.5b")
+    text = (HERE / "git-changelog.Debian.txt").read_text()
+    heads = [m.start() for m in re.finditer(r"^git \(", text, re.M)] + [len(text)]
+    entries = [text[a:b].strip() for a, b in itertools.pairwise(heads)]
+    of_2020 = [e for e in entries if re.search(r"\d\d \w{3} 2020 ", e) and len(e) < 600]
+    assert len(of_2020) >= 5
+    question = "How many uploads of git does this changelog record for the year 2020?"
+
+    async def yes(entry: str) -> float:
+        scores = await lead.score(prompts.item_messages(question, one_line(entry)), ["yes", "no"])
+        return scores.shares()[0]
+
+    async def read() -> list[float]:
+        return [await yes(e) for e in of_2020[:5]]
+
+    got = asyncio.run(read())
+    bar = max(ITEM_FLOOR, sum(got[:3]) / 3 - ITEM_MARGIN)
+    assert min(got[3:]) >= bar, got
