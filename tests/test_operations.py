@@ -2102,6 +2102,16 @@ def test_a_record_spread_over_one_entry_is_anchored_on_that_entry() -> None:
     assert not any(r.verified and str(r.values.get("date")) == "2021-03-15" for r in got)
 
 
+def _looked_again(answer: Answer, unit: str) -> None:
+    """The answer says the second look found one more item and refused one look-alike."""
+    assert any(
+        "holding a date that no read had named" in n
+        and "1 more record" in n
+        and f"1 more it read as no {unit}" in n
+        for n in answer.notes
+    ), answer.notes
+
+
 def test_a_count_s_second_look_counts_the_dated_entries_its_reads_skipped() -> None:
     """git's real Debian changelog (2026-12-06): "how many uploads ... for the year 2021?",
     the 1.5B lead reading its blocks itself counted 6 of 11, silently; the year of each
@@ -2154,12 +2164,7 @@ def test_a_count_s_second_look_counts_the_dated_entries_its_reads_skipped() -> N
     ]
     assert sorted(str(i["fields"]["date"]) for i in answer.items) == [
         "2021-06-06", "2021-10-25", "2021-11-29"]  # fmt: skip
-    assert any(
-        "holding a date that no read had named" in n
-        and "1 more record" in n
-        and "1 more it read as no upload" in n
-        for n in answer.notes
-    ), answer.notes
+    _looked_again(answer, "upload")
 
 
 def test_a_date_no_read_named_is_read_again_one_sentence_at_a_time() -> None:
@@ -2200,12 +2205,7 @@ def test_a_date_no_read_named_is_read_again_one_sentence_at_a_time() -> None:
     )
     dates = sorted(str(i["fields"]["date"]) for i in answer.items)
     assert dates == ["2027-05-03", "2027-06-09", "2027-07-01"]
-    assert any(
-        "holding a date that no read had named" in n
-        and "1 more record" in n
-        and "1 more it read as no deadline" in n
-        for n in answer.notes
-    ), answer.notes
+    _looked_again(answer, "deadline")
     assert answer.reports["rejected"] >= 1  # the signing date, kept on record as rejected
     nine = next(i for i in answer.items if str(i["fields"]["date"]) == "2027-06-09")
     assert "must deliver the pumps by 9 June 2027." in nine["citations"][0]["text"]

@@ -258,10 +258,10 @@ SUPPORT_STRICT_SYSTEM = (
 
 ITEM_SYSTEM = (
     "You check one sentence of a document against a question that asks for a list or a "
-    "count of items. Does the "
-    "sentence itself state one of the items the question asks for? A date, name or amount "
-    "of something else (when a document was signed or took effect, when people met, an "
-    "item done, withdrawn or refused) is not one. Answer yes or no."
+    "count of items. Does the sentence itself state one of the items the question asks "
+    "for? A date, name or amount of something else (when a document was signed or took "
+    "effect, when people met, an item done, withdrawn or refused) is not one. Answer yes "
+    "or no."
 )
 
 
