@@ -28,7 +28,7 @@ from shoal.swarm.check import sentence_around
 from shoal.swarm.compute import test
 from shoal.swarm.query import QueryPlan
 from shoal.swarm.records import Record
-from shoal.swarm.units import Unit, entry_starts
+from shoal.swarm.units import Unit, entry_bounds
 from shoal.swarm.values import FULL_DATE, parse_date
 
 MISSED_AT_MOST = 24
@@ -71,18 +71,17 @@ ENTRY_CHARS = 600
 """An entry read whole by the second look is at most this long (about 150 tokens)."""
 
 
-def _entry_around(text: str, starts: list[int], a: int, b: int) -> tuple[int, int]:
+def _entry_around(text: str, bounds: list[int], a: int, b: int) -> tuple[int, int]:
     """Where the second look reads the date at ``[a, b)``: its sentence, or the whole entry
-    (``units.entry_starts``) when that entry is short and the date is its only one. An
+    (``units.entry_bounds``) when that entry is short and the date is its only one. An
     entry's parts name its item together (git's Debian changelog: the version on the first
     line, the date on the last); the date's line alone named no upload of git, and the lead
     read all five such lines it was given as no upload (2026-12-06). An entry with several
     dates (a clause with a deadline and a signing date) is read sentence by sentence, one
     record each."""
     s, e = sentence_around(text, a, b)
-    if not starts:
+    if not bounds:
         return s, e
-    bounds = [0, *starts, len(text)]  # what comes before the first start is one entry too
     i = bisect_right(bounds, a) - 1
     lo, hi = bounds[i], bounds[i + 1]
     if hi - lo > ENTRY_CHARS or sum(1 for _ in FULL_DATE.finditer(text, lo, hi)) != 1:
@@ -108,7 +107,7 @@ def unread(
             covered[r.doc_id].append((s, e, days))
     out: list[Unit] = []
     seen: set[tuple[str, int]] = set()
-    starts: dict[str, list[int]] = {}
+    bounds: dict[str, list[int]] = {}  # per document, found once
     for u in sorted(units, key=lambda u: (u.doc_id, u.start)):
         text = source[u.doc_id]
         for m in FULL_DATE.finditer(text, u.start, u.end):
@@ -120,7 +119,9 @@ def unread(
                 continue
             if not _usable(plan, day, (u.doc_id, u.doc_name, a, b)):
                 continue
-            s, e = _entry_around(text, starts.setdefault(u.doc_id, entry_starts(text)), a, b)
+            if u.doc_id not in bounds:
+                bounds[u.doc_id] = entry_bounds(text)
+            s, e = _entry_around(text, bounds[u.doc_id], a, b)
             while s < a and text[s].isspace():
                 s += 1
             while e > b and text[e - 1].isspace():

@@ -88,6 +88,13 @@ def entry_starts(text: str) -> list[int]:
     return [at for at, shape in lines if shapes[shape] >= ENTRY_MIN and at > 0]
 
 
+def entry_bounds(text: str) -> list[int]:
+    """The offsets that cut ``text`` into its entries, 0 and its end included (what comes
+    before the first start is one entry too); empty when the text has no entries."""
+    starts = entry_starts(text)
+    return [0, *starts, len(text)] if starts else []
+
+
 def _line_shaped(text: str) -> bool:
     """Mostly short lines that each start afresh (a log, a table, a list), not prose wrapped
     at a fixed width (whose lines mostly continue a sentence in lower case)."""
@@ -143,18 +150,17 @@ def _entry_units(
     entries (``entry_starts``) packed together while they fit, an entry longer than that
     cut like any prose (its parts hold no whole entry). A unit never holds the end of one
     entry and the start of the next."""
-    starts = entry_starts(d.text)
-    bounds = [0, *starts, len(d.text)]
+    bounds = entry_bounds(d.text)
     out: list[tuple[int, int, tuple[tuple[int, int], ...]]] = []
     packed: list[tuple[int, int]] = []
     tokens = 0
 
     def flush() -> None:
         if packed:
-            out.append((packed[0][0], packed[-1][1], tuple(packed) if starts else ()))
+            out.append((packed[0][0], packed[-1][1], tuple(packed) if bounds else ()))
             packed.clear()
 
-    for a, b in itertools.pairwise(bounds):
+    for a, b in itertools.pairwise(bounds or [0, len(d.text)]):
         n = count(d.text[a:b])
         if packed and tokens + n <= UNIT_TOKENS:
             packed.append((a, b))
