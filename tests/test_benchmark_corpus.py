@@ -41,6 +41,44 @@ def _items(section: str, part: str) -> int:
     return len(re.findall(r"^[a-z]{1,2}\.\s", body, re.M))
 
 
+def _under(file: str, heading: str, label: str, bullet: str) -> int:
+    """Bullets under one label (``Fixes:``; '' for none) of one release's section."""
+    text = (HERE / file).read_text()
+    body = text.split(heading, 1)[1]
+    body = re.split(r"^(?:man-db [\d.]+ \(|version [\d.]+ - |What's New in IDLE )", body,
+                    maxsplit=1, flags=re.M)[0]  # fmt: skip
+    if label:
+        body = body.split(f"\n{label}\n", 1)[1]
+        body = re.split(r"^\w[\w ]*:$", body, maxsplit=1, flags=re.M)[0]
+    return len(re.findall(bullet, body, re.M))
+
+
+def _dated(file: str, pattern: str, years: tuple[str, ...]) -> set[str]:
+    text = (HERE / file).read_text()
+    return {v for v, d in re.findall(pattern, text, re.M) if d[:4] in years}
+
+
+def test_the_held_out_answers_agree_with_a_parser_too() -> None:
+    parsed: dict[str, object] = {
+        "mandb-2101-fixes": _under("man-db-NEWS.md", "man-db 2.10.1 (", "Fixes:", r"^ \* "),
+        "mandb-2100-build": _under("man-db-NEWS.md", "man-db 2.10.0 (", "Build:", r"^ \* "),
+        "mandb-2022": _dated("man-db-NEWS.md", r"^man-db ([\d.]+) \(\d+ \w+ (\d{4})\)", ("2022",)),
+        "tar-134": _under("tar-NEWS.txt", "version 1.34 - ", "", r"^\* "),
+        "tar-2019": _dated("tar-NEWS.txt", r"^version ([\d.]+) - [^,]+, (\d{4})", ("2019",)),
+        "idle-312": _under("idle-News3.txt", "What's New in IDLE 3.12.0", "", r"^gh-\d+"),
+        "idle-2019-20": _dated("idle-News3.txt",
+                               r"^What's New in IDLE ([\d.]+)[^\n]*\n(?:\(since[^\n]*\n)?"
+                               r"Released on (\d{4})", ("2019", "2020")),
+    }  # fmt: skip
+    qs = {q.id: q for q in questions() if q.held_out}
+    assert set(qs) == set(parsed)
+    for key, value in parsed.items():
+        want = qs[key].answer
+        assert (set(want) if isinstance(want, frozenset) else want) == value, key
+        if qs[key].kind == "list":
+            assert set(want) <= set(qs[key].universe), key
+
+
 def test_every_answer_agrees_with_a_parser_of_the_file() -> None:
     gzip, diff = _releases("gzip-NEWS.txt"), _releases("diffutils-NEWS.txt")
     uploads = _uploads()

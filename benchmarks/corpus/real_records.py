@@ -36,6 +36,16 @@ GIT_PEOPLE = (
     "Nicolas Joly",
 )  # fmt: skip
 
+MANDB_VERSIONS = tuple(
+    re.findall(r"^man-db ([\d.]+) \(", (HERE / "man-db-NEWS.md").read_text(), re.M)
+)
+TAR_VERSIONS = tuple(re.findall(r"^version ([\d.]+) - ", (HERE / "tar-NEWS.txt").read_text(),
+                                re.M))  # fmt: skip
+IDLE_VERSIONS = tuple(
+    re.findall(r"^What's New in IDLE ([\w.]+?)\??(?: \(|$)", (HERE / "idle-News3.txt").read_text(),
+               re.M)
+)  # fmt: skip
+
 GIT_DAYS = tuple(
     re.findall(r"^ -- .*?  \w+, (\d\d \w+ \d{4})", (HERE / "git-changelog.Debian.txt").read_text(),
                re.M)
@@ -58,6 +68,10 @@ class RecordQuestion:
     members: frozenset[str] = frozenset()
     """A count's items, by names of ``universe`` (empty: not scored by item): a count is
     exact only when the items it cites are these, not when the number is right by chance."""
+    held_out: bool = False
+    """Written before the protocol ever ran on its file, and run only with ``--real
+    heldout`` (never in ``all``, which is studied): stop 41's questions on three files
+    whose items sit under section headings (``HELD_OUT``)."""
 
     @property
     def text(self) -> str:
@@ -165,6 +179,54 @@ QUESTIONS = [
     ),
 ]  # fmt: skip
 
+HELD_OUT = [
+    # written 2026-12-06 (stop 41) before any code of that stop, answers read off by hand
+    RecordQuestion(
+        "mandb-2101-fixes", "man-db-NEWS.md",
+        "How many fixes does the man-db 2.10.1 release list?",
+        "count", 4, (), "four bullets under 'Fixes:' under the '====' heading of 2.10.1",
+        held_out=True,
+    ),
+    RecordQuestion(
+        "mandb-2100-build", "man-db-NEWS.md",
+        "How many build changes came with man-db 2.10.0?",
+        "count", 3, (), "three bullets under 'Build:' of 2.10.0; every release has its own",
+        held_out=True,
+    ),
+    RecordQuestion(
+        "mandb-2022", "man-db-NEWS.md",
+        "Which man-db releases came out in 2022?",
+        "list", frozenset({"2.11.1", "2.11.0", "2.10.2", "2.10.1", "2.10.0"}), MANDB_VERSIONS,
+        "five headings dated 2022; 2.11.2 is January 2023", held_out=True,
+    ),
+    RecordQuestion(
+        "tar-134", "tar-NEWS.txt",
+        "How many changes are listed for tar version 1.34?",
+        "count", 5, (), "five '* ' items under 'version 1.34 - ...'; 'See' lines between",
+        held_out=True,
+    ),
+    RecordQuestion(
+        "tar-2019", "tar-NEWS.txt",
+        "Which versions of GNU tar were released in 2019?",
+        "list", frozenset({"1.32", "1.31"}), TAR_VERSIONS,
+        "two 'version' lines dated 2019", held_out=True,
+    ),
+    RecordQuestion(
+        "idle-312", "idle-News3.txt",
+        "How many changes does the news file list for IDLE 3.12.0?",
+        "count", 5, (),
+        "five gh- items under a three-line heading; the 3.13.0 heading says '(since 3.12.0)'",
+        held_out=True,
+    ),
+    RecordQuestion(
+        "idle-2019-20", "idle-News3.txt",
+        "Which IDLE versions were released in 2019 or 2020?",
+        "list", frozenset({"3.9.0", "3.8.0"}), IDLE_VERSIONS,
+        "'Released on 2020-10-05?' and 'Released on 2019-10-14', each a line of a heading",
+        held_out=True,
+    ),
+]  # fmt: skip
+
 
 def cves(text: str) -> tuple[str, ...]:
     """Every CVE identifier a text states, in order: the universe of ``git-cves-2025``."""
@@ -172,11 +234,12 @@ def cves(text: str) -> tuple[str, ...]:
 
 
 def questions() -> list[RecordQuestion]:
-    """The questions, with each list's universe filled where it is read off the file."""
+    """The questions, studied and held out, with each list's universe filled where it is
+    read off the file."""
     out = []
-    for q in QUESTIONS:
+    for q in QUESTIONS + HELD_OUT:
         if q.kind == "list" and not q.universe:
             q = RecordQuestion(q.id, q.file, q.question, q.kind, q.answer, cves(q.text), q.how,
-                               q.members)  # fmt: skip
+                               q.members, q.held_out)  # fmt: skip
         out.append(q)
     return out
