@@ -18,6 +18,8 @@ from shoal.models import ScriptedModel, register
 from shoal.store import Store
 from shoal.swarm import Answer, Document, Swarm, records
 from shoal.swarm.aggregate import NONE_MENTIONED, UNSURE, WEAK, is_abstention
+from shoal.swarm.compute import compute, matching
+from shoal.swarm.extract import _item
 from shoal.swarm.query import (
     Condition,
     Field,
@@ -1420,6 +1422,14 @@ def test_a_plan_is_repaired_of_conditions_the_question_did_not_ask_for() -> None
     plan = QueryPlan("count", "incident", [Field("kind", "text")],
                      [Condition("kind", "contains", "critical incident")])  # fmt: skip
     assert len(repair(plan, "How many critical incidents were logged?").where) == 1
+    # a version the question writes is named by it (man-db's NEWS, 2026-12-06: dropped)
+    q = "How many fixes does the man-db 2.10.1 release list?"
+    plan = QueryPlan("count", "fix", [Field("version", "text"), Field("fix", "text")],
+                     [Condition("version", "eq", "2.10.1"),
+                      Condition("fix", "contains", "x")])  # fmt: skip
+    assert [c.value for c in repair(plan, q).where] == ["2.10.1"]
+    plan.where = [Condition("version", "eq", "2.10.2"), Condition("fix", "contains", "x")]
+    assert "2.10.2" not in [c.value for c in repair(plan, q).where]
 
 
 def test_a_day_the_question_bounds_is_a_condition_shoal_writes() -> None:
@@ -2231,3 +2241,105 @@ def test_a_date_no_read_named_is_read_again_one_sentence_at_a_time() -> None:
     assert [u.text[-12:] for u in unread({"d": text}, p, [unit], [wide])] == ["1 July 2027."]
     p.operation = "judge"  # a screening's documents are read whole already
     assert unread({"d": text}, p, [unit], []) == []
+
+
+NEWS = "".join(
+    f"{'-' * 79}\nThis is a terse description of the new features added to zsh-{v} since\n"
+    f"the release of zsh-{old}.\n\n1.  New Features in Zsh\n\n{shell}\n\n"
+    f"2.  New Features in Zle\n\n{zle}\n\n"
+    for v, old, shell, zle in [
+        ("9.2", "9.1", "a.  The `cd' builtin has a new `-q' option.",
+         "a.  New widget `undo-all'.\n\nb.  Zle redraws less."),
+        ("9.1", "9.0", "a.  A new `SHORT_LOOPS' option.", "a.  New widget `redo-all'."),
+        ("9.0", "8.9", "a.  Faster globbing.", "a.  Zle beeps less."),
+    ]
+)  # fmt: skip
+
+
+def test_a_record_s_version_and_section_come_from_the_headings_over_it() -> None:
+    """bash's NEWS (2026-12-06): "how many new Readline features for bash-4.2?" counted 0
+    of 5, every unit ruled out: the version is only in a section's opening line and
+    "Readline" only in a numbered heading, and no unit of a few items holds either. A unit
+    carries the headings over it: they count for ruling it out, a value its quote lacks is
+    read from them (and cited), a text condition's words may stand in them, and a flag's
+    words too; a version no heading over the quote gives stays rejected."""
+    units = split([Document("NEWS", NEWS)], len, False)
+    plan = from_reply({"operation": "count", "unit": "feature", "fields": [
+        {"name": "version", "type": "text", "description": "the zsh version"},
+        {"name": "feature", "type": "text", "description": "the feature"},
+        {"name": "zle", "type": "flag", "description": "about Zle"}], "where": [
+        {"field": "version", "op": "eq", "value": "zsh-9.2"},
+        {"field": "feature", "op": "contains", "value": "Zle"}],
+        "target": "", "group_by": "", "k": 0})  # fmt: skip
+    could = [u for u in units if could_match(u.scope, plan)]
+    assert could and all("9.2" in u.scope and "Zle" in u.scope for u in could)
+    assert not [u for u in units if could_match(u.text, plan)]  # the words are all above
+    (widget,) = [u for u in could if "undo-all" in u.text]
+    assert [h.text.split()[-1] for h in widget.above] == ["since", "Zle"]
+    assert not any("redo-all" in u.text for u in could)  # 9.1's section
+    reply = {"records": [{"version": "zsh-9.2", "feature": "New widget `undo-all'",
+                          "quote": "New widget `undo-all'."}]}  # fmt: skip
+    (good,) = check_extraction(reply, widget, plan, "lead").records
+    assert good.verified and good.values["version"] == "zsh-9.2" and good.values["zle"] is True
+    assert any("New Features in Zle" in h[2] for h in good.heads)
+    (other,) = [u for u in could if "redraws" in u.text]
+    reply = {"records": [{"version": "zsh-9.1", "feature": "Zle redraws less",
+                          "quote": "Zle redraws less."}]}  # fmt: skip
+    (wrong,) = check_extraction(reply, other, plan, "lead").records
+    assert "version" in wrong.rejected  # no heading over it names 9.1
+    found, _ = matching(plan, [good, wrong])
+    assert found == [good]
+    # a plan with no field for the feature itself: each item under "New Features in Zle"
+    # is still its own feature (the heading names them in the plural), not the heading's
+    bare = from_reply({"operation": "count", "unit": "feature", "fields": [
+        {"name": "version", "type": "text", "description": "the zsh version"},
+        {"name": "zle", "type": "flag", "description": "about Zle"}], "where": [
+        {"field": "version", "op": "eq", "value": "zsh-9.2"},
+        {"field": "zle", "op": "is_true", "value": ""}],
+        "target": "", "group_by": "", "k": 0})  # fmt: skip
+    each = []
+    for u in could:
+        for q in ("New widget `undo-all'.", "Zle redraws less."):
+            if q in u.text:
+                reply = {"records": [{"version": "zsh-9.2", "quote": q}]}
+                each += check_extraction(reply, u, bare, "lead").records
+    assert compute(bare, each).value == 2
+    cited = [c["text"] for c in _item(good, plan, {good.doc_id: NEWS})["citations"]]
+    assert cited[0].startswith("New widget") and cited[-1] == "2.  New Features in Zle"
+    shown = records.messages(plan, widget)[1]["content"]
+    assert "Headings:\nThis is a terse" in shown and "2.  New Features in Zle" in shown
+
+
+def test_records_whose_item_is_their_heading_s_are_one_record_per_heading() -> None:
+    """gzip's old NEWS headings ("Major changes in Gzip 1.3.8 (2006-12-08)") over bullets:
+    a reader giving a release per bullet, its version and date read from the heading, gives
+    one release per heading, not one per bullet; a line that gives a value of its own (a
+    feature under its version) stays a record of its own."""
+    text = "".join(
+        f"Major changes in Gzip {v} ({d})\n\n  * {a}\n  * {b}\n\n"
+        for v, d, a, b in [("1.3.8", "2006-12-08", "Faster inflate.", "Fix a leak."),
+                           ("1.3.7", "2006-12-06", "Port to z/OS.", "Fix zgrep -h."),
+                           ("1.3.6", "2006-11-20", "Fix gzip -l.", "Quieter -q.")]
+    )  # fmt: skip
+    units = split([Document("NEWS", text)], len, False)
+    plan = from_reply({"operation": "count", "unit": "release", "fields": [
+        {"name": "version", "type": "text", "description": "the release"},
+        {"name": "date", "type": "date", "description": "when"}], "where": [
+        {"field": "date", "op": "ge", "value": "2006-12-01"}],
+        "target": "", "group_by": "", "k": 0})  # fmt: skip
+    got = []
+    for u in units:
+        for line in u.text.splitlines():
+            if line.strip().startswith("*"):
+                head = next(
+                    h.text for h in reversed(u.heads) if h.start < u.start + u.text.index(line)
+                )
+                v, d = re.findall(r"Gzip (\S+) \((\S+)\)", head)[0]
+                reply = {"records": [{"version": v, "date": d, "quote": line.strip()}]}
+                got += check_extraction(reply, u, plan, "lead").records
+    assert len(got) == 6 and all(r.verified for r in got)
+    result = compute(plan, got)
+    assert result.value == 2 and {r.quote for r in result.items} == {
+        "Major changes in Gzip 1.3.8 (2006-12-08)",
+        "Major changes in Gzip 1.3.7 (2006-12-06)",
+    }

@@ -192,3 +192,33 @@ def test_a_count_s_second_look_keeps_changelog_entries_the_lead_reads_like_its_o
     got = asyncio.run(read())
     bar = max(ITEM_FLOOR, sum(got[:3]) / 3 - ITEM_MARGIN)
     assert min(got[3:]) >= bar, got
+
+
+def test_a_count_under_section_headings_counts_the_items_of_the_asked_section() -> None:
+    """bash's NEWS, three versions' sections (4.3, 4.2, 4.1): the version is only in each
+    section's opening line and "Readline" only in a numbered heading over its items.
+    Whatever the pair reads, every item counted lies in bash-4.2's Readline list and cites
+    the two headings that place it there; none comes from the sections either side."""
+    from benchmarks.corpus.real_records import HERE
+
+    text = (HERE / "bash-NEWS.txt").read_text()
+    rule = "-" * 79 + "\n"
+    part = "".join(rule + s for s in text.split(rule)
+                   if any(f"bash-4.{v} since" in s[:90] for v in (3, 2, 1)))  # fmt: skip
+    start = part.index("added to bash-4.2 since")
+    readline = part.index("2.  New Features in Readline", start)
+    end = part.index(rule, readline)
+
+    answer = _pair().ask(
+        Document("bash-NEWS.txt", part),
+        "How many new Readline features does this file describe for bash-4.2?",
+    )
+
+    assert answer.operation == "count", answer.notes
+    assert answer.result is not None and answer.result["value"] == len(answer.items)
+    assert 1 <= len(answer.items) <= 5, answer.answer
+    for item in answer.items:
+        quote, *heads = item["citations"]
+        assert readline < quote["start"] < end, quote
+        said = " ".join(h["text"] for h in heads)
+        assert "bash-4.2 since" in said and "New Features in Readline" in said, heads

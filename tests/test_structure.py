@@ -671,3 +671,92 @@ def test_a_recommended_value_is_not_the_least_that_will_do() -> None:
     asked = "How much memory is recommended?"
     assert fit(rec, asked, answer="12 GB").viable
     assert not fit("Memory (minimum): 4 GB RAM", asked, answer="4 GB").viable
+
+
+NEWS = """This is a terse description of the new features added to zsh-9.2 since
+the release of zsh-9.1.
+
+1.  New Features in Zsh
+
+a.  The `cd' builtin has a new `-q' option.
+
+b.  Completion of long options is quieter.
+
+2.  New Features in Zle
+
+a.  New widget `undo-all'.
+
+-------------------------------------------------------------------------------
+This is a terse description of the new features added to zsh-9.1 since
+the release of zsh-9.0.
+
+1.  New Features in Zsh
+
+a.  A new `SHORT_LOOPS' option.
+
+version 1.4 - Ann Lee, 2021-02-13
+
+* Fix a leak in the reader
+
+See https://example.org/bugs/12
+
+* Gracefully handle loops
+
+version 1.3 - Ann Lee, 2020-01-07
+
+* Faster start
+
+-------------------------------------------------------------------------------
+This is a terse description of the new features added to zsh-9.0 since
+the release of zsh-8.9.
+"""
+
+RELEASES = """Tool 2.1.0
+(since 2.0.0)
+Released on 2023-10-02
+======================
+
+Fixes:
+
+ * Fix a crash.
+
+Build:
+
+ * Needs C99.
+
+Tool 2.0.0
+(since 1.9.0)
+Released on 2022-10-24
+======================
+
+Fixes:
+
+ * Fix a hang.
+"""
+
+
+def _heads(text: str, at: str, plain: bool = True) -> list[tuple[str, int]]:
+    o = Outline(text, plain=plain)
+    return [(text[h.start : h.end], h.level) for h in o.governing(text.index(at))]
+
+
+def test_plain_text_headings_govern_the_items_under_them() -> None:
+    """Release notes in plain text (bash's NEWS, tar's NEWS, man-db's NEWS.md): a rule
+    opens a section whose first line heads it (the text's first line too, begun alike);
+    numbered titles, 'version ...' lines and 'Fixes:' labels set apart by blank lines head
+    what follows until the next of their shape; a link line ("See https://...") or a list
+    item heads nothing; a '====' heading is its whole paragraph."""
+    first = "This is a terse description of the new features added to zsh-9.2 since"
+    assert _heads(NEWS, "b.  Completion") == [(first, 1), ("1.  New Features in Zsh", 8)]
+    assert _heads(NEWS, "New widget") == [(first, 1), ("2.  New Features in Zle", 8)]
+    second = first.replace("9.2", "9.1")
+    assert _heads(NEWS, "A new `SHORT") == [(second, 1), ("1.  New Features in Zsh", 8)]
+    # the version line is a heading of its own shape; the link line between items is not
+    assert _heads(NEWS, "* Gracefully")[-1] == ("version 1.4 - Ann Lee, 2021-02-13", 9)
+    assert _heads(NEWS, "* Faster")[-1] == ("version 1.3 - Ann Lee, 2020-01-07", 9)
+    whole = "Tool 2.1.0\n(since 2.0.0)\nReleased on 2023-10-02"
+    assert _heads(RELEASES, "Needs C99") == [(whole, 1), ("Build:", 8)]
+    assert _heads(RELEASES, "Fix a hang")[0][0].startswith("Tool 2.0.0\n")
+    # without ``plain`` (lookups): the underlined line alone, and no plain shapes
+    assert _heads(RELEASES, "Needs C99", plain=False) == [("Released on 2023-10-02", 1)]
+    assert _heads(NEWS, "b.  Completion", plain=False) == []

@@ -38,7 +38,10 @@ def test(cond: Condition, record: Record, plan: QueryPlan) -> bool | None:
         return bool(value) if op == "is_true" else not bool(value)
     if f.type == "text":
         want = set(terms(cond.value))
-        inside = bool(want) and want <= _words(value)
+        words = _words(value)
+        if op in ("contains", "not_contains"):  # "Readline features": under its heading
+            words |= {w for h in record.heads for w in terms(h[2])}
+        inside = bool(want) and want <= words
         return inside if op in ("eq", "contains") else not inside
     want_v: float | date | None = (
         parse_number(cond.value) if f.type == "number" else parse_date(cond.value)

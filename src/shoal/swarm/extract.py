@@ -142,7 +142,7 @@ async def extract(run: Run, dispatcher: Dispatcher, plan: QueryPlan) -> Answer:
     per_document = plan.operation == "judge"
     units = await asyncio.to_thread(split, run.docs, run.count, per_document)
     by_index = {u.index: u for u in units}
-    candidates = [u for u in units if not plan.where or could_match(u.text, plan)]
+    candidates = [u for u in units if not plan.where or could_match(u.scope, plan)]
     blocks, cost = ([], 0) if per_document else _blocks_to_read(run, plan, candidates)
     if not candidates and not per_document:
         # every unit ruled out by words: a condition may name an idea the text words
@@ -150,7 +150,7 @@ async def extract(run: Run, dispatcher: Dispatcher, plan: QueryPlan) -> Answer:
         # all and applies it, on a large one the literal reading stands (nothing matches)
         loose = unwritten([u.text for u in units], QueryPlan.from_dict(plan.to_dict()),
                           run.question)  # fmt: skip
-        more = [u for u in units if not loose.where or could_match(u.text, loose)]
+        more = [u for u in units if not loose.where or could_match(u.scope, loose)]
         blocks, cost = (_blocks_to_read(run, loose, more, run.config.small_input_limit())
                         if loose.unchecked else ([], 0))  # fmt: skip
         if blocks:
@@ -326,8 +326,9 @@ def _blocks_to_read(
             else:
                 text = run.source[a.doc_id][a.start : b.end]
                 entries = tuple(e for u in run_ for e in u.entries)
+                heads = tuple(sorted({h for u in run_ for h in u.heads}))
                 out.append(Unit(len(out), a.doc_id, a.doc_name, a.start, b.end, text, "block",
-                                entries=entries))  # fmt: skip
+                                entries=entries, heads=heads))  # fmt: skip
             run_.clear()
 
     def joined(u: Unit) -> str:
@@ -703,7 +704,7 @@ def _item(r: rec.Record, plan: QueryPlan, source: dict[str, str]) -> dict[str, A
         },
         "citations": [
             {"document": r.doc_name, "start": a, "end": b, "text": source[r.doc_id][a:b]}
-            for a, b in spans
+            for a, b in [*spans, *((h[0], h[1]) for h in r.heads if (h[0], h[1]) not in spans)]
         ],
         "verified_by": r.model,
         **({"read_by_shoal": dict(r.mended)} if r.mended else {}),

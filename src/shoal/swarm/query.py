@@ -633,6 +633,9 @@ def _named_by(value: str, question: str) -> bool:
     if any(akin(w, a) for w in words for a in asked):
         return True
     bare = FULL_DATE.sub(" ", question)
+    said = set(terms(bare))
+    if any(t in said and re.fullmatch(r"\d[\w-]*[.-]\w+[.-]\w+", t) for t in terms(value)):
+        return True  # a version as the question writes it: "man-db 2.10.1" (2026-12-06)
     for n in _NUMBER_IN_VALUE.findall(value):
         number = parse_number(n)
         if number is not None and number_in(number, bare):

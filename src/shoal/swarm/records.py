@@ -37,7 +37,7 @@ from shoal.swarm.check import (
     terms,
 )
 from shoal.swarm.query import JUDGED, YES_NO, Field, QueryPlan
-from shoal.swarm.units import Unit
+from shoal.swarm.units import Head, Unit, heads_at
 from shoal.swarm.values import dates_in, number_in, parse_date, parse_number
 from shoal.types import Message
 
@@ -72,6 +72,10 @@ class Record:
     via: str = ""
     """How the values were read when no model read this line: ``template`` (a line of a
     shape the stronger model had read the same way twice, ``templates.py``)."""
+    heads: tuple[tuple[int, int, str], ...] = ()
+    """The heading lines in force at the quote (``units.heads_at``), as (start, end,
+    text): a value the quote lacks may be read from them, a text condition's words may
+    stand in them, a flag's words too, and they are cited with the quote."""
 
     @property
     def verified(self) -> bool:
@@ -97,6 +101,7 @@ class Record:
             "dropped": self.dropped,
             "mended": self.mended,
             "via": self.via,
+            "heads": [list(h) for h in self.heads],
         }
 
     @classmethod
@@ -120,6 +125,7 @@ class Record:
             raw.get("dropped") or {},
             raw.get("mended") or {},
             raw.get("via") or "",
+            tuple((h[0], h[1], h[2]) for h in raw.get("heads") or ()),
         )
 
 
@@ -365,7 +371,13 @@ def messages(plan: QueryPlan, unit: Unit, point: bool = False) -> list[Message]:
             f"false where the field says so, or null if the text does not say) and quote "
             f"(the exact sentence or line it comes from). Use only the text."
         )
-        user = f"Fields:\n{_field_lines(plan)}\n\nText:\n<<<\n{unit.text}\n>>>"
+        heads = ""
+        if unit.above:
+            system += (" The text sits under the headings shown before it: a field the "
+                       "text does not give (a version, a section) is copied from them, and "
+                       "the quote is still the text's.")  # fmt: skip
+            heads = "Headings:\n" + "\n".join(one_line(h.text) for h in unit.above) + "\n\n"
+        user = f"Fields:\n{_field_lines(plan)}\n\n{heads}Text:\n<<<\n{unit.text}\n>>>"
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
@@ -629,12 +641,23 @@ def _record(
     rec = Record(
         unit.index, unit.doc_id, unit.doc_name, span[0], span[1], quote, raw=item, model=model
     )
-    context = unit.text if line else quote
+    heads = heads_at(unit.heads, span[0]) if not line else ()
+    rec.heads = tuple((h.start, h.end, h.text) for h in heads)
+    context = unit.text if line else "\n".join([*(h.text for h in heads), quote])
+    headed: dict[str, Head] = {}
     for f in plan.fields:
         if f.type == "flag":
             rec.values[f.name] = flag(f, context)
             continue
         value, why = _check_value(f, item.get(f.name), quote)
+        held_in = quote
+        if why is not None and why.endswith(NOT_IN_QUOTE):
+            for h in heads[::-1]:  # the nearest heading first
+                held, not_held = _check_value(f, item.get(f.name), h.text)
+                if not_held is None and held is not None:
+                    value, why, held_in = held, None, h.text
+                    headed[f.name] = h
+                    break
         if why is not None and f.type == "date" and mend:
             day = _date_of_quote(plan, quote, item.get(f.name), line)
             if day is not None:
@@ -644,7 +667,7 @@ def _record(
             why is None
             and isinstance(value, float)
             and f.name in plan.labelled
-            and not near_label(value, quote, f)
+            and not near_label(value, held_in, f)
         ):
             why = f"{value:g} is not next to a word naming {f.name}"
         if why is not None:
@@ -653,8 +676,40 @@ def _record(
             rec.values[f.name] = value
     if not any(f.name in rec.values or f.name in rec.rejected for f in asked(plan)):
         return None
+    if headed:
+        _heading_s(rec, plan, unit, headed)
     _drop_unneeded(rec, plan)
     return rec
+
+
+def _heading_s(rec: Record, plan: QueryPlan, unit: Unit, headed: dict[str, Head]) -> None:
+    """A record whose item is its heading's (the item's own name, or every value it has,
+    read from the heading over its quote) is the heading's record: anchored on it, so the
+    reads of every line under one release heading are one release, not one per line (a
+    count of gzip's releases would count each release's bullets). A record whose quote
+    gives a value of its own (a feature, under its version's heading) stays the quote's,
+    and so does one under a heading that names the items in the plural ("1.  New Features
+    in Bash" over a count of features whose plan asks only for a version and flags)."""
+    key = _key(plan)
+    own = [n for n, v in rec.values.items() if not isinstance(v, bool) and n not in headed]
+    if own and (key is None or key not in headed):
+        return
+    if any(_plural_of(plan.unit, h.text) for h in heads_at(unit.heads, rec.start)):
+        return  # "New Features in Bash", "Fixes:": a heading over many of the items
+    h = max(headed.values(), key=lambda h: h.start)  # the innermost heading used
+    rec.start, rec.end, rec.quote = h.start, h.end, h.text
+    rec.heads = tuple((g.start, g.end, g.text) for g in heads_at(unit.heads, h.start))
+    rec.dropped["quote"] = "its item is its heading's: anchored on the heading"
+
+
+def _plural_of(unit: str, text: str) -> bool:
+    """Whether ``text`` names the plan's items in the plural ("features" for a feature)."""
+    nouns = terms(unit)
+    if not nouns:
+        return False
+    u = nouns[-1]
+    plurals = {u + "s", u + "es", u[:-1] + "ies", u} if not u.endswith("s") else {u, u + "es"}
+    return any(w in plurals - {u} or (u.endswith("s") and w == u) for w in terms(text))
 
 
 def _key(plan: QueryPlan) -> str | None:
@@ -721,6 +776,9 @@ def _reanchor(item: dict[str, Any], unit: Unit, plan: QueryPlan, model: str) -> 
         return None
     best = max(n for n, _ in found)
     top = {r.start: r for n, r in found if n == best}
+    whole = max(top.values(), key=lambda r: r.end - r.start)
+    if all(whole.start <= r.start and r.end <= whole.end for r in top.values()):
+        top = {whole.start: whole}  # an entry and a line of it (its value from its heading)
     if len(top) != 1:
         return None
     (rec,) = top.values()

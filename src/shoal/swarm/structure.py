@@ -15,12 +15,21 @@ Detected, with no model and no knowledge of any one format beyond these shapes:
 - header lines of delimited blocks: three or more consecutive lines that split into the
   same number (2+) of fields on ``|``, ``,``, ``;`` or a tab, whose first line has no digits
   while the lines under it do (a pipe table's header, a CSV header, a log's column line).
+
+With ``plain`` (what records are extracted under, ``units.py``), plain text's own shapes
+too, the ones release notes and NEWS files use (``_plain_headings``): a section opened by a
+rule line, a short line set apart by blank lines whose shape recurs (``version 1.34 -
+Sergey Poznyakoff, 2021-02-13``, ``1.  New Features in Bash``, ``Fixes:``), and a
+Markdown heading's whole paragraph over its underline (CommonMark's setext heading: IDLE's
+``What's New in IDLE 3.12.0`` / ``(since 3.11.0)`` / ``Released on 2023-10-02`` over
+``====``). Lookups are not given these: they were measured on the shapes above only.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 
 _ATX = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+\S.*$", re.MULTILINE)
@@ -37,7 +46,10 @@ _OPENING_LINE = re.compile(r"\s*([^\n]{1,100}?)[ \t]*\n[ \t]*\n")
 """A text's first line, when a blank line follows it."""
 SECTION_LEVEL = 7
 """Below every Markdown level: a ``[section]`` inside a ``## chapter``."""
-HEADER_LEVEL = 8
+PLAIN_LEVEL = 8
+"""Plain-text heading lines, below ``[section]`` lines: the shape met first is outermost
+(``version 1.34 - ...`` over a ``See https://...`` line that follows)."""
+HEADER_LEVEL = 50
 """The innermost: a table's header row governs only the rows of its own block."""
 BLOCK_MIN_LINES = 3
 
@@ -56,9 +68,12 @@ class Heading:
 class Outline:
     """The headings of one text, found once, and which of them govern a position."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, plain: bool = False):
         self.text = text
-        heads = {h.start: h for h in _headings(text)}
+        found = _headings(text, plain)
+        if plain:
+            found += _plain_headings(text, {h.start for h in found})
+        heads = {h.start: h for h in found}
         self.heads = sorted(heads.values(), key=lambda h: h.start)
         self._starts = [h.start for h in self.heads]
 
@@ -138,13 +153,14 @@ class Outline:
         return None
 
 
-def _headings(text: str) -> list[Heading]:
+def _headings(text: str, plain: bool = False) -> list[Heading]:
     out = [Heading(m.start(), m.end(), len(m.group(1))) for m in _ATX.finditer(text)]
     for m in _SETEXT.finditer(text):
         line = m.group(1)
         if line.lstrip().startswith(("-", "*", "|", ">")) or _RULE.fullmatch(line):
             continue  # a list item, a table row or a rule over a rule: not a heading
-        out.append(Heading(m.start(1), m.end(1), 1 if m.group(2)[0] == "=" else 2))
+        start = _paragraph_start(text, m.start(1)) if plain else m.start(1)
+        out.append(Heading(start, m.end(1), 1 if m.group(2)[0] == "=" else 2))
     out += [Heading(m.start(), m.end(), SECTION_LEVEL) for m in _SECTION.finditer(text)]
     out += _block_headers(text)
     return out
@@ -183,4 +199,78 @@ def _block_headers(text: str) -> list[Heading]:
                 last_start, last = block[-1]
                 out.append(Heading(start, start + len(line), HEADER_LEVEL, last_start + len(last)))
             i = j
+    return out
+
+
+PARAGRAPH_LINES = 3
+"""A setext heading's paragraph is taken whole up to this many lines (else its last line)."""
+PLAIN_WORDS = 10
+"""A plain heading line is a title's length: at most this many words."""
+_HRULE = re.compile(r"[ \t]*([-=*_~#])\1{9,}[ \t]*")
+"""A rule line: ten or more of one mark, alone."""
+_NOT_TITLE = re.compile(r"^[\s*+•>|#-]|[.!?,;]\s*$|://|@")
+"""A list item, a quote, a table row, a sentence's end, a link or an address: no title."""
+
+
+def _paragraph_start(text: str, line_start: int) -> int:
+    """Where the paragraph ending with the line at ``line_start`` begins, when it is at most
+    ``PARAGRAPH_LINES`` lines (else the line itself)."""
+    start = line_start
+    for _ in range(PARAGRAPH_LINES - 1):
+        if start == 0:
+            break
+        prev = text.rfind("\n", 0, start - 1) + 1
+        line = text[prev : start - 1]
+        if not line.strip() or _HRULE.fullmatch(line):
+            return start
+        start = prev
+    if start == 0 or not text[text.rfind("\n", 0, start - 1) + 1 : start - 1].strip():
+        return start
+    return line_start
+
+
+def _plain_headings(text: str, taken: set[int]) -> list[Heading]:
+    """Plain text's heading lines (see the module's docstring). A rule line after a blank
+    line (or first) opens a section, and the first line after it is the section's heading,
+    level 1; the text's own first line is one too when it begins the way those do (bash's
+    NEWS: each version's section is opened by a rule and "This is a terse description of
+    the new features added to bash-4.2 since", the newest one by that line alone). A line
+    at the margin with blank lines either side, a title's length, no list mark, sentence end
+    or link, is a heading when another line of its shape (its first word with digits as
+    0, or any line ending with a colon) is one too; each shape is a level, the one met first
+    outermost."""
+    lines = [(m.start(), m.group(0).rstrip("\n")) for m in _LINE.finditer(text) if m.group(0)]
+    out: list[Heading] = []
+    opened: list[tuple[int, str]] = []
+    found: list[tuple[int, str, str]] = []
+    for i, (start, line) in enumerate(lines):
+        if not line.strip() or start in taken or _HRULE.fullmatch(line):
+            continue
+        before = lines[i - 1][1] if i else ""
+        if i and _HRULE.fullmatch(before) and (i < 2 or not lines[i - 2][1].strip()):
+            opened.append((start, line))
+            continue
+        after = lines[i + 1][1] if i + 1 < len(lines) else None
+        if (
+            after is not None
+            and not after.strip()
+            and not before.strip()
+            and len(line.split()) <= PLAIN_WORDS
+            and not _NOT_TITLE.search(line)
+        ):
+            shape = (
+                ":" if line.rstrip().endswith(":") else re.sub(r"\d+", "0", line.split()[0].lower())
+            )
+            found.append((start, line, shape))
+    first = next(((s, ln) for s, ln in lines if ln.strip()), None)
+    if (len(opened) >= 2 and first is not None and first[0] not in taken
+            and all(ln.split()[0] == first[1].split()[0] for _, ln in opened)):  # fmt: skip
+        opened.insert(0, first)
+    out += [Heading(s, s + len(ln.rstrip()), 1) for s, ln in opened]
+    shapes = Counter(shape for _, _, shape in found)
+    levels: dict[str, int] = {}
+    for start, line, shape in found:
+        if shapes[shape] >= 2 and start not in {s for s, _ in opened}:
+            level = levels.setdefault(shape, PLAIN_LEVEL + len(levels))
+            out.append(Heading(start, start + len(line.rstrip()), min(level, HEADER_LEVEL - 1)))
     return out

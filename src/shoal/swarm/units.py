@@ -17,11 +17,13 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from shoal.swarm.check import entity_terms, flag_stem, terms
 from shoal.swarm.chunk import chunk_document
 from shoal.swarm.documents import Document
 from shoal.swarm.query import JUDGED, Condition, Field, QueryPlan, clean_name
+from shoal.swarm.structure import Outline
 from shoal.swarm.values import number_tokens, parse_date
 
 UNIT_TOKENS = 120
@@ -56,6 +58,47 @@ class Unit:
     offsets in the document: a record whose values are spread over one entry's lines (the
     version on its first, the date on its last) is anchored on that entry
     (``records._reanchor``)."""
+    heads: tuple[Head, ...] = ()
+    """The heading lines in force over a prose unit (``structure.Outline`` with its plain
+    text shapes): those above it and those inside it. The ones above are shown to the
+    reader over the text and count for ruling it out (``scope``); a record's own are those
+    in force at its quote (``heads_at``): a value its quote lacks may be its heading's
+    (bash's NEWS gives the version only in a section's opening line and "Readline" only
+    in a numbered heading over the items; no unit of a few items holds either)."""
+
+    @property
+    def above(self) -> tuple[Head, ...]:
+        """The headings over the unit that lie before it (what its own text does not show)."""
+        return tuple(h for h in self.heads if h.end <= self.start)
+
+    @property
+    def scope(self) -> str:
+        """The unit's text with the headings above it: what a condition may find."""
+        above = self.above
+        return "\n".join([*(h.text for h in above), self.text]) if above else self.text
+
+
+class Head(NamedTuple):
+    """A heading line (or lines) in force over a unit, as a span of its document."""
+
+    start: int
+    end: int
+    level: int
+    text: str
+
+
+def heads_at(heads: tuple[Head, ...], pos: int) -> tuple[Head, ...]:
+    """Of ``heads`` (in order), those in force at ``pos``: the nearest one of each level
+    before it that no heading of the same or a higher level has closed since, outermost
+    first (``structure.Outline.governing`` on a unit's own few)."""
+    out: list[Head] = []
+    floor = 10**6
+    for h in reversed(heads):
+        if h.end > pos or h.level >= floor:
+            continue
+        out.append(h)
+        floor = h.level
+    return tuple(out[::-1])
 
 
 ENTRY_WORDS = 12
@@ -121,11 +164,17 @@ def split(docs: list[Document], count: Callable[[str], int], per_document: bool)
     out: list[Unit] = []
 
     def add(
-        d: Document, start: int, end: int, kind: str, entries: tuple[tuple[int, int], ...] = ()
+        d: Document,
+        start: int,
+        end: int,
+        kind: str,
+        entries: tuple[tuple[int, int], ...] = (),
+        outline: Outline | None = None,
     ) -> None:
         if d.text[start:end].strip():
+            heads = _heads(d.text, outline, start, end) if outline is not None else ()
             out.append(Unit(len(out), d.id, d.name, start, end, d.text[start:end], kind,
-                            entries=entries))  # fmt: skip
+                            entries=entries, heads=heads))  # fmt: skip
 
     for d in docs:
         if per_document:
@@ -138,9 +187,30 @@ def split(docs: list[Document], count: Callable[[str], int], per_document: bool)
             for m in re.finditer(r"[^\n]+", d.text):
                 add(d, m.start(), m.end(), "line")
         else:
+            outline = Outline(d.text, plain=True)
             for a, b, entries in _entry_units(d, count):
-                add(d, a, b, "prose", entries)
+                add(d, a, b, "prose", entries, outline if outline.heads else None)
     return out
+
+
+HEAD_SHARE = 0.5
+"""A heading over more than this share of a text (its title) is left out of its units'
+heads: it says the same of every unit, and would keep every unit a condition on its
+words should rule out."""
+
+
+def _heads(text: str, outline: Outline, start: int, end: int) -> tuple[Head, ...]:
+    """The headings in force over ``text[start:end]``: those above it, and those inside it
+    with the ones they answer to (``Unit.heads``)."""
+    limit = HEAD_SHARE * len(text)
+    found = {h.start: h for h in outline.governing(start) if h.end <= start}
+    for h in outline.heads:
+        if start <= h.start < end:
+            found[h.start] = h
+            found.update((g.start, g) for g in outline.governing(h.start) if g.end <= start)
+    return tuple(Head(h.start, h.end, h.level, text[h.start : h.end])
+                 for h in sorted(found.values(), key=lambda h: h.start)
+                 if outline.reach(h) < limit)  # fmt: skip
 
 
 def _entry_units(
