@@ -422,8 +422,9 @@ def main() -> None:
     ap.add_argument("--prices", default="5,10,20", help="suppliers raising prices by >10%%")
     ap.add_argument("--grants", default="5,10", help="projects awarded more than £20,000")
     ap.add_argument("--real", default="all",
-                    help="counts and lists over real files: question ids, 'all' (the studied "
-                    "ones), 'heldout' (those never run before) or ''")  # fmt: skip
+                    help="counts and lists over real files, comma-separated: question "
+                    "ids, 'all' (the studied ones), 'heldout' (those never run before); '' "
+                    "for none")  # fmt: skip
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--count-seeds", type=int, default=5)
     ap.add_argument("--first-seed", type=int, default=1,
@@ -485,9 +486,10 @@ def main() -> None:
         for s in map(int, filter(None, args.grants.split(",")))
         for k in range(args.first_seed, args.first_seed + args.seeds)
     ]
+    picked = args.real.split(",")
     reals = [q for q in real_questions()
-             if (args.real == "all" and not q.held_out) or (args.real == "heldout" and q.held_out)
-             or q.id in args.real.split(",")]  # fmt: skip
+             if ("all" in picked and not q.held_out) or ("heldout" in picked and q.held_out)
+             or q.id in picked]  # fmt: skip
     plan += [("real", i, 0) for i in range(len(reals))]
     runners: dict[str, Callable[[str, int, int, Store], dict[str, Any]]] = {
         "count": run_count, "bookings": partial(run_count, kind="bookings"),

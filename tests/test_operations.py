@@ -32,7 +32,7 @@ from shoal.swarm.query import (
     settle,
 )
 from shoal.swarm.records import check_extraction
-from shoal.swarm.units import Unit, could_match, split
+from shoal.swarm.units import Unit, could_match, heads_at, split
 from shoal.types import Message
 
 from .scripted_ops import extractor, planner, search
@@ -2275,7 +2275,8 @@ def test_a_record_s_version_and_section_come_from_the_headings_over_it() -> None
     assert could and all("9.2" in u.scope and "Zle" in u.scope for u in could)
     assert not [u for u in units if could_match(u.text, plan)]  # the words are all above
     (widget,) = [u for u in could if "undo-all" in u.text]
-    assert [h.text.split()[-1] for h in widget.above] == ["since", "Zle"]
+    at = widget.start + widget.text.index("New widget")
+    assert [h.text.split()[-1] for h in heads_at(widget.heads, at)] == ["since", "Zle"]
     assert not any("redo-all" in u.text for u in could)  # 9.1's section
     reply = {"records": [{"version": "zsh-9.2", "feature": "New widget `undo-all'",
                           "quote": "New widget `undo-all'."}]}  # fmt: skip
@@ -2343,3 +2344,27 @@ def test_records_whose_item_is_their_heading_s_are_one_record_per_heading() -> N
         "Major changes in Gzip 1.3.8 (2006-12-08)",
         "Major changes in Gzip 1.3.7 (2006-12-06)",
     }
+
+
+def test_a_unit_never_ends_on_a_heading() -> None:
+    """man-db's NEWS.md (2026-12-06): units packed by tokens joined a release's last lines
+    with the next release's '====' heading, and the 1.5B lead, shown the fixes of 2.10.1
+    over the heading of 2.10.0, read none. Headings a unit would end with open the next
+    one, whatever the packing."""
+    text = "".join(
+        f"man-db 2.{v}.0 ({d} 2022)\n{'=' * 24}\n\nFixes:\n\n"
+        + "".join(
+            f" * Fix thing {i} of 2.{v} when the cache directory is missing and\n"
+            "   the database was opened read-only by another process.\n"
+            for i in range(v % 4 + 1)
+        )
+        + "\nBuild:\n\n * Building now needs a C99 compiler and Autoconf 2.64 or\n   later.\n\n"
+        for v, d in [(11, "5 May"), (10, "4 April"), (9, "3 March"), (8, "2 February")]
+    )
+    assert len(split([Document("NEWS.md", text)], len, False)) < text.count("\n")  # prose
+    for size in (200, 300, 400, 800):  # characters a unit holds
+        units = split([Document("NEWS.md", text)], lambda t, k=size: len(t) * 120 // k, False)
+        assert "\n".join(u.text for u in units).split() == text.split()  # lossless
+        for u in units:
+            last = u.text.rstrip().splitlines()[-1]
+            assert not last.startswith(("man-db", "=", "Fixes:", "Build:")), (size, u.text)

@@ -188,7 +188,8 @@ def split(docs: list[Document], count: Callable[[str], int], per_document: bool)
                 add(d, m.start(), m.end(), "line")
         else:
             outline = Outline(d.text, plain=True)
-            for a, b, entries in _entry_units(d, count):
+            starts = {h.start: h.end for h in outline.heads}
+            for a, b, entries in _entry_units(d, count, starts):
                 add(d, a, b, "prose", entries, outline if outline.heads else None)
     return out
 
@@ -214,35 +215,56 @@ def _heads(text: str, outline: Outline, start: int, end: int) -> tuple[Head, ...
 
 
 def _entry_units(
-    d: Document, count: Callable[[str], int]
+    d: Document, count: Callable[[str], int], heads: dict[int, int] | None = None
 ) -> list[tuple[int, int, tuple[tuple[int, int], ...]]]:
     """Prose units of about ``UNIT_TOKENS``, each with the whole entries it holds: whole
     entries (``entry_starts``) packed together while they fit, an entry longer than that
     cut like any prose (its parts hold no whole entry). A unit never holds the end of one
-    entry and the start of the next."""
+    entry and the start of the next, and never ends on a heading (``heads``: start -> end,
+    each a cut too): headings it would end with open the next unit. man-db's NEWS packed a
+    release's last lines with the next release's heading, and the 1.5B lead, shown the
+    fixes of 2.10.1 over the heading of 2.10.0, read none of them (2026-12-06)."""
     bounds = entry_bounds(d.text)
+    heads = heads or {}
+    cuts = sorted({*(bounds or [0, len(d.text)]), *heads})
+    whole = set(itertools.pairwise(bounds))
     out: list[tuple[int, int, tuple[tuple[int, int], ...]]] = []
     packed: list[tuple[int, int]] = []
     tokens = 0
 
-    def flush() -> None:
-        if packed:
-            out.append((packed[0][0], packed[-1][1], tuple(packed) if bounds else ()))
-            packed.clear()
+    def bare(a: int, b: int) -> bool:  # a heading and nothing under it
+        return a in heads and not d.text[heads[a] : b].strip(" \t\n=-")
 
-    for a, b in itertools.pairwise(bounds or [0, len(d.text)]):
+    def flush() -> int:
+        """Emit the packed pieces but the bare headings they end with, which are kept to
+        start the next unit (all of them when the pieces are nothing else); the tokens
+        those hold."""
+        k = len(packed)
+        while k and bare(*packed[k - 1]):
+            k -= 1
+        if k:
+            inside = tuple(e for e in whole if packed[0][0] <= e[0] and e[1] <= packed[k - 1][1])
+            out.append((packed[0][0], packed[k - 1][1], tuple(sorted(inside))))
+            del packed[:k]
+        return sum(count(d.text[a:b]) for a, b in packed)
+
+    for a, b in itertools.pairwise(cuts):
         n = count(d.text[a:b])
         if packed and tokens + n <= UNIT_TOKENS:
             packed.append((a, b))
             tokens += n
             continue
-        flush()
-        if n <= UNIT_TOKENS:
+        tokens = flush()
+        if tokens + n <= UNIT_TOKENS:
             packed.append((a, b))
-            tokens = n
-        else:
-            entry = Document(d.name, d.text[a:b])
-            out += [(a + c.start, a + c.end, ()) for c in chunk_document(entry, count, UNIT_TOKENS)]
+            tokens += n
+            continue
+        start = packed[0][0] if packed else a  # the headings over a long entry open it
+        packed.clear()
+        tokens = 0
+        entry = Document(d.name, d.text[start:b])
+        out += [(start + c.start, start + c.end, ())
+                for c in chunk_document(entry, count, UNIT_TOKENS)]  # fmt: skip
     flush()
     return out
 
