@@ -2362,6 +2362,8 @@ def test_a_unit_never_ends_on_a_heading() -> None:
         for v, d in [(11, "5 May"), (10, "4 April"), (9, "3 March"), (8, "2 February")]
     )
     assert len(split([Document("NEWS.md", text)], len, False)) < text.count("\n")  # prose
+    ends = split([Document("NEWS.md", text + "Compatibility notes:\n\n")], len, False)
+    assert ends[-1].text.strip() == "Compatibility notes:"  # a last heading is not lost
     for size in (200, 300, 400, 800):  # characters a unit holds
         units = split([Document("NEWS.md", text)], lambda t, k=size: len(t) * 120 // k, False)
         assert "\n".join(u.text for u in units).split() == text.split()  # lossless

@@ -266,6 +266,8 @@ def _entry_units(
         out += [(start + c.start, start + c.end, ())
                 for c in chunk_document(entry, count, UNIT_TOKENS)]  # fmt: skip
     flush()
+    if packed:  # headings the text ends with: a unit of their own, so nothing is lost
+        out.append((packed[0][0], packed[-1][1], ()))
     return out
 
 
